@@ -1,0 +1,130 @@
+"""The catalogue of displays (SAP section 5): the single source of every
+display's number, title, analysis set, chapter and source datasets.
+
+Notebooks, the RTF package, the ARD files and the tests all read it; a
+display's title is never typed anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KIND_WORD = {"T": "Table", "F": "Figure", "L": "Listing"}
+
+# analysis set code -> (name, ADSL flag)
+ANALYSIS_SETS = {
+    "ENR": ("Enrolled", "ENRLFL"),
+    "SAF": ("Safety", "SAFFL"),
+    "INF": ("Infused", "INFFL"),
+    "DLT": ("DLT-evaluable", "DLTEVLFL"),
+}
+
+
+@dataclass(frozen=True)
+class Display:
+    id: str                 # e.g. "T14.3.1"
+    title: str
+    analysis_set: str       # key of ANALYSIS_SETS
+    chapter: str            # notebook stem under chapters/
+    datasets: tuple[str, ...]
+
+    @property
+    def kind(self) -> str:
+        return KIND_WORD[self.id[0]]
+
+    @property
+    def number(self) -> str:
+        return self.id[1:]
+
+    @property
+    def label(self) -> str:
+        """The Quarto cross-reference label, e.g. ``tbl-t14-3-1`` / ``fig-f14-2-1``."""
+        prefix = "fig" if self.id[0] == "F" else "tbl"
+        return f"{prefix}-{self.id.lower().replace('.', '-')}"
+
+    @property
+    def heading(self) -> str:
+        """``Table 14.3.1 Dose-limiting toxicities by dose level (primary)``."""
+        return f"{self.kind} {self.number} {self.title}"
+
+    @property
+    def set_name(self) -> str:
+        return ANALYSIS_SETS[self.analysis_set][0]
+
+    @property
+    def program(self) -> str:
+        """The production program of the display (``analysis/displays/<id>.py``)."""
+        return f"analysis/displays/{self.id.lower().replace('.', '_')}.py"
+
+
+_D = Display
+DISPLAYS: tuple[Display, ...] = (
+    _D("T14.1.1", "Participant disposition", "ENR", "10-participants", ("ADSL",)),
+    _D("T14.1.2", "Analysis sets by dose level", "ENR", "10-participants", ("ADSL",)),
+    _D("T14.1.3", "Demographics and baseline characteristics", "SAF", "10-participants", ("ADSL",)),
+    _D("T14.1.4", "NMOSD history: disease duration, relapses in prior 12/24 months, prior "
+       "immunosuppressants, baseline EDSS, AQP4-IgG titre", "SAF", "10-participants", ("ADSL",)),
+    _D("T14.1.5", "Extent of exposure: lymphodepletion and CAR-T dose", "SAF", "10-participants",
+       ("ADSL", "ADEX")),
+    _D("T14.2.1", "Annualised relapse rate, pre-treatment vs post-infusion", "INF", "11-02-arr",
+       ("ADSL", "ADRELAP")),
+    _D("F14.2.1", "Relapse-free proportion after infusion (Kaplan-Meier)", "INF", "11-02-arr",
+       ("ADSL", "ADRELAP")),
+    _D("F14.2.2", "Swimmer plot: follow-up, relapses, CRS, B-cell aplasia per participant", "INF",
+       "11-02-arr", ("ADSL", "ADRELAP", "ADAE", "ADLB")),
+    _D("T14.2.2", "EDSS by visit and EDSS worsening", "INF", "11-06-edss", ("ADSL", "ADEDSS")),
+    _D("T14.2.3", "Visual acuity (logMAR) by eye and visit", "INF", "11-07-visual-acuity",
+       ("ADSL", "ADVA")),
+    _D("T14.2.4", "Accumulated active MRI lesions", "INF", "11-08-mri", ("ADSL", "ADMRI")),
+    _D("T14.2.5", "AQP4-IgG titre by visit", "INF", "11-04-aqp4", ("ADSL", "ADLB")),
+    _D("F14.2.3", "AQP4-IgG titre over time per participant", "INF", "11-04-aqp4",
+       ("ADSL", "ADLB")),
+    _D("T14.2.6", "B cells in blood and bone marrow by visit; aplasia and reconstitution", "INF",
+       "11-03-b-cells", ("ADSL", "ADLB")),
+    _D("F14.2.4", "CD19+ B cells in blood over time", "INF", "11-03-b-cells", ("ADSL", "ADLB")),
+    _D("T14.2.7", "Cytokines and serum BAFF: peak, fold change, time to peak", "INF",
+       "11-05-cytokines", ("ADSL", "ADLB")),
+    _D("F14.2.5", "Cytokines and BAFF over time (log scale)", "INF", "11-05-cytokines",
+       ("ADSL", "ADLB")),
+    _D("T14.2.8", "CAR-T kinetic parameters by dose level", "INF", "11-01-car-t-kinetics",
+       ("ADSL", "ADPC")),
+    _D("F14.2.6", "CAR-T cells in blood over time by dose level (log scale)", "INF",
+       "11-01-car-t-kinetics", ("ADSL", "ADPC")),
+    _D("T14.3.1", "Dose-limiting toxicities by dose level (primary)", "DLT", "12-01-dlt",
+       ("ADSL", "ADAE")),
+    _D("T14.3.2", "Overview of TEAEs (Day 0-28 and overall)", "SAF", "12-02-adverse-events",
+       ("ADSL", "ADAE")),
+    _D("T14.3.3", "TEAEs by SOC and PT, Day 0-28 (primary)", "SAF", "12-02-adverse-events",
+       ("ADSL", "ADAE")),
+    _D("T14.3.4", "TEAEs by SOC, PT and maximum grade, overall", "SAF", "12-02-adverse-events",
+       ("ADSL", "ADAE")),
+    _D("T14.3.5", "CRS and ICANS: incidence by max grade, onset, duration, management", "INF",
+       "12-02-adverse-events", ("ADSL", "ADAE")),
+    _D("T14.3.6", "Serious TEAEs and deaths", "SAF", "12-02-adverse-events", ("ADSL", "ADAE")),
+    _D("T14.3.7", "Cytopenias: worst CTCAE grade shift from baseline, ICAHT, recovery", "SAF",
+       "12-03-laboratory-safety", ("ADSL", "ADLB")),
+    _D("T14.3.8", "Immunoglobulins and hypogammaglobulinaemia; IVIG use", "SAF",
+       "12-03-laboratory-safety", ("ADSL", "ADLB", "ADCM")),
+    _D("T14.3.9", "Infections by max grade", "SAF", "12-02-adverse-events", ("ADSL", "ADAE")),
+    _D("L16.2.1", "Disposition and discontinuations", "ENR", "16-listings", ("ADSL",)),
+    _D("L16.2.4", "Demographics and baseline", "ENR", "16-listings", ("ADSL",)),
+    _D("L16.2.5", "Exposure: lymphodepletion and CAR-T infusion", "SAF", "16-listings",
+       ("ADSL", "ADEX")),
+    _D("L16.2.6", "Relapses", "INF", "16-listings", ("ADSL", "ADRELAP")),
+    _D("L16.2.7.1", "All adverse events", "SAF", "16-listings", ("ADSL", "ADAE")),
+    _D("L16.2.7.2", "DLTs, CRS and ICANS events", "SAF", "16-listings", ("ADSL", "ADAE")),
+    _D("L16.2.7.3", "Serious adverse events and deaths", "SAF", "16-listings", ("ADSL", "ADAE")),
+)
+
+BY_ID: dict[str, Display] = {d.id: d for d in DISPLAYS}
+
+
+def get(display_id: str) -> Display:
+    try:
+        return BY_ID[display_id]
+    except KeyError:
+        raise KeyError(f"no display {display_id!r} in the SAP catalogue") from None
+
+
+def for_chapter(chapter: str) -> tuple[Display, ...]:
+    return tuple(d for d in DISPLAYS if d.chapter == chapter)

@@ -1,0 +1,50 @@
+"""The data an analysis runs on: the datasets of one frozen snapshot.
+
+``StudyData`` is what every display's ``ard(data, config)`` receives. It is
+read-only by convention: derivations return new frames and never modify
+``data[...]`` in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class StudyData:
+    datasets: dict[str, pd.DataFrame]
+    cutoff: date | None = None
+    snapshot_id: str = ""
+    simulated: bool = False
+    manifest: dict = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        try:
+            return self.datasets[name]
+        except KeyError:
+            raise KeyError(
+                f"dataset {name} is not in snapshot {self.snapshot_id or '(in memory)'}; "
+                f"it holds {sorted(self.datasets)}"
+            ) from None
+
+    def has(self, *names: str) -> bool:
+        return all(n in self.datasets for n in names)
+
+
+def from_snapshot(snapshot_id: str, root: str | Path | None = None) -> StudyData:
+    """Load a frozen snapshot (hashes verified) as :class:`StudyData`."""
+    from data_contract.snapshot import load_snapshot
+
+    snap = load_snapshot(snapshot_id, root=root)
+    cutoff = snap.manifest.get("cutoff")
+    return StudyData(
+        datasets=snap.datasets,
+        cutoff=date.fromisoformat(cutoff) if cutoff else None,
+        snapshot_id=snapshot_id,
+        simulated=bool(snap.manifest.get("simulated", False)),
+        manifest=snap.manifest,
+    )

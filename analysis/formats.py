@@ -1,0 +1,115 @@
+"""SAP section 4 formats: the only place where numbers become text.
+
+- counts ``n (xx.x%)`` (percent to one decimal; a zero count shows as ``0``);
+- continuous ``Mean (SD)``, ``Median (Q1, Q3)``, ``Min, Max``: min/max with the
+  decimals of the raw data, mean/median/quartiles with one more, SD with two more;
+- rates with 95% CI ``0.12 (0.03, 0.31)``;
+- a statistic that cannot be estimated shows as ``NE``; a missing one as ``-``.
+
+Each ARD row carries the text of its own statistic (:func:`fmt_stat`); the
+table layout composes those texts into cells (:func:`compose`).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+NE = "NE"
+MISSING = "-"
+
+# Decimals added to the raw data's decimals, per statistic (SAP 4).
+EXTRA_DECIMALS = {
+    "mean": 1, "median": 1, "q1": 1, "q3": 1, "geomean": 1,
+    "sd": 2,
+    "min": 0, "max": 0,
+}
+
+
+def round_half_up(x: float, decimals: int) -> str:
+    """Round half away from zero (SAS-style, as CSR outputs expect), as text.
+
+    Python's ``round`` rounds half to even and binary floats make 0.125 -> 0.12;
+    clinical outputs round 0.125 -> 0.13. Uses ``Decimal(repr(x))``.
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return MISSING
+    if isinstance(x, float) and math.isinf(x):
+        return NE
+    q = Decimal(1).scaleb(-decimals)
+    d = Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
+    if d == 0:
+        d = abs(d)  # no "-0.0"
+    return f"{d:.{decimals}f}"
+
+
+def fmt_count(n: float) -> str:
+    return MISSING if _isnan(n) else str(int(n))
+
+
+def fmt_pct(pct: float) -> str:
+    """Percent to one decimal, without the % sign (e.g. ``37.5``)."""
+    return round_half_up(pct, 1)
+
+
+def fmt_n_pct(n: float, pct: float) -> str:
+    """``n (xx.x%)``; a zero count is ``0``."""
+    if _isnan(n):
+        return MISSING
+    if int(n) == 0:
+        return "0"
+    return f"{int(n)} ({fmt_pct(pct)}%)"
+
+
+def fmt_num(x: float, decimals: int) -> str:
+    return round_half_up(x, decimals)
+
+
+def fmt_stat(stat_name: str, value: float, raw_decimals: int = 0) -> str:
+    """Text of one statistic under SAP 4 (``raw_decimals``: decimals of the raw data)."""
+    if value is None or _isnan(value):
+        return NE if stat_name in {"sd", "geocv", "lcl", "ucl", "rate", "ratio"} else MISSING
+    if stat_name in {"n", "N", "n_events", "n_subj", "count"}:
+        return fmt_count(value)
+    if stat_name == "pct":
+        return fmt_pct(value)
+    if stat_name in EXTRA_DECIMALS:
+        return fmt_num(value, raw_decimals + EXTRA_DECIMALS[stat_name])
+    if stat_name in {"rate", "lcl", "ucl", "ratio", "estimate"}:
+        return fmt_num(value, 2)
+    if stat_name in {"geocv", "cv"}:
+        return fmt_num(value, 1)
+    if stat_name in {"exposure_years", "py"}:
+        return fmt_num(value, 1)
+    return fmt_num(value, raw_decimals)
+
+
+def compose(kind: str, s: dict[str, str]) -> str:
+    """Compose one table cell from per-statistic texts ``s`` (stat_name -> text).
+
+    kinds: ``n_pct`` -> ``n (xx.x%)``; ``mean_sd``; ``median_q1_q3``; ``min_max``;
+    ``rate_ci`` -> ``r (l, u)``; ``geomean_geocv`` -> ``g (cv%)``; ``value`` -> s['value'].
+    """
+    if kind == "n_pct":
+        n = s.get("n", MISSING)
+        return n if n in ("0", MISSING) else f"{n} ({s['pct']}%)"
+    if kind == "mean_sd":
+        return f"{s['mean']} ({s['sd']})"
+    if kind == "median_q1_q3":
+        return f"{s['median']} ({s['q1']}, {s['q3']})"
+    if kind == "min_max":
+        return f"{s['min']}, {s['max']}"
+    if kind == "rate_ci":
+        return f"{s['rate']} ({s['lcl']}, {s['ucl']})"
+    if kind == "estimate_ci":
+        return f"{s['estimate']} ({s['lcl']}, {s['ucl']})"
+    if kind == "geomean_geocv":
+        return f"{s['geomean']} ({s['geocv']}%)"
+    raise ValueError(f"unknown cell kind {kind!r}")
+
+
+def _isnan(x) -> bool:
+    try:
+        return x is None or math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False

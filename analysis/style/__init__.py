@@ -1,0 +1,1 @@
+"""House style of the CSR: tables (great-tables), figures (matplotlib), listings."""

@@ -1,0 +1,84 @@
+"""Matplotlib house style of the CSR figures.
+
+- colour-blind-safe colours (Okabe-Ito), fixed per dose level so a dose level
+  has the same colour in every figure;
+- axis labels always carry units; log scales where the SAP says;
+- sized for a portrait PDF page (16 x 9 cm by default), fonts legible at 100%;
+- deterministic output: no timestamps in PNG/SVG/PDF metadata, fixed SVG hash salt.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+# Okabe-Ito palette (colour-blind safe).
+OKABE_ITO = {
+    "orange": "#E69F00", "skyblue": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
+    "grey": "#999999",
+}
+# Dose level code (TRT01AN) -> colour; the same in every figure.
+DOSE_COLORS = {1: OKABE_ITO["skyblue"], 2: OKABE_ITO["orange"], 3: OKABE_ITO["vermillion"]}
+DOSE_MARKERS = {1: "o", 2: "s", 3: "^"}
+# Other series used across figures.
+SERIES_COLORS = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "purple", "orange",
+                                         "skyblue", "yellow", "black")]
+
+FIG_WIDTH_IN = 6.3    # 16 cm: the text width of an A4 portrait page
+FIG_HEIGHT_IN = 3.6
+
+RC = {
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "lines.linewidth": 1.2,
+    "svg.hashsalt": "nct06561009-csr",
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,
+    "font.family": "DejaVu Sans",
+}
+
+# Metadata keys that would carry versions/dates into files; cleared on save.
+DETERMINISTIC_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+}
+
+
+def apply() -> None:
+    """Apply the house style to matplotlib's global rcParams (idempotent)."""
+    plt.rcParams.update(RC)
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, *, height: float = FIG_HEIGHT_IN,
+               width: float = FIG_WIDTH_IN, **kwargs):
+    """A figure and axes in the house style."""
+    apply()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained",
+                             **kwargs)
+    return fig, axes
+
+
+def dose_color(code: int) -> str:
+    return DOSE_COLORS.get(int(code), OKABE_ITO["grey"])
+
+
+def save(fig: Figure, path, fmt: str | None = None) -> None:
+    """Save with metadata that carries no dates or versions."""
+    fmt = fmt or str(path).rsplit(".", 1)[-1]
+    fig.savefig(path, format=fmt, metadata=DETERMINISTIC_METADATA.get(fmt))

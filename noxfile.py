@@ -1,0 +1,72 @@
+"""Commands of the NCT06561009 CSR project. Run ``nox -l`` to list them.
+
+Every session installs the same pinned environment (``requirements.lock``,
+compiled from the dependency groups of ``pyproject.toml``) plus this project,
+and passes everything after ``--`` on to the command it runs.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["tests"]
+
+PYTHON = "3.11"
+LOCK = "requirements.lock"
+
+
+def _install(session: nox.Session) -> None:
+    """The pinned environment and the project itself (no dependency resolution)."""
+    session.install("-r", LOCK)
+    session.install("--no-deps", "-e", ".")
+
+
+@nox.session(python=PYTHON)
+def render(session: nox.Session) -> None:
+    """Build the CSR (HTML, PDF, DOCX) from a frozen snapshot into report/<version>/."""
+    _install(session)
+    session.run("python", "-m", "report", "render", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite: unit, contract, double-programming QC and end-to-end render."""
+    _install(session)
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Check code style and common errors with ruff."""
+    _install(session)
+    session.run("ruff", "check", ".", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def snapshot(session: nox.Session) -> None:
+    """Freeze, validate, verify, cut or simulate data snapshots (see README)."""
+    _install(session)
+    session.run("python", "-m", "data_contract", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def verify(session: nox.Session) -> None:
+    """Rebuild a published report version in a temporary folder and compare it file by file."""
+    _install(session)
+    session.run("python", "-m", "report", "verify", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def diff(session: nox.Session) -> None:
+    """Compare two published report versions at ARD level and write an HTML diff report."""
+    _install(session)
+    session.run("python", "-m", "report", "diff", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmark render and pipeline speed and memory against a sequential baseline."""
+    _install(session)
+    session.run("python", "-m", "report.bench", *session.posargs)
