@@ -1,0 +1,1 @@
+"""Statistics on top of scipy, statsmodels and lifelines, returning ARD rows."""
