@@ -1,0 +1,5 @@
+"""Errors of the report engines."""
+
+
+class EngineError(RuntimeError):
+    """A typesetting engine failed; the message carries pandoc/typst/quarto diagnostics."""

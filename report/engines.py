@@ -1,0 +1,43 @@
+"""Engine dispatch: ``render_book`` renders the executed book with Quarto or the built-in engine.
+
+``engine="auto"`` uses Quarto when ``quarto`` is on PATH, else the built-in engine
+(pandoc + Lua filters + typst). Both read the same ``_quarto.yml`` and executed notebooks.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from report.engine_error import EngineError
+from report.meta import RenderMeta
+
+__all__ = ["EngineError", "render_book", "resolve_engine"]
+
+ENGINES = ("auto", "quarto", "builtin")
+
+
+def resolve_engine(engine: str) -> str:
+    """``auto`` -> ``quarto`` when the quarto binary is on PATH, else ``builtin``."""
+    if engine not in ENGINES:
+        raise EngineError(f"unknown engine {engine!r}; choose from {list(ENGINES)}")
+    if engine == "auto":
+        return "quarto" if shutil.which("quarto") else "builtin"
+    return engine
+
+
+def render_book(staging: Path, out_dir: Path, formats: list[str], engine: str,
+                meta: RenderMeta) -> dict[str, Path]:
+    """Render the executed notebooks in ``staging`` into ``out_dir/csr.{html,pdf,docx}``.
+
+    Returns the written file per format; raises :class:`EngineError` with the tool's
+    diagnostics on failure.
+    """
+    chosen = resolve_engine(engine)
+    if chosen == "quarto":
+        from report import engine_quarto
+
+        return engine_quarto.render(Path(staging), Path(out_dir), list(formats), meta)
+    from report import engine_builtin
+
+    return engine_builtin.render(Path(staging), Path(out_dir), list(formats), meta)
