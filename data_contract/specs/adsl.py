@@ -19,6 +19,7 @@ ADSL = DatasetSpec(
         "ADSL.flags_consistent_with_dates",
         "ADSL.death_consistent",
         "ADSL.dates_ordered",
+        "ADSL.end_of_study_consistent",
     ),
     variables=(
         STUDYID,
