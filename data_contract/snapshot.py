@@ -1,0 +1,217 @@
+"""Frozen data snapshots: freeze, verify, load and cut (DESIGN.md, data flows one way).
+
+``<root>/<id>/`` holds one Parquet file per dataset (``adsl.parquet``...) and
+``manifest.json``: for each file its sha256, row count and columns; the
+contract version, cut-off date, source description, profile (``full`` for
+this study, ``core`` for another study's standard ADaM), the study extensions
+present, whether the data are simulated, and the validation summary. The
+manifest holds no wall-clock time, and the same datasets always give
+byte-identical files.
+
+A snapshot is written only when its data pass the contract, into a temporary
+folder in the same root that is renamed into place; an existing id is never
+overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from data_contract import CONTRACT_VERSION
+from data_contract.cutoff import apply_cutoff
+from data_contract.readers import coerce_dataset
+from data_contract.specs import DATASETS
+from data_contract.validate import validate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT_ROOT = PROJECT_ROOT / "data" / "snapshots"
+MANIFEST = "manifest.json"
+SNAPSHOT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True,
+                       write_statistics=True, version="2.6", data_page_version="1.0")
+
+
+class SnapshotError(Exception):
+    """A snapshot that cannot be written, read or trusted; the message says why in full."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A loaded snapshot (hashes verified)."""
+
+    manifest: dict
+    datasets: dict[str, pd.DataFrame]
+    path: Path
+
+
+def _root(root: str | Path | None) -> Path:
+    return Path(root) if root is not None else SNAPSHOT_ROOT
+
+
+def _check_id(snapshot_id: str) -> None:
+    if not SNAPSHOT_ID.fullmatch(snapshot_id or ""):
+        raise SnapshotError(
+            f"invalid snapshot id {snapshot_id!r}: use letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def ordered_columns(name: str, df: pd.DataFrame) -> list[str]:
+    """Stable column order: the contract's variable order, then other columns as given."""
+    spec = DATASETS.get(name)
+    known = [v for v in spec.names if v in df.columns] if spec else []
+    return known + [c for c in df.columns if c not in known]
+
+
+def write_parquet(df: pd.DataFrame, path: Path) -> None:
+    """Write one dataset with fixed writer options (same frame -> same bytes)."""
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    pq.write_table(table, path, **PARQUET_OPTIONS)
+
+
+def freeze(datasets: dict[str, pd.DataFrame], snapshot_id: str, cutoff: date,
+           source: str, simulated: bool = False, root: str | Path | None = None,
+           profile: str = "auto") -> Path:
+    """Validate ``datasets`` at ``cutoff`` and write them as snapshot ``snapshot_id``.
+
+    Nothing is applied to the data (see :func:`cut` for a cut-off). Raises
+    :class:`SnapshotError` -- and writes nothing -- for an existing id or data
+    that fail the contract (the message is the full validation report).
+    Returns the snapshot folder.
+    """
+    _check_id(snapshot_id)
+    root = _root(root)
+    target = root / snapshot_id
+    if target.exists():
+        raise SnapshotError(f"snapshot {snapshot_id} already exists in {root}; "
+                            "a snapshot is never overwritten")
+    datasets = {str(k).upper(): v for k, v in datasets.items()}
+    report = validate(datasets, cutoff=cutoff, profile=profile)
+    if not report.ok:
+        raise SnapshotError(report.format())
+
+    frames: dict[str, pd.DataFrame] = {}
+    for name in report.datasets:  # contract order
+        df, _ = coerce_dataset(datasets[name], DATASETS.get(name))
+        frames[name] = df[ordered_columns(name, df)].reset_index(drop=True)
+
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{snapshot_id}.", suffix=".tmp", dir=root))
+    try:
+        entries = {}
+        for name, df in frames.items():
+            file = f"{name.lower()}.parquet"
+            write_parquet(df, tmp / file)
+            entries[name] = {"file": file, "sha256": sha256_file(tmp / file),
+                             "rows": len(df), "columns": [str(c) for c in df.columns]}
+        manifest = {
+            "snapshot_id": snapshot_id,
+            "contract_version": CONTRACT_VERSION,
+            "cutoff": cutoff.isoformat() if cutoff else None,
+            "simulated": bool(simulated),
+            "source": source,
+            "profile": report.profile,
+            "datasets": entries,
+            "extensions": report.extensions,
+            "validation": report.summary(),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                                    encoding="utf-8")
+        os.chmod(tmp, 0o755)
+        if target.exists():
+            raise SnapshotError(f"snapshot {snapshot_id} already exists in {root}")
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def read_manifest(snapshot_id: str, root: str | Path | None = None) -> dict:
+    _check_id(snapshot_id)
+    folder = _root(root) / snapshot_id
+    if not folder.is_dir():
+        raise SnapshotError(f"snapshot {snapshot_id} does not exist in {_root(root)}")
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise SnapshotError(f"snapshot {snapshot_id}: {MANIFEST} is missing")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"snapshot {snapshot_id}: {MANIFEST} is not valid JSON ({exc})"
+                            ) from exc
+
+
+def verify(snapshot_id: str, root: str | Path | None = None) -> dict:
+    """Recompute every file's sha256 against the manifest; return the manifest.
+
+    Raises :class:`SnapshotError` naming each changed, missing or extra file.
+    """
+    manifest = read_manifest(snapshot_id, root)
+    folder = _root(root) / snapshot_id
+    problems: list[str] = []
+    listed = set()
+    for name, entry in sorted(manifest.get("datasets", {}).items()):
+        file = entry["file"]
+        listed.add(file)
+        path = folder / file
+        if not path.is_file():
+            problems.append(f"missing file {file} (dataset {name})")
+        elif sha256_file(path) != entry["sha256"]:
+            problems.append(f"changed file {file} (dataset {name}): sha256 "
+                            f"{sha256_file(path)} != manifest {entry['sha256']}")
+    for path in sorted(folder.iterdir()):
+        if path.name != MANIFEST and path.name not in listed:
+            problems.append(f"extra file {path.name} (not in the manifest)")
+    if problems:
+        raise SnapshotError(f"snapshot {snapshot_id} failed verification:\n  "
+                            + "\n  ".join(problems))
+    return manifest
+
+
+def load_snapshot(snapshot_id: str, root: str | Path | None = None) -> Snapshot:
+    """Verify, then read a snapshot's datasets (typed per the contract)."""
+    manifest = verify(snapshot_id, root)
+    folder = _root(root) / snapshot_id
+    datasets: dict[str, pd.DataFrame] = {}
+    for name, entry in manifest["datasets"].items():
+        df = pd.read_parquet(folder / entry["file"])
+        datasets[name] = coerce_dataset(df, DATASETS.get(name))[0]
+    return Snapshot(manifest=manifest, datasets=datasets, path=folder)
+
+
+def cut(source_id: str, new_id: str, cutoff: date, root: str | Path | None = None) -> Path:
+    """An interim snapshot ``new_id`` of snapshot ``source_id`` at an earlier ``cutoff``
+    (SAP 1; :func:`data_contract.cutoff.apply_cutoff`), validated like any other."""
+    _check_id(new_id)
+    if (_root(root) / new_id).exists():
+        raise SnapshotError(f"snapshot {new_id} already exists in {_root(root)}; "
+                            "a snapshot is never overwritten")
+    snap = load_snapshot(source_id, root)
+    source_cut = snap.manifest.get("cutoff")
+    if source_cut and cutoff > date.fromisoformat(source_cut):
+        raise SnapshotError(f"cut-off {cutoff.isoformat()} is after the cut-off {source_cut} "
+                            f"of snapshot {source_id}; a cut makes an earlier snapshot")
+    data = apply_cutoff(snap.datasets, cutoff)
+    return freeze(data, new_id, cutoff, source=f"cut of {source_id} at {cutoff.isoformat()}",
+                  simulated=bool(snap.manifest.get("simulated", False)), root=root,
+                  profile=snap.manifest.get("profile", "auto"))
