@@ -1,0 +1,325 @@
+"""Orchestrate a render: verify snapshot -> execute notebooks -> typeset -> publish.
+
+:func:`render` is what ``python -m report render`` runs; :func:`assemble` builds
+a complete version folder (also used by :mod:`report.verify` to rebuild one).
+
+The default version of a render is the snapshot id (``sim-final`` renders into
+``report/sim-final/``); :data:`DEFAULT_SNAPSHOT` is ``sim-final``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from report import cache, provenance, publish
+from report.execute import Job, execute_all, print_progress
+
+DEFAULT_SNAPSHOT = "sim-final"
+DEFAULT_SNAPSHOT_ROOT = "data/snapshots"
+FORMATS = ("html", "pdf", "docx")
+STAGE_DIR = Path("_build") / "stage"
+INPUTS_SCHEMA = "report-inputs-1"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+Progress = Callable[[str], None]
+
+
+class BuildError(RuntimeError):
+    """A render stopped before publishing; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """What to render: snapshot, version (default: the snapshot id), formats, engine."""
+
+    snapshot_id: str = DEFAULT_SNAPSHOT
+    version: str | None = None
+    formats: tuple[str, ...] = FORMATS
+    engine: str = "auto"
+    snapshot_root: str = DEFAULT_SNAPSHOT_ROOT
+    workers: int | None = None
+
+    @property
+    def resolved_version(self) -> str:
+        return self.version or default_version(self.snapshot_id)
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    snapshot_id: str
+    manifest: Mapping[str, object]
+    manifest_sha256: str
+
+    def record(self, snapshot_root: str) -> dict[str, object]:
+        return {"id": self.snapshot_id, "root": snapshot_root,
+                "manifest_sha256": self.manifest_sha256,
+                "cutoff": self.manifest.get("cutoff"),
+                "simulated": bool(self.manifest.get("simulated", False)),
+                "contract_version": self.manifest.get("contract_version")}
+
+
+@dataclass
+class Plan:
+    """Everything a build needs, computed before anything runs."""
+
+    request: RenderRequest
+    version: str
+    snapshot: SnapshotInfo
+    chapters: list[str]
+    parameters: dict[str, object]
+    jobs: list[Job]
+    sources: list[str]            # non-notebook files staged as they are
+    engine_used: str
+    meta: object                  # report.meta.RenderMeta
+    inputs: dict[str, object]
+
+    @property
+    def fingerprint(self) -> str:
+        return provenance.fingerprint(self.inputs)
+
+
+@dataclass
+class RenderResult:
+    version: str
+    path: Path
+    status: str                   # "published" | "unchanged"
+    executed: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+
+
+def default_version(snapshot_id: str) -> str:
+    """The version a render publishes when none is given: the snapshot id itself."""
+    return snapshot_id
+
+
+# --- inputs ---------------------------------------------------------------------------
+
+def check_snapshot(root: Path, snapshot_root: str, snapshot_id: str) -> SnapshotInfo:
+    """Verify every file hash of the snapshot (refusing a tampered one, naming the file).
+
+    The snapshot's hash is its manifest's hash: the manifest holds every data
+    file's hash, and it is only trusted after the files matched it.
+    """
+    from data_contract.snapshot import MANIFEST, SnapshotError, verify
+
+    folder = Path(root) / snapshot_root
+    try:
+        manifest = verify(snapshot_id, root=folder)
+    except SnapshotError as exc:
+        raise BuildError(f"snapshot refused: {exc}") from exc
+    sha = cache.sha256_file(folder / snapshot_id / MANIFEST)
+    return SnapshotInfo(snapshot_id, manifest, sha)
+
+
+def load_chapters(root: Path) -> list[str]:
+    """The book's chapter paths in reading order (``_quarto.yml``)."""
+    from report.book import load_book
+
+    return list(load_book(root).chapters)
+
+
+def make_meta(root: Path, version: str, snap: SnapshotInfo):
+    """Title page / header metadata from study.yml, _quarto.yml and the snapshot manifest."""
+    from analysis.config import load_config
+    from report.book import load_book
+    from report.meta import RenderMeta
+
+    cfg_path = Path(root) / "study.yml"
+    study = load_config(cfg_path if cfg_path.is_file() else None).study
+    book = load_book(root).meta
+    return RenderMeta(
+        protocol_id=str(study.get("protocol_id", "")),
+        title=book.get("title", "Clinical Study Report"),
+        subtitle=book.get("subtitle", str(study.get("short_title", ""))),
+        sponsor=str(study.get("sponsor", "")),
+        phase=str(study.get("phase", "")),
+        full_title=" ".join(str(study.get("full_title", "")).split()),
+        version=version,
+        cutoff=str(snap.manifest.get("cutoff") or ""),
+        snapshot_id=snap.snapshot_id,
+        simulated=bool(snap.manifest.get("simulated", False)),
+    )
+
+
+def resolve_engine(engine: str) -> str:
+    from report import engines
+
+    return engines.resolve_engine(engine)
+
+
+def typeset(staging: Path, out_dir: Path, formats: list[str], engine: str, meta) -> dict:
+    from report import engines
+
+    return engines.render_book(staging, out_dir, formats, engine, meta)
+
+
+def staged_sources(root: Path, chapters: Sequence[str]) -> list[str]:
+    """Files staged as they are: ``_quarto.yml``, non-notebook chapters, and the other
+    files next to the chapters (images, bibliographies), sorted."""
+    out = {"_quarto.yml"}
+    out.update(c for c in chapters if not c.endswith(".ipynb"))
+    for d in sorted({Path(c).parent for c in chapters if Path(c).parent != Path(".")}):
+        for f in cache.tree_files(Path(root) / d):
+            rel = f.relative_to(root).as_posix()
+            if not rel.endswith(".ipynb"):
+                out.add(rel)
+    return sorted(out)
+
+
+def make_plan(root: Path, request: RenderRequest) -> Plan:
+    """Verify the snapshot and compute every input hash, cache key and the fingerprint."""
+    root = Path(root)
+    version = publish.check_version_name(request.resolved_version)
+    bad = [f for f in request.formats if f not in FORMATS]
+    if bad or not request.formats:
+        raise BuildError(f"unknown output format(s) {bad}; choose from {list(FORMATS)}")
+    snap = check_snapshot(root, request.snapshot_root, request.snapshot_id)
+    chapters = load_chapters(root)
+    missing = [c for c in chapters if not (root / c).is_file()]
+    if missing:
+        raise BuildError(f"_quarto.yml lists chapters that do not exist: {missing}")
+    parameters = {"snapshot_id": request.snapshot_id, "snapshot_root": request.snapshot_root,
+                  "report_version": version}
+    code_sha, lock_sha = cache.code_hash(root), cache.lock_hash(root)
+    jobs = [Job(c, cache.notebook_key(cache.sha256_file(root / c), parameters,
+                                      snap.manifest_sha256, code_sha, lock_sha), parameters)
+            for c in chapters if c.endswith(".ipynb")]
+    sources = staged_sources(root, chapters)
+    engine_used = resolve_engine(request.engine)
+    meta = make_meta(root, version, snap)
+    inputs = {
+        "schema": INPUTS_SCHEMA,
+        "notebooks": {j.chapter: j.key for j in jobs},
+        "sources": {s: cache.sha256_file(root / s) for s in sources},
+        "snapshot": snap.manifest_sha256,
+        "code": code_sha,
+        "lock": lock_sha,
+        "render_code": provenance.render_code_hash(root / publish.REPORT_DIR),
+        "parameters": parameters,
+        "formats": sorted(request.formats),
+        "engine": engine_used,
+        "meta": dict(meta.as_dict()),
+    }
+    return Plan(request, version, snap, chapters, parameters, jobs, sources, engine_used,
+                meta, inputs)
+
+
+# --- build ----------------------------------------------------------------------------
+
+def _reset(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) -> Path:
+    """Lay out the book for the engine: _quarto.yml, executed notebooks at their book
+    paths, other sources, and the notebooks' side outputs (``ard/``, ``listings/``...)
+    at the top, where the report links them."""
+    for rel in plan.sources:
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / rel, staging / rel)
+    for job in plan.jobs:
+        entry = entries[job.chapter]
+        (staging / job.chapter).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(entry / cache.NOTEBOOK_FILE, staging / job.chapter)
+    return staging
+
+
+def collect_outputs(plan: Plan, entries: Mapping[str, Path], dest: Path) -> list[str]:
+    """Copy every notebook's side outputs (``outputs/ard``, ``outputs/listings``...) into
+    ``dest``; two notebooks writing the same file with other content is an error."""
+    copied = []
+    for job in plan.jobs:
+        try:
+            copied += publish.copy_tree_into(entries[job.chapter] / cache.OUTPUTS_DIR, dest)
+        except publish.PublishError as exc:
+            raise BuildError(f"{job.chapter}: {exc}") from exc
+    return copied
+
+
+def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
+             progress: Progress = print_progress) -> tuple[list[str], list[str]]:
+    """Build the complete version of ``plan`` into the empty folder ``out``.
+
+    Returns (executed chapters, cached chapters). Raises
+    :class:`report.execute.NotebookExecutionError` or :class:`BuildError`;
+    ``out`` is then incomplete and the caller discards it.
+    Must run under the version's lock (the staging folder is per version).
+    """
+    root = Path(root)
+    progress(f"snapshot {plan.snapshot.snapshot_id} verified "
+             f"(manifest {plan.snapshot.manifest_sha256[:12]})")
+    result = execute_all(root, plan.jobs, workers=plan.request.workers, progress=progress,
+                         use_cache=use_cache)
+    try:
+        staging = _reset(root / STAGE_DIR / plan.version)
+        engine_out = _reset(root / STAGE_DIR / f"{plan.version}.out")
+        collect_outputs(plan, result.entries, staging)
+        stage(root, plan, result.entries, staging)
+        progress(f"typesetting {', '.join(plan.request.formats)} with the "
+                 f"{plan.engine_used} engine")
+        written = typeset(staging, engine_out, list(plan.request.formats),
+                          plan.request.engine, plan.meta)
+        for fmt in plan.request.formats:
+            path = Path(written.get(fmt, engine_out / f"csr.{fmt}"))
+            if not path.is_file():
+                raise BuildError(f"the {plan.engine_used} engine wrote no {fmt} output")
+            shutil.copyfile(path, out / f"csr.{fmt}")
+        collect_outputs(plan, result.entries, out)
+        record = provenance.build_record(
+            version=plan.version, snapshot=plan.snapshot.record(plan.request.snapshot_root),
+            parameters=plan.parameters, formats=list(plan.request.formats),
+            engine={"requested": plan.request.engine, "used": plan.engine_used},
+            inputs=plan.inputs, root=root, published=out)
+        provenance.write(record, out)
+    finally:
+        shutil.rmtree(root / STAGE_DIR / plan.version, ignore_errors=True)
+        shutil.rmtree(root / STAGE_DIR / f"{plan.version}.out", ignore_errors=True)
+        result.discard_uncached()
+    return result.executed, [j.chapter for j in plan.jobs if j.chapter not in result.executed]
+
+
+def render(root: Path | None = None, request: RenderRequest | None = None,
+           progress: Progress = print_progress) -> RenderResult:
+    """Render ``request`` into ``report/<version>/`` (see README, "Render").
+
+    Refuses a tampered snapshot; executes only notebooks without a cache
+    entry; publishes atomically; re-rendering a published version is a no-op
+    with the same inputs and refused with different ones.
+    """
+    root = Path(root or PROJECT_ROOT).resolve()
+    request = request or RenderRequest()
+    version = publish.check_version_name(request.resolved_version)
+    with publish.version_lock(root, version):
+        plan = make_plan(root, request)
+        if publish.check_immutable(root, version, plan.fingerprint, plan.inputs):
+            progress(f"report/{version}/ is already published from the same inputs: "
+                     "nothing to do")
+            return RenderResult(version, publish.version_dir(root, version), "unchanged",
+                                cached=[j.chapter for j in plan.jobs])
+        tmp = publish.temp_version_dir(root, version)
+        try:
+            executed, cached = assemble(root, plan, tmp, progress=progress)
+            dest = publish.move_into_place(tmp, root, version)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    progress(f"published report/{version}/ ({', '.join(sorted(p.name for p in dest.iterdir()))})")
+    return RenderResult(version, dest, "published", executed, cached)
+
+
+def main_render(root: Path, request: RenderRequest) -> int:
+    """CLI wrapper: 0 on success, 1 with the message on a build error."""
+    from report.execute import NotebookExecutionError
+
+    try:
+        render(root, request)
+    except (BuildError, publish.PublishError, NotebookExecutionError) as exc:
+        print(f"render failed, nothing published:\n{exc}", file=sys.stderr)
+        return 1
+    return 0

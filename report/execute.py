@@ -1,0 +1,287 @@
+"""Execute the chapter notebooks with papermill, in parallel and cached.
+
+Each notebook runs in its own kernel (papermill + nbclient), with the project
+root as working directory and a fixed environment (:data:`KERNEL_ENV`), in a
+pool of worker processes. A notebook whose cache key (:func:`report.cache.notebook_key`)
+already has an entry is not executed again.
+
+Executed notebooks are normalised before they are cached (:func:`normalise`):
+papermill's and nbclient's timing metadata, absolute paths and random cell ids
+are removed, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import nbformat
+
+from report import cache
+
+KERNEL_NAME = "python3"
+# The environment of every kernel: no hash randomisation, no display, UTC, a
+# fixed "build date" for tools that honour SOURCE_DATE_EPOCH (2000-01-01).
+KERNEL_ENV = {
+    "PYTHONHASHSEED": "0",
+    "MPLBACKEND": "Agg",
+    "SOURCE_DATE_EPOCH": "946684800",
+    "TZ": "UTC",
+    "LC_ALL": "C.UTF-8",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    "JUPYTER_PLATFORM_DIRS": "1",
+}
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute: its path relative to the root, cache key, parameters."""
+
+    chapter: str
+    key: str
+    parameters: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class CellFailure:
+    """Where and how a notebook failed (picklable, for the worker -> parent hop)."""
+
+    chapter: str
+    cell_number: int          # 1-based, in the notebook file as stored (injected cell not counted)
+    cell_id: str
+    exec_count: int | None
+    source: str
+    ename: str
+    evalue: str
+    traceback: str
+
+    def describe(self) -> str:
+        first = next((ln for ln in self.source.splitlines() if ln.strip()), "")
+        return (
+            f"notebook {self.chapter} failed in cell {self.cell_number}"
+            f" (id {self.cell_id!r}, In [{self.exec_count}]): {self.ename}: {self.evalue}\n"
+            f"  cell starts: {first[:100]}\n"
+            f"--- traceback ---\n{self.traceback}"
+        )
+
+
+class NotebookExecutionError(RuntimeError):
+    """One or more notebooks failed; ``failures`` says which chapter and cell."""
+
+    def __init__(self, failures: Sequence[CellFailure]):
+        self.failures = list(failures)
+        super().__init__("\n\n".join(f.describe() for f in self.failures))
+
+
+@dataclass
+class Outcome:
+    chapter: str
+    key: str
+    entry: Path | None = None
+    executed: bool = False
+    seconds: float = 0.0
+    failure: CellFailure | None = None
+    log: list[str] = field(default_factory=list)
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def normalise(nb: nbformat.NotebookNode, original: nbformat.NotebookNode,
+              replace: Mapping[str, str] | None = None) -> nbformat.NotebookNode:
+    """The executed notebook without run-specific content.
+
+    Removes ``metadata.papermill`` (timings, absolute input/output paths,
+    parameters), every cell's ``papermill`` and ``execution`` metadata
+    (timestamps), and gives the cells stable ids: the original notebook's
+    ids, ``injected-parameters`` for papermill's cell, ``cell-<n>`` otherwise.
+    ``replace`` maps strings (e.g. a temporary folder) to their stable value.
+    """
+    nb.metadata.pop("papermill", None)
+    orig_ids = [c.get("id") for c in original.cells]
+    shift = 0
+    for i, cell in enumerate(nb.cells):
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+            shift = 1
+            continue
+        j = i - shift
+        cell["id"] = orig_ids[j] if j < len(orig_ids) and orig_ids[j] else f"cell-{j}"
+    if replace:
+        text = json.dumps(nb)
+        for old, new in replace.items():
+            text = text.replace(json.dumps(old)[1:-1], json.dumps(new)[1:-1])
+        nb = nbformat.from_dict(json.loads(text))
+    return nb
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Write a notebook deterministically (nbformat's sorted, indented JSON)."""
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+def _failure(chapter: str, original: nbformat.NotebookNode, err) -> CellFailure:
+    """A :class:`CellFailure` from a papermill execution error."""
+    params_idx = next((i for i, c in enumerate(original.cells)
+                       if "parameters" in c.metadata.get("tags", [])), None)
+    idx = err.cell_index
+    injected = (params_idx + 1) if params_idx is not None else 0
+    if idx > injected or (idx == injected and params_idx is None and idx > 0):
+        idx -= 1
+    cell_id = original.cells[idx].get("id", "") if idx < len(original.cells) else ""
+    return CellFailure(
+        chapter=chapter,
+        cell_number=idx + 1,
+        cell_id=cell_id or "",
+        exec_count=err.exec_count,
+        source=err.source or "",
+        ename=err.ename or "",
+        evalue=strip_ansi(str(err.evalue or "")),
+        traceback=strip_ansi("\n".join(err.traceback or [])),
+    )
+
+
+def _init_worker(env: Mapping[str, str]) -> None:
+    os.environ.update(env)
+    import logging
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+
+
+def execute_job(root: str, job: Job, commit: bool = True) -> Outcome:
+    """Execute one notebook into a new cache entry (runs in a worker process).
+
+    The notebook runs with the project root as working directory; its
+    ``outputs_dir`` parameter is the entry's temporary folder while it runs
+    and reads as the final entry folder in the cached notebook. With
+    ``commit=False`` the entry stays in its temporary folder (a fresh rebuild
+    that must not touch the cache); the caller removes it.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    rootp = Path(root)
+    start = time.perf_counter()
+    original = nbformat.read(rootp / job.chapter, as_version=4)
+    tmp = cache.new_temp_entry(rootp, job.key)
+    tmp_outputs = (tmp / cache.OUTPUTS_DIR).relative_to(rootp).as_posix()
+    params = dict(job.parameters, outputs_dir=tmp_outputs)
+    try:
+        nb = papermill.execute_notebook(
+            str(rootp / job.chapter), None, parameters=params, cwd=str(rootp),
+            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False, record_timing=False,
+        )
+    except PapermillExecutionError as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return Outcome(job.chapter, job.key, failure=_failure(job.chapter, original, err),
+                       seconds=time.perf_counter() - start)
+    except Exception as err:  # kernel died, bad notebook JSON...
+        shutil.rmtree(tmp, ignore_errors=True)
+        return Outcome(job.chapter, job.key, seconds=time.perf_counter() - start,
+                       failure=CellFailure(job.chapter, 0, "", None, "", type(err).__name__,
+                                           strip_ansi(str(err)), ""))
+    nb = normalise(nb, original, {tmp_outputs: cache.outputs_dir_param(job.key),
+                                  str(tmp.resolve()): str(cache.entry_dir(rootp, job.key))})
+    write_notebook(nb, tmp / cache.NOTEBOOK_FILE)
+    entry = cache.commit_entry(rootp, job.key, tmp) if commit else tmp
+    return Outcome(job.chapter, job.key, entry=entry, executed=True,
+                   seconds=time.perf_counter() - start)
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def print_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class ExecutionResult:
+    """Executed notebooks: ``entries`` maps chapter -> entry folder (notebook + outputs)."""
+
+    entries: dict[str, Path]
+    executed: list[str]
+    temporary: list[Path] = field(default_factory=list)
+
+    def discard_uncached(self) -> None:
+        """Remove the entries of a ``use_cache=False`` run (they never joined the cache)."""
+        for tmp in self.temporary:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.temporary.clear()
+
+
+def execute_all(
+    root: Path,
+    jobs: Sequence[Job],
+    workers: int | None = None,
+    progress: Callable[[str], None] = print_progress,
+    use_cache: bool = True,
+) -> ExecutionResult:
+    """Cache entries of every job (chapter -> entry folder), executing the missing ones.
+
+    Cached chapters are reported and skipped; the rest run in ``workers``
+    processes (default: one per CPU). If any notebook fails, the others still
+    finish (their entries stay cached) and :class:`NotebookExecutionError`
+    names every failing chapter and cell. ``use_cache=False`` executes every
+    notebook into temporary entries, leaving the cache untouched.
+    """
+    root = Path(root).resolve()
+    entries: dict[str, Path] = {}
+    todo: list[Job] = []
+    for job in jobs:
+        hit = cache.lookup(root, job.key) if use_cache else None
+        if hit is not None:
+            entries[job.chapter] = hit
+        else:
+            todo.append(job)
+    progress(f"notebooks: {len(jobs)} in the book, {len(entries)} cached, "
+             f"{len(todo)} to execute")
+    result = ExecutionResult(entries, [])
+    if not todo:
+        return result
+    (root / cache.CACHE_DIR).mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(workers or default_workers(), len(todo)))
+    failures: list[CellFailure] = []
+    done = 0
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
+                             initializer=_init_worker, initargs=(KERNEL_ENV,)) as pool:
+        futures = {pool.submit(execute_job, str(root), job, use_cache): job for job in todo}
+        progress(f"  executing {len(todo)} notebook(s) in {workers} process(es)")
+        for fut in as_completed(futures):
+            job = futures[fut]
+            done += 1
+            outcome = fut.result()
+            left = len(todo) - done
+            if outcome.failure is not None:
+                failures.append(outcome.failure)
+                progress(f"  [{done}/{len(todo)}] FAILED {job.chapter} "
+                         f"(cell {outcome.failure.cell_number}), {left} left")
+            else:
+                entries[job.chapter] = outcome.entry
+                result.executed.append(job.chapter)
+                if not use_cache:
+                    result.temporary.append(outcome.entry)
+                progress(f"  [{done}/{len(todo)}] executed {job.chapter} "
+                         f"in {outcome.seconds:.1f} s, {left} left")
+    if failures:
+        result.discard_uncached()
+        order = {j.chapter: i for i, j in enumerate(jobs)}
+        raise NotebookExecutionError(sorted(failures, key=lambda f: order[f.chapter]))
+    order = {j.chapter: i for i, j in enumerate(jobs)}
+    result.executed.sort(key=order.__getitem__)
+    return result

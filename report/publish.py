@@ -1,0 +1,143 @@
+"""Publish a version into ``report/<version>/``: atomically, once, under a lock.
+
+- :func:`version_lock` serialises builds of the same version (``fcntl.flock`` on
+  ``_build/locks/<version>.lock``), across threads and processes.
+- A version is assembled in a temporary folder next to its destination
+  (:func:`temp_version_dir`) and moved into place by one ``os.rename``
+  (:func:`move_into_place`): readers see the complete version or none.
+- A published version is immutable (:func:`check_immutable`): the same inputs
+  (same fingerprint in ``provenance.json``) make a render a no-op, different
+  inputs are refused with a hint to name a new version.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from report import provenance
+
+REPORT_DIR = "report"
+LOCK_DIR = Path("_build") / "locks"
+_VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
+_RESERVED = {"assets", "filters", "templates"}
+
+
+class PublishError(RuntimeError):
+    """A version cannot be published (bad name, exists with other inputs, clash)."""
+
+
+def check_version_name(version: str) -> str:
+    """``version`` if it is a usable folder name under report/ (letters, digits, ``._+-``)."""
+    if not _VERSION_RE.match(version) or version in _RESERVED or version.endswith(".py"):
+        raise PublishError(
+            f"invalid report version {version!r}: use letters, digits and . _ + - "
+            f"(not starting with one of them, not one of {sorted(_RESERVED)})")
+    return version
+
+
+def version_dir(root: Path, version: str) -> Path:
+    return Path(root) / REPORT_DIR / version
+
+
+@contextmanager
+def version_lock(root: Path, version: str) -> Iterator[None]:
+    """Hold an exclusive ``flock`` for ``version`` while the block runs (waits for it)."""
+    lock_dir = Path(root) / LOCK_DIR
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with open(lock_dir / f"{version}.lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def differing_inputs(old: Mapping[str, object], new: Mapping[str, object]) -> list[str]:
+    """Names of the inputs that differ (per-notebook names for notebook keys)."""
+    out = []
+    for k in sorted(set(old) | set(new)):
+        a, b = old.get(k), new.get(k)
+        if a == b:
+            continue
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            out.extend(f"{k}: {n}" for n in sorted(set(a) | set(b)) if a.get(n) != b.get(n))
+        else:
+            out.append(k)
+    return out
+
+
+def check_immutable(root: Path, version: str, fingerprint: str,
+                    inputs: Mapping[str, object]) -> bool:
+    """True if ``version`` is already published from the same inputs (nothing to do).
+
+    False if it does not exist yet; :class:`PublishError` if it exists with
+    other inputs, naming them and how to choose a new version.
+    """
+    dest = version_dir(root, version)
+    if not dest.exists():
+        return False
+    try:
+        record = provenance.read(dest)
+    except (FileNotFoundError, ValueError) as exc:
+        raise PublishError(f"{dest} exists but is not a readable published version ({exc}); "
+                           "choose another version with --version") from exc
+    if record.get("fingerprint") == fingerprint:
+        return True
+    changed = differing_inputs(record.get("inputs") or {}, inputs)
+    raise PublishError(
+        f"report version {version!r} is already published (report/{version}/) from different "
+        f"inputs ({'; '.join(changed) or 'fingerprint differs'}). Published versions are "
+        f"immutable: render a new version, e.g. --version {suggest_version(root, version)}")
+
+
+def suggest_version(root: Path, version: str) -> str:
+    """The first ``<version>.<n>`` (n = 1, 2, ...) not yet published."""
+    n = 1
+    while version_dir(root, f"{version}.{n}").exists():
+        n += 1
+    return f"{version}.{n}"
+
+
+def temp_version_dir(root: Path, version: str) -> Path:
+    """A new empty folder beside ``report/<version>`` to assemble it in."""
+    parent = Path(root) / REPORT_DIR
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f".tmp-{version}-{uuid.uuid4().hex[:12]}"
+    tmp.mkdir()
+    return tmp
+
+
+def move_into_place(tmp: Path, root: Path, version: str) -> Path:
+    """Rename the assembled folder to ``report/<version>`` (fails if it appeared meanwhile)."""
+    dest = version_dir(root, version)
+    if dest.exists():
+        raise PublishError(f"{dest} appeared while building; not overwritten")
+    os.rename(tmp, dest)
+    return dest
+
+
+def copy_tree_into(src: Path, dest: Path) -> list[str]:
+    """Copy every file under ``src`` into ``dest`` (same relative paths).
+
+    Returns the relative paths copied; a path already in ``dest`` with other
+    content is an error naming it (two notebooks wrote the same output file).
+    """
+    copied = []
+    for f in sorted(p for p in src.rglob("*") if p.is_file()):
+        rel = f.relative_to(src)
+        target = dest / rel
+        if target.exists():
+            if target.read_bytes() != f.read_bytes():
+                raise PublishError(f"two notebooks wrote different {rel.as_posix()}")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, target)
+        copied.append(rel.as_posix())
+    return copied
