@@ -1,0 +1,85 @@
+"""T14.2.8 CAR-T kinetic parameters by dose level (Infused set; SAP 3, CAR-T kinetics).
+
+Rows (group2 = ``PARAM``, one block per assay of ADPC: CARTPCT % CAR+ of CD3+
+by flow cytometry, CARTCOPY transgene copies/ug gDNA by qPCR):
+
+- ``EVAL`` n (%): participants with at least one sample at or after Day 0;
+- ``ALLBLQ`` n (%): evaluable participants with every sample BLQ;
+- ``CMAX`` Cmax: n, n_zero (value 0 = every sample BLQ, excluded from the
+  geometric mean), geomean, geocv, median, min, max;
+- ``TMAX`` Tmax (day): n, median, min, max (undefined when Cmax = 0);
+- ``AUC`` AUC0-28 (days x unit; linear trapezoid over observed samples on
+  Days 0-28, BLQ = 0, no extrapolation, NaN with < 2 samples): as Cmax;
+- ``TLAST`` Tlast = persistence, last quantifiable day: n, median, min, max.
+Columns: dose levels + Total (``group1 = group_var``); BIGN = Infused N.
+Percent denominators: column N. Definitions: :mod:`analysis.derive.kinetics`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import ard as ard_mod
+from analysis import sets
+from analysis.catalogue import get
+from analysis.config import StudyConfig
+from analysis.data import StudyData
+from analysis.derive.kinetics import compute_nca
+from analysis.stats.geometric import geometric_rows
+from analysis.stats.summaries import bign_rows, count_rows
+from data_contract.specs.adpc import ADPC_PARAMS
+
+DISPLAY_ID = "T14.2.8"
+# Decimals shown for the raw values of each assay (SAP 4: one more for means/medians).
+RAW_DECIMALS = {"CARTPCT": 2, "CARTCOPY": 0}
+TIME_STATS = ("n", "median", "min", "max")
+LAYOUT = {"variable_labels": {
+    "EVAL": "Evaluable (>= 1 sample from Day 0)",
+    "ALLBLQ": "Every sample BLQ",
+    "CMAX": "Cmax (assay unit)",
+    "TMAX": "Tmax (day)",
+    "AUC": "AUC0-28 (days x assay unit)",
+    "TLAST": "Tlast, persistence (day)",
+}}
+
+
+def nca_with_groups(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
+    """(Infused ADSL, columns, N per column, NCA rows merged with ``group_var``)."""
+    adsl = sets.analysis_set(data["ADSL"], get(DISPLAY_ID).analysis_set)
+    cols = sets.columns(adsl, config, group_var, all_adsl=data["ADSL"])
+    bign = sets.big_n(adsl, cols, group_var)
+    adpc = data["ADPC"]
+    adpc = adpc[adpc["USUBJID"].isin(adsl["USUBJID"])]
+    nca = compute_nca(adpc).merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")
+    return adsl, cols, bign, nca
+
+
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+    adsl, cols, bign, nca = nca_with_groups(data, config, group_var)
+    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    for param, (label, unit) in ADPC_PARAMS.items():
+        p = nca[(nca["PARAMCD"] == param) & (nca["NSAMP"] > 0)]
+        dec = RAW_DECIMALS.get(param, 2)
+        keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="PARAM", group2_level=label)
+        rows += count_rows(p, bign, variable="EVAL", **keys)
+        rows += count_rows(p[p["NQUANT"] == 0], bign, variable="ALLBLQ", **keys)
+        rows += geometric_rows(p, "CMAX", cols, variable="CMAX", raw_decimals=dec, **keys)
+        rows += geometric_rows(p, "TMAX", cols, variable="TMAX", stats=TIME_STATS, **keys)
+        rows += geometric_rows(p, "AUC", cols, variable="AUC", raw_decimals=dec, **keys)
+        rows += geometric_rows(p, "TLAST", cols, variable="TLAST", stats=TIME_STATS, **keys)
+    return ard_mod.frame(rows)
+
+
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
+    return [
+        "Time is the study day (Day 0 = CAR-T infusion). BLQ = below the lower limit of "
+        "quantification; BLQ samples count as 0 for Cmax and AUC.",
+        "Cmax = maximum observed value; Tmax = first day of Cmax (not defined when every "
+        "sample is BLQ); AUC0-28 = linear trapezoidal area (days x unit) over the observed "
+        "samples from Day 0 to Day 28, without extrapolation (not estimable with fewer than "
+        "2 samples); Tlast (persistence) = last day with a quantifiable value.",
+        "Geometric mean and geometric CV% (100 x sqrt(exp(s^2) - 1), s = SD of log values) "
+        "exclude values of 0 (every sample BLQ); the number excluded is shown.",
+        "CAR+ = chimeric antigen receptor positive; gDNA = genomic DNA; CV = coefficient of "
+        "variation; qPCR = quantitative polymerase chain reaction.",
+    ]
