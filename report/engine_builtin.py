@@ -118,7 +118,7 @@ def write_html(book_json: Path, work: Path, meta: RenderMeta) -> Path:
     """Self-contained HTML (images and CSS embedded) with a table of contents."""
     (work / "title.html").write_text(_html_title(meta), encoding="utf-8")
     out = work / "csr.html"
-    _run_pandoc(["-f", "json", "-t", "html5", "-s", "--toc", "--toc-depth=2", "--embed-resources",
+    _run_pandoc(["-f", "json", "-t", "html5", "-s", "--wrap=none", "--toc", "--toc-depth=2", "--embed-resources",
                  "--css", str(ASSETS / "csr.css"), "-B", "title.html",
                  "-L", str(ASSETS / "crossref.lua"),
                  "-M", f"pagetitle={meta.protocol_id} {meta.title}", "-M", "lang=en",

@@ -42,7 +42,11 @@ local function clean_cell(cell)
     if ALIGN[cls] then cell.alignment = ALIGN[cls] end
   end
   local keep = {}
-  if cell.attr.classes:includes("gt_group_heading") then keep = { "group" } end
+  if cell.attr.classes:includes("gt_group_heading") then
+    keep = { "group" }
+    cell.alignment = "AlignLeft"
+    cell.contents = pandoc.Blocks({ pandoc.Plain({ pandoc.Strong(pandoc.utils.blocks_to_inlines(cell.contents)) }) })
+  end
   if cell.attr.classes:includes("gt_column_spanner_outer") then keep = { "spanner" } end
   cell.attr = pandoc.Attr("", keep)
   return cell
@@ -70,6 +74,9 @@ local function native_table(html)
     clean_rows(body.body)
   end
   clean_rows(found.foot.rows)
+  for _, row in ipairs(found.foot.rows) do
+    for _, cell in ipairs(row.cells) do cell.alignment = "AlignLeft" end
+  end
   found.head.attr, found.foot.attr = pandoc.Attr(), pandoc.Attr()
   return found
 end
