@@ -1,0 +1,172 @@
+"""Listings (ICH E3 16.2) in the house style.
+
+A listing's rows go into the CSR as a great-tables table. A listing longer
+than :data:`MAX_ROWS` rows is written in full next to the report, as
+``<outputs_dir>/listings/<display_id>.html`` (a self-contained page: the table
+plus a few lines of inline JavaScript to sort by a column and filter rows; no
+external request) and ``<display_id>.csv``; the CSR then shows the first
+:data:`PREVIEW_ROWS` rows and one sentence with the row count and a relative
+link ``listings/<display_id>.html``. So the CSR body does not grow with the
+number of participants. Every listing is written in full (HTML and CSV) so the
+published report always carries them.
+
+Cell text is escaped (great-tables and pandas' ``to_html`` escape HTML), so
+data text is shown verbatim.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+from great_tables import GT, md
+
+from analysis.style.tables import decorate, house_style, table_id
+
+MAX_ROWS = 200       # longer listings are linked, not printed in full
+PREVIEW_ROWS = 20    # rows shown in the CSR for a linked listing
+LISTINGS_DIR = "listings"
+
+
+def as_text(listing: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as text: dates ISO (``YYYY-MM-DD``), missing values empty."""
+    out = pd.DataFrame(index=listing.index)
+    for col in listing.columns:
+        s = listing[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
+        else:
+            out[col] = [("" if _isna(v) else str(v)) for v in s]
+    return out.reset_index(drop=True)
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def link_target(display_id: str, ext: str = "html") -> str:
+    """Relative path of the full listing, e.g. ``listings/L16.2.7.1.html``."""
+    return f"{LISTINGS_DIR}/{display_id}.{ext}"
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; font-size: 10pt; margin: 1em; }}
+table {{ border-collapse: collapse; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 2px 6px; text-align: left; vertical-align: top; }}
+th {{ cursor: pointer; background: #f4f4f4; position: sticky; top: 0; }}
+p.notes {{ font-size: 9pt; color: #333; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<p>{set_line}</p>
+<p><label>Filter rows: <input id="filter" type="search"></label> <span id="count">{n} rows</span></p>
+{table}
+{notes}
+<script>
+(function () {{
+  var table = document.getElementById("listing");
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var dir = {{}};
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {{
+    th.addEventListener("click", function () {{
+      dir[i] = -(dir[i] || -1);
+      rows.sort(function (a, b) {{
+        var x = a.cells[i].textContent, y = b.cells[i].textContent;
+        var nx = parseFloat(x), ny = parseFloat(y);
+        var c = (!isNaN(nx) && !isNaN(ny) && String(nx) === x && String(ny) === y)
+          ? nx - ny : x.localeCompare(y);
+        return c * dir[i];
+      }});
+      rows.forEach(function (r) {{ body.appendChild(r); }});
+    }});
+  }});
+  var input = document.getElementById("filter");
+  input.addEventListener("input", function () {{
+    var q = input.value.toLowerCase(), shown = 0;
+    rows.forEach(function (r) {{
+      var ok = r.textContent.toLowerCase().indexOf(q) >= 0;
+      r.style.display = ok ? "" : "none";
+      if (ok) shown++;
+    }});
+    document.getElementById("count").textContent = shown + " of " + rows.length + " rows";
+  }});
+}})();
+</script>
+</body>
+</html>
+"""
+
+
+def full_page(listing: pd.DataFrame, *, title: str, set_line: str = "",
+              footnotes: Sequence[str] = (), source: str = "") -> str:
+    """The self-contained, sortable and filterable HTML page of a whole listing."""
+    text = as_text(listing)
+    table = text.to_html(index=False, escape=True, table_id="listing", border=0,
+                         na_rep="")
+    notes = "".join(f'<p class="notes">{html.escape(n)}</p>\n'
+                    for n in [*footnotes, source] if n)
+    return _PAGE.format(title=html.escape(title), set_line=html.escape(set_line),
+                        n=len(text), table=table, notes=notes)
+
+
+def write_full(listing: pd.DataFrame, display_id: str, outputs_dir: str | Path, *,
+               title: str, set_line: str = "", footnotes: Sequence[str] = (),
+               source: str = "") -> tuple[Path, Path]:
+    """Write ``<outputs_dir>/listings/<display_id>.html`` and ``.csv``; return both paths."""
+    folder = Path(outputs_dir) / LISTINGS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    html_path = folder / f"{display_id}.html"
+    csv_path = folder / f"{display_id}.csv"
+    html_path.write_text(full_page(listing, title=title, set_line=set_line,
+                                   footnotes=footnotes, source=source), encoding="utf-8")
+    csv_path.write_text(as_text(listing).to_csv(index=False, lineterminator="\n"),
+                        encoding="utf-8")
+    return html_path, csv_path
+
+
+def truncation_note(display_id: str, n_rows: int, shown: int = PREVIEW_ROWS) -> str:
+    """The sentence (Markdown) pointing to the full listing."""
+    return (f"The first {shown} of {n_rows} rows are shown. The full listing ({n_rows} rows) "
+            f"is in [{link_target(display_id)}]({link_target(display_id)}) "
+            f"(CSV: [{link_target(display_id, 'csv')}]({link_target(display_id, 'csv')})).")
+
+
+def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None = None,
+               footnotes: Sequence[str] = (), source: str | None = None,
+               outputs_dir: str | Path | None = None, title: str = "",
+               max_rows: int = MAX_ROWS, preview_rows: int = PREVIEW_ROWS) -> GT:
+    """The listing as a house-style table; long listings are cut to ``preview_rows``
+    with a linked sentence. With ``outputs_dir`` the full listing is written too."""
+    if outputs_dir is not None:
+        write_full(listing, display_id, outputs_dir, title=title or display_id,
+                   set_line=set_line or "", footnotes=footnotes, source=source or "")
+    text = as_text(listing)
+    n = len(text)
+    truncated = n > max_rows
+    shown = text.head(preview_rows) if truncated else text
+    labels = list(shown.columns)
+    names = {c: f"c{i}" for i, c in enumerate(labels)}
+    gt = GT(shown.rename(columns=names))
+    gt = gt.cols_label(**{names[c]: str(c) for c in labels})
+    if n == 0:
+        gt = gt.tab_source_note("No records.")
+    gt = house_style(gt, display_id)
+    if truncated:
+        gt = gt.tab_source_note(md(truncation_note(display_id, n, len(shown))))
+    return decorate(gt, set_line=set_line, footnotes=footnotes, source=source)
+
+
+__all__ = ["MAX_ROWS", "PREVIEW_ROWS", "as_text", "full_page", "write_full", "listing_gt",
+           "link_target", "truncation_note", "table_id"]

@@ -1,0 +1,277 @@
+"""great-tables house style of the CSR tables (SAP 4, SAP 5).
+
+Two steps, kept apart:
+
+- :func:`layout` turns any display's ARD into a wide table of text cells: one
+  row per table row, one column per ``group1_level`` (dose levels + Total, in
+  ARD order). Rows follow the first appearance of (``group2_level``,
+  ``variable``, ``variable_level``) in the ARD; each cell is composed from the
+  statistics of that row and column with :func:`analysis.formats.compose`:
+
+  ============================================ ==================================
+  statistics of the row                        table rows
+  ============================================ ==================================
+  n + pct (+ N, the denominator)               one row ``n (x.x%)``
+  n, mean, sd, median, q1, q3, min, max        ``n``, ``Mean (SD)``,
+                                               ``Median (Q1, Q3)``, ``Min, Max``
+  rate + lcl + ucl / estimate + lcl + ucl      one row ``r (l, u)``
+  geomean + geocv                              one row ``g (cv%)``
+  text                                         the text as is
+  any other statistic                          its own row, its ``stat_fmt``
+  ============================================ ==================================
+
+  ``group2_level`` becomes a row group; a variable with several rows gets a
+  heading row (its label) and its rows indented below it.
+- :func:`gt_table` renders that wide table with great-tables: column labels
+  ``<level><br>N = x`` from the ``BIGN`` rows, the analysis-set line on top,
+  footnotes then the source line as source notes. The table id is derived
+  from the display id (great-tables would otherwise draw a random one), so the
+  HTML is byte-for-byte reproducible. Data text is always escaped by
+  great-tables (no markdown, no HTML is interpreted in cells).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+from great_tables import GT
+from great_tables import html as gt_html
+
+from analysis.formats import MISSING, compose
+
+INDENT = "\u00a0" * 4  # non-breaking spaces survive HTML -> pandoc -> typst/docx
+GROUP_COL = "group"
+LABEL_COL = "label"
+KIND_COL = "row_kind"  # "heading" (label only) or "data"
+FONT_SIZE = "9pt"
+
+# Composite cells: kind -> (statistics consumed, row label). Order matters.
+COMPOSITES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("rate_ci", ("rate", "lcl", "ucl"), "Rate (95% CI)"),
+    ("estimate_ci", ("estimate", "lcl", "ucl"), "Estimate (95% CI)"),
+    ("geomean_geocv", ("geomean", "geocv"), "Geometric mean (CV%)"),
+    ("mean_sd", ("mean", "sd"), "Mean (SD)"),
+    ("median_q1_q3", ("median", "q1", "q3"), "Median (Q1, Q3)"),
+    ("min_max", ("min", "max"), "Min, Max"),
+)
+CONTINUOUS = {"mean", "sd", "median", "q1", "q3", "min", "max", "geomean", "geocv"}
+
+
+def table_id(display_id: str) -> str:
+    """Deterministic HTML id of a display's table, e.g. ``T14.1.1`` -> ``t14-1-1``."""
+    return display_id.lower().replace(".", "-").replace("_", "-")
+
+
+def variable_label(variable: str, labels: Mapping[str, str] | None = None) -> str:
+    """Readable label of an ARD ``variable``: ``labels`` first, then the data
+    contract's label (with its unit), else the name itself."""
+    if labels and variable in labels:
+        return labels[variable]
+    from data_contract.specs import DATASETS
+
+    for spec in DATASETS.values():
+        if variable in spec.names:
+            v = spec.variable(variable)
+            return f"{v.label} ({v.unit})" if v.unit else v.label
+    return variable
+
+
+def _cell_rows(stats: Mapping[str, Mapping[str, str]], order: Sequence[str],
+               labels: Mapping[str, str]) -> list[tuple[str, dict[str, str]]]:
+    """Table rows of one ARD row key: [(row label, {column: cell text})].
+
+    ``stats`` maps column -> {stat_name: stat_fmt}; ``order`` the stat names in
+    order of first appearance; ``labels`` stat_name -> stat_label.
+    """
+    present = list(dict.fromkeys(order))
+    left = list(present)
+    out: list[tuple[str, dict[str, str]]] = []
+    cols = list(stats)
+
+    def take(names: Sequence[str]) -> None:
+        for n in names:
+            if n in left:
+                left.remove(n)
+
+    is_continuous = any(s in CONTINUOUS for s in present)
+    if "text" in present:
+        out.append(("", {c: stats[c].get("text", "") for c in cols}))
+        take(["text"])
+    if "n" in present and "pct" in present and not is_continuous:
+        out.append(("", {c: compose("n_pct", _with_missing(stats[c], ("n", "pct")))
+                         for c in cols}))
+        take(["n", "pct", "N"])
+    elif "n" in present and is_continuous:
+        out.append(("n", {c: stats[c].get("n", "") for c in cols}))
+        take(["n"])
+    for kind, names, label in COMPOSITES:
+        if all(n in left for n in names):
+            out.append((label, {c: compose(kind, _with_missing(stats[c], names))
+                                if any(n in stats[c] for n in names) else "" for c in cols}))
+            take(names)
+    for name in left:
+        out.append((labels.get(name) or name, {c: stats[c].get(name, "") for c in cols}))
+    return out
+
+
+def _with_missing(s: Mapping[str, str], names: Sequence[str]) -> dict[str, str]:
+    d = dict(s)
+    for n in names:
+        d.setdefault(n, MISSING)
+    return d
+
+
+def columns_of(ard: pd.DataFrame) -> list[str]:
+    """The table's columns: ``group1_level`` values in ARD order."""
+    return list(dict.fromkeys(ard["group1_level"].astype(str)))
+
+
+def layout(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | None = None,
+           level_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The generic wide layout of an ARD (see the module docstring).
+
+    Returns a DataFrame with columns ``group`` (the ``group2_level``, "" when
+    none), ``label`` (the stub text, indented with non-breaking spaces),
+    ``row_kind`` (``heading`` or ``data``) and one column per ``group1_level``
+    in ARD order. ``BIGN`` rows are not table rows (they give the column N).
+    """
+    body = ard[ard["variable"] != "BIGN"]
+    cols = columns_of(body) if len(body) else columns_of(ard)
+    level_labels = level_labels or {}
+    keys = ["group2_level", "variable", "variable_level"]
+    records: list[dict] = []
+    if not len(body):
+        return pd.DataFrame(columns=[GROUP_COL, LABEL_COL, KIND_COL, *cols])
+
+    grouped = {k: g for k, g in body.groupby(keys, sort=False)}
+    # variables in order within each group2 level, then their levels
+    seen_var: dict[tuple[str, str], list[str]] = {}
+    for g2, var, lev in grouped:
+        seen_var.setdefault((g2, var), []).append(lev)
+
+    for (g2, var), levels in seen_var.items():
+        vlabel = variable_label(var, variable_labels)
+        blocks = []
+        for lev in levels:
+            g = grouped[(g2, var, lev)]
+            stats: dict[str, dict[str, str]] = {c: {} for c in cols}
+            for r in g.itertuples(index=False):
+                stats.setdefault(r.group1_level, {})[r.stat_name] = r.stat_fmt
+            stat_labels = {r.stat_name: r.stat_label for r in g.itertuples(index=False)}
+            blocks.append((lev, _cell_rows({c: stats.get(c, {}) for c in cols},
+                                           list(g["stat_name"]), stat_labels)))
+        single = len(blocks) == 1 and blocks[0][0] == "" and len(blocks[0][1]) == 1
+        if single:
+            records.append(_rec(g2, vlabel, "data", blocks[0][1][0][1]))
+            continue
+        records.append(_rec(g2, vlabel, "heading", {}))
+        for lev, rows in blocks:
+            llabel = level_labels.get(lev, lev)
+            if lev == "":
+                for lab, cells in rows:
+                    records.append(_rec(g2, INDENT + lab, "data", cells))
+            elif len(rows) == 1:
+                records.append(_rec(g2, INDENT + llabel, "data", rows[0][1]))
+            else:
+                records.append(_rec(g2, INDENT + llabel, "heading", {}))
+                for lab, cells in rows:
+                    records.append(_rec(g2, INDENT * 2 + lab, "data", cells))
+    out = pd.DataFrame(records)
+    for c in cols:
+        if c not in out:
+            out[c] = ""
+    return out[[GROUP_COL, LABEL_COL, KIND_COL, *cols]].fillna("").reset_index(drop=True)
+
+
+def _rec(group: str, label: str, kind: str, cells: Mapping[str, str]) -> dict:
+    return {GROUP_COL: group, LABEL_COL: label, KIND_COL: kind, **cells}
+
+
+def big_n_of(ard: pd.DataFrame) -> dict[str, str]:
+    """Column level -> formatted N, from the ``BIGN`` rows."""
+    b = ard[(ard["variable"] == "BIGN") & (ard["stat_name"] == "N")]
+    return {str(r.group1_level): r.stat_fmt for r in b.itertuples(index=False)}
+
+
+def column_label(level: str, n: str | None) -> object:
+    """``<level><br>N = x`` (the level text escaped)."""
+    text = html.escape(level) if level else "All"
+    return gt_html(f"{text}<br>N = {html.escape(n)}") if n is not None else text
+
+
+def house_style(gt: GT, display_id: str) -> GT:
+    """Apply the house options (fonts, padding, deterministic id) to any GT."""
+    return (
+        gt.with_id(table_id(display_id))
+        .opt_align_table_header(align="left")
+        .tab_options(
+            table_font_size=FONT_SIZE,
+            heading_title_font_size="10pt",
+            heading_subtitle_font_size="9pt",
+            column_labels_font_weight="bold",
+            row_group_font_weight="bold",
+            data_row_padding="2px",
+            source_notes_font_size="8pt",
+            table_width="100%",
+        )
+    )
+
+
+def decorate(gt: GT, *, set_line: str | None = None, footnotes: Sequence[str] = (),
+             source: str | None = None) -> GT:
+    """Analysis-set line on top, footnotes then the source line below (all escaped)."""
+    if set_line:
+        gt = gt.tab_header(title=set_line)
+    for note in footnotes:
+        if note:
+            gt = gt.tab_source_note(note)
+    if source:
+        gt = gt.tab_source_note(source)
+    return gt
+
+
+def gt_from_wide(wide: pd.DataFrame, display_id: str, *, bign: Mapping[str, str] | None = None,
+                 set_line: str | None = None, footnotes: Sequence[str] = (),
+                 source: str | None = None) -> GT:
+    """Render a wide table from :func:`layout` in the house style."""
+    bign = bign or {}
+    cols = [c for c in wide.columns if c not in (GROUP_COL, LABEL_COL, KIND_COL)]
+    data = wide.drop(columns=[KIND_COL]).copy()
+    has_groups = bool((data[GROUP_COL] != "").any())
+    # great-tables needs string column names that are valid identifiers-ish; map them
+    names = {c: f"c{i}" for i, c in enumerate(cols)}
+    data = data.rename(columns=names)
+    if has_groups:
+        gt = GT(data, rowname_col=LABEL_COL, groupname_col=GROUP_COL)
+    else:
+        gt = GT(data.drop(columns=[GROUP_COL]), rowname_col=LABEL_COL)
+    gt = gt.cols_label(**{names[c]: column_label(c, bign.get(c)) for c in cols})
+    gt = gt.cols_align("center", columns=list(names.values()))
+    gt = house_style(gt, display_id)
+    return decorate(gt, set_line=set_line, footnotes=footnotes, source=source)
+
+
+def gt_table(ard: pd.DataFrame, display_id: str | None = None, *, set_line: str | None = None,
+             footnotes: Sequence[str] = (), source: str | None = None,
+             layout: Mapping | None = None) -> GT:
+    """The house-style great-tables table of an ARD.
+
+    ``display_id`` defaults to the ARD's ``display_id``; ``layout`` holds the
+    optional hints of a display module's ``LAYOUT`` (``variable_labels``,
+    ``level_labels``: mappings passed to :func:`layout`).
+    """
+    if display_id is None:
+        ids = list(dict.fromkeys(ard["display_id"]))
+        display_id = ids[0] if ids else "table"
+    hints = dict(layout or {})
+    wide = globals()["layout"](ard, variable_labels=hints.get("variable_labels"),
+                               level_labels=hints.get("level_labels"))
+    return gt_from_wide(wide, display_id, bign=big_n_of(ard), set_line=set_line,
+                        footnotes=footnotes, source=source)
+
+
+def render_html(gt: GT) -> str:
+    """The table's HTML fragment (deterministic given a fixed table id)."""
+    return gt.as_raw_html()
