@@ -97,10 +97,12 @@ def _cell_rows(stats: Mapping[str, Mapping[str, str]], order: Sequence[str],
 
     is_continuous = any(s in CONTINUOUS for s in present)
     if "text" in present:
-        out.append(("", {c: stats[c].get("text", "") for c in cols}))
+        out.append((_specific(labels.get("text", "")),
+                    {c: stats[c].get("text", "") for c in cols}))
         take(["text"])
     if "n" in present and "pct" in present and not is_continuous:
-        out.append(("", {c: compose("n_pct", _with_missing(stats[c], ("n", "pct")))
+        out.append((_specific(labels.get("n", "")),
+                    {c: compose("n_pct", _with_missing(stats[c], ("n", "pct")))
                          for c in cols}))
         take(["n", "pct", "N"])
     elif "n" in present and is_continuous:
@@ -114,6 +116,14 @@ def _cell_rows(stats: Mapping[str, Mapping[str, str]], order: Sequence[str],
     for name in left:
         out.append((labels.get(name) or name, {c: stats[c].get(name, "") for c in cols}))
     return out
+
+
+GENERIC_LABELS = {"", "n", "N", "%", "pct", "n (%)", "text", "Value"}
+
+
+def _specific(label: str) -> str:
+    """A stat_label that names the row (e.g. "Any TEAE"), or "" for a generic one."""
+    return "" if label in GENERIC_LABELS else label
 
 
 def _with_missing(s: Mapping[str, str], names: Sequence[str]) -> dict[str, str]:
@@ -164,6 +174,9 @@ def layout(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | None = Non
                                            list(g["stat_name"]), stat_labels)))
         single = len(blocks) == 1 and blocks[0][0] == "" and len(blocks[0][1]) == 1
         if single:
+            own = blocks[0][1][0][0]
+            if not (variable_labels and var in variable_labels) and _specific(own):
+                vlabel = own
             records.append(_rec(g2, vlabel, "data", blocks[0][1][0][1]))
             continue
         records.append(_rec(g2, vlabel, "heading", {}))
@@ -171,7 +184,7 @@ def layout(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | None = Non
             llabel = level_labels.get(lev, lev)
             if lev == "":
                 for lab, cells in rows:
-                    records.append(_rec(g2, INDENT + lab, "data", cells))
+                    records.append(_rec(g2, INDENT + (lab or "n (%)"), "data", cells))
             elif len(rows) == 1:
                 records.append(_rec(g2, INDENT + llabel, "data", rows[0][1]))
             else:

@@ -89,3 +89,11 @@ def test_data_text_in_cells_labels_and_notes_is_escaped_not_html_or_markdown():
     assert html.count(escaped) == 3  # stub, text cell, footnote
     assert "<b>IL-6" not in html
     assert "<em>a</em>" not in html
+
+
+def test_a_specific_stat_label_names_a_single_row_variable():
+    rows = [ard.row("T9.9", "BIGN", "N", 4, group1_level="DL1", **G)]
+    rows += [ard.row("T9.9", "ANY", "n", 1, group1_level="DL1", stat_label="Any TEAE", **G),
+             ard.row("T9.9", "ANY", "pct", 25.0, group1_level="DL1", stat_label="%", **G)]
+    wide = layout(ard.frame(rows))
+    assert wide[["label", "DL1"]].values.tolist() == [["Any TEAE", "1 (25.0%)"]]
