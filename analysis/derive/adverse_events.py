@@ -1,0 +1,141 @@
+"""Adverse-event derivations shared by the safety displays (SAP 3, TEAE; SAP 5 T14.3.x).
+
+- Grade: CTCAE v5.0 toxicity grade AETOXGR 1-5 (ASTCT 2019 for CRS and ICANS).
+  Another study's standard ADaM with AESEV but no AETOXGR is summarised by
+  severity (MILD < MODERATE < SEVERE) instead: :func:`resolve_grade_var`.
+- Maximum grade: per participant and per key (e.g. SOC, PT), the highest
+  grade of the participant's events; a participant is counted once.
+- Serious: AESER = "Y". Related: AREL = "RELATED".
+- Fatal (TEAE leading to death): AESDTH = "Y", or AEOUT = "FATAL", or grade 5.
+- Infections: MedDRA SOC (AEBODSYS) "Infections and infestations".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+INFECTIONS_SOC = "Infections and infestations"
+
+GRADE_SCALES: dict[str, dict] = {
+    "AETOXGR": {
+        "values": [1, 2, 3, 4, 5],
+        "labels": ["Grade 1", "Grade 2", "Grade 3", "Grade 4", "Grade 5"],
+        "high_from": 3,
+        "high_label": "Grade >=3",
+    },
+    "AESEV": {
+        "values": ["MILD", "MODERATE", "SEVERE"],
+        "labels": ["Mild", "Moderate", "Severe"],
+        "high_from": 3,
+        "high_label": "Severe",
+    },
+}
+ANY_GRADE = "Any"
+MISSING_GRADE = "Missing"
+
+
+def resolve_grade_var(adae: pd.DataFrame, grade_var: str = "auto") -> str:
+    """The grade variable to summarise: ``grade_var`` if given, else AETOXGR when
+    ADAE holds it with a value, else AESEV; ``KeyError`` naming both when neither."""
+    if grade_var != "auto":
+        if grade_var not in GRADE_SCALES:
+            raise ValueError(f"grade_var {grade_var!r} is not one of {sorted(GRADE_SCALES)}")
+        if grade_var not in adae.columns:
+            raise KeyError(f"ADAE has no {grade_var}")
+        return grade_var
+    if "AETOXGR" in adae.columns and (adae["AETOXGR"].notna().any() or "AESEV" not in adae.columns
+                                      or adae["AESEV"].isna().all()):
+        return "AETOXGR"
+    if "AESEV" in adae.columns:
+        return "AESEV"
+    raise KeyError("ADAE has neither AETOXGR nor AESEV: AEs cannot be graded")
+
+
+def grade_rank(adae: pd.DataFrame, grade_var: str) -> pd.Series:
+    """Numeric rank of each event's grade (1..5 for AETOXGR, 1..3 for AESEV; NaN
+    when missing). An unknown value raises ``ValueError`` naming it."""
+    scale = GRADE_SCALES[grade_var]
+    vals = adae[grade_var]
+    if grade_var == "AETOXGR":
+        rank = pd.to_numeric(vals, errors="coerce").astype(float)
+    else:
+        rank = vals.map({v: i + 1 for i, v in enumerate(scale["values"])}).astype(float)
+    bad = vals.notna() & rank.isna() | (rank.notna() & ~rank.isin(range(1, len(scale["values"]) + 1)))
+    if bad.any():
+        r = adae.loc[bad].iloc[0]
+        raise ValueError(f"ADAE USUBJID {r['USUBJID']}: {grade_var} value {r[grade_var]!r} "
+                         f"is not one of {scale['values']}")
+    return rank
+
+
+def grade_labels(grade_var: str) -> list[str]:
+    """Row labels of the grades in order (``Grade 1``.. or ``Mild``..)."""
+    return list(GRADE_SCALES[grade_var]["labels"])
+
+
+def high_grade_label(grade_var: str) -> str:
+    return GRADE_SCALES[grade_var]["high_label"]
+
+
+def is_high_grade(adae: pd.DataFrame, grade_var: str) -> pd.Series:
+    """Grade >= 3 (CTCAE) or SEVERE (severity scale)."""
+    return (grade_rank(adae, grade_var) >= GRADE_SCALES[grade_var]["high_from"]).fillna(False)
+
+
+def max_grade(adae: pd.DataFrame, keys: list[str], grade_var: str) -> pd.DataFrame:
+    """One row per (USUBJID, *keys) with ``MAXGR`` (rank) and ``MAXGRC`` (label;
+    ``Missing`` when every event of the group lacks a grade)."""
+    df = adae.assign(_rank=grade_rank(adae, grade_var))
+    g = df.groupby(["USUBJID", *keys], sort=False, dropna=False)["_rank"].max().reset_index()
+    labels = grade_labels(grade_var)
+    g = g.rename(columns={"_rank": "MAXGR"})
+    g["MAXGRC"] = [MISSING_GRADE if pd.isna(r) else labels[int(r) - 1] for r in g["MAXGR"]]
+    return g
+
+
+def is_serious(adae: pd.DataFrame) -> pd.Series:
+    return adae["AESER"].eq("Y")
+
+
+def is_related(adae: pd.DataFrame) -> pd.Series:
+    if "AREL" not in adae.columns:
+        raise KeyError("ADAE has no AREL")
+    return adae["AREL"].eq("RELATED")
+
+
+def is_fatal(adae: pd.DataFrame) -> pd.Series:
+    """AE leading to death: AESDTH = "Y", AEOUT = "FATAL" or AETOXGR = 5."""
+    fatal = pd.Series(False, index=adae.index)
+    if "AESDTH" in adae.columns:
+        fatal |= adae["AESDTH"].eq("Y")
+    if "AEOUT" in adae.columns:
+        fatal |= adae["AEOUT"].eq("FATAL")
+    if "AETOXGR" in adae.columns:
+        fatal |= pd.to_numeric(adae["AETOXGR"], errors="coerce").eq(5).fillna(False)
+    return fatal
+
+
+def is_infection(adae: pd.DataFrame) -> pd.Series:
+    return adae["AEBODSYS"].eq(INFECTIONS_SOC)
+
+
+def attach_group(adae: pd.DataFrame, adsl_set: pd.DataFrame, group_var: str) -> pd.DataFrame:
+    """AEs of the participants of the analysis set ``adsl_set`` with their ``group_var``."""
+    if group_var not in adsl_set.columns:
+        raise KeyError(f"ADSL has no grouping variable {group_var}")
+    sub = adae.drop(columns=[group_var], errors="ignore")
+    return sub.merge(adsl_set[["USUBJID", group_var]], on="USUBJID", how="inner")
+
+
+def sort_by_frequency(counts: pd.DataFrame, key: str, n: str = "n") -> list[str]:
+    """Levels of ``key`` by descending ``n`` then alphabetically (SAP 5, T14.3.3)."""
+    c = counts.groupby(key, sort=False)[n].sum().reset_index()
+    c["_alpha"] = c[key].astype(str).str.casefold()
+    c = c.sort_values([n, "_alpha", key], ascending=[False, True, True], kind="mergesort")
+    return list(c[key])
+
+
+def subjects_per_key(adae: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Distinct participants per level of ``key``: columns ``key``, ``n``."""
+    return (adae.drop_duplicates(["USUBJID", key]).groupby(key, sort=False).size()
+            .rename("n").reset_index())

@@ -1,0 +1,121 @@
+"""Dose-limiting toxicities and the 3+3 decision (SAP 3, DLT; SAP 1, design).
+
+- DLT (primary): "protocol-defined toxicity with onset Day 0-28, flagged per
+  event by the investigator" (ADAE.DLTFL = "Y"; onset study day from
+  :mod:`analysis.derive.teae`, 0 <= ONSETDY <= registry ``dlt_window_days``).
+  An event flagged on Day 29 is outside the window and not a DLT.
+- Incidence per dose level = participants with >= 1 DLT / DLT-evaluable N,
+  with the exact Clopper-Pearson 95% CI (:func:`analysis.stats.ci.clopper_pearson`).
+- 3+3 decision per level (study.yml ``escalation_rule``): among the level's
+  DLT-evaluable escalation-cohort participants (COHORT = "ESCALATION" when
+  ADSL has COHORT), with n DLTs out of N:
+  N = 0 -> "Not evaluated"; n >= stop_if_dlt_at_least -> "Stop: >=2 DLTs (n/N)";
+  N < cohort_size -> "Cohort incomplete (n/N)"; n <= the escalation bound of
+  the largest cohort size reached (0 for 3, 1 for 6) -> "Escalate (n/N)";
+  otherwise, below expanded_size -> "Expand to 6 (n/N)".
+- MTD: the highest level with fewer than 2/6 DLTs (SAP 1), i.e. below the first
+  stopped level, evaluated in the expanded cohort (N >= 6) with n below the
+  stopping bound. :func:`mtd_statement` words the result.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.config import StudyConfig
+
+
+def dlt_window_days(config: StudyConfig) -> int:
+    """Last study day of the DLT window (registry: "within the first 28 days")."""
+    return int(config.registry["dlt_window_days"])
+
+
+def dlt_events(adae_flagged: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
+    """DLT events: DLTFL = "Y" with onset Day 0 to the DLT window end (inclusive).
+
+    ``adae_flagged`` carries ONSETDY (:func:`analysis.derive.teae.derive_var_teae`).
+    ``KeyError`` naming DLTFL when the snapshot's ADAE lacks it.
+    """
+    if "DLTFL" not in adae_flagged.columns:
+        raise KeyError("ADAE has no DLTFL (investigator DLT flag): DLTs cannot be derived")
+    day = adae_flagged["ONSETDY"]
+    inwin = ((day >= 0) & (day <= dlt_window_days(config))).fillna(False).astype(bool)
+    return adae_flagged.loc[adae_flagged["DLTFL"].eq("Y") & inwin]
+
+
+def derive_var_dltfl(adsl: pd.DataFrame, adae_flagged: pd.DataFrame,
+                     config: StudyConfig) -> pd.DataFrame:
+    """ADSL with ``DLTSUBFL`` = "Y" for participants with >= 1 DLT in the window."""
+    ids = set(dlt_events(adae_flagged, config)["USUBJID"])
+    out = adsl.copy()
+    out["DLTSUBFL"] = ["Y" if u in ids else "N" for u in out["USUBJID"]]
+    return out
+
+
+def _rule(config: StudyConfig) -> dict:
+    return config.assumptions["escalation_rule"]
+
+
+def decide_3plus3(n_dlt: int, n_eval: int, config: StudyConfig) -> str:
+    """The 3+3 decision for one dose level with ``n_dlt`` DLTs among ``n_eval``
+    evaluable escalation participants (rule from study.yml, see module doc)."""
+    rule = _rule(config)
+    cohort, expanded = int(rule["cohort_size"]), int(rule["expanded_size"])
+    stop = int(rule["stop_if_dlt_at_least"])
+    bounds = {int(k): int(v) for k, v in rule["escalate_if_dlt_at_most"].items()}
+    if n_dlt < 0 or n_eval < 0 or n_dlt > n_eval:
+        raise ValueError(f"invalid DLT count {n_dlt}/{n_eval}")
+    frac = f"({n_dlt}/{n_eval})"
+    if n_eval == 0:
+        return "Not evaluated"
+    if n_dlt >= stop:
+        return f"Stop: >={stop} DLTs {frac}"
+    if n_eval < cohort:
+        return f"Cohort incomplete {frac}"
+    reached = max(s for s in bounds if s <= n_eval)
+    if n_dlt <= bounds[reached]:
+        return f"Escalate {frac}"
+    if n_eval < expanded:
+        return f"Expand to {expanded} {frac}"
+    return f"Stop: >={stop} DLTs {frac}"  # unreachable with the SAP rule, kept total
+
+
+def level_counts(adsl_dlt: pd.DataFrame, group_var: str, levels: list[str]) -> pd.DataFrame:
+    """Per level: evaluable escalation participants ``N`` and those with a DLT ``n``.
+
+    ``adsl_dlt``: DLT-evaluable ADSL rows with DLTSUBFL. Expansion-cohort
+    participants (COHORT = "EXPANSION") do not enter the 3+3 decision.
+    """
+    esc = adsl_dlt
+    if "COHORT" in esc.columns:
+        esc = esc.loc[esc["COHORT"].fillna("ESCALATION") == "ESCALATION"]
+    rows = []
+    for lv in levels:
+        sub = esc.loc[esc[group_var].astype(str) == lv]
+        rows.append({"level": lv, "N": len(sub), "n": int((sub["DLTSUBFL"] == "Y").sum())})
+    return pd.DataFrame(rows, columns=["level", "N", "n"])
+
+
+def mtd_statement(counts: pd.DataFrame, config: StudyConfig) -> str:
+    """The MTD sentence from per-level (level, n, N) escalation counts in dose order."""
+    rule = _rule(config)
+    stop, expanded = int(rule["stop_if_dlt_at_least"]), int(rule["expanded_size"])
+    counts = counts.reset_index(drop=True)
+    evaluated = counts.loc[counts["N"] > 0]
+    if evaluated.empty:
+        return "MTD not assessable: no dose level evaluated"
+    stopped = counts.index[counts["n"] >= stop]
+    below = counts.iloc[: stopped[0]] if len(stopped) else counts
+    cands = below.loc[(below["N"] >= expanded) & (below["n"] < stop)]
+    if len(stopped):
+        first = counts.loc[stopped[0]]
+        if cands.empty:
+            return (f"MTD not established: {first['level']} exceeded the limit "
+                    f"({first['n']}/{first['N']}) and no lower level has {expanded} "
+                    "evaluable participants with fewer than "
+                    f"{stop} DLTs")
+        m = cands.iloc[-1]
+        return f"MTD: {m['level']} ({m['n']}/{m['N']} with DLT)"
+    top = evaluated.iloc[-1]
+    return (f"MTD not reached: no dose level had >={stop} DLTs; highest level evaluated "
+            f"{top['level']} ({top['n']}/{top['N']})")

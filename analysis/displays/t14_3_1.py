@@ -1,0 +1,79 @@
+"""T14.3.1 Dose-limiting toxicities by dose level (primary). Set: DLT-evaluable.
+
+Registry primary outcome: "Incidence of dose-limiting toxicity (DLT) will be
+evaluated within the first 28 days following BAFFR CART cells infusion."
+
+Columns: dose levels (``group_var``, default TRT01A) then Total; N = DLT-evaluable
+participants (SAP 2). Rows (ARD keys, in display order):
+
+1. ``BIGN``/``N`` per column.
+2. ``DLT``: participants with >= 1 DLT (SAP 3, DLT: DLTFL = "Y", onset Day 0-28):
+   ``n``, ``N`` (column N), ``pct`` = 100 n/N.
+3. ``DLT_CI``: ``estimate`` = n/N (proportion), ``lcl``/``ucl`` exact
+   Clopper-Pearson 95% CI (NaN/NE when N = 0).
+4. ``AEDECOD`` / variable_level = PT: participants with a DLT of that
+   preferred term (n, N, pct), PTs by descending Total n then alphabetically.
+5. ``DECISION`` (text, dose-level columns only): the 3+3 decision
+   (:func:`analysis.derive.dlt.decide_3plus3`) on the escalation cohort.
+6. ``MTD`` (text, Total column only): :func:`analysis.derive.dlt.mtd_statement`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import ard as A
+from analysis.ard import TOTAL
+from analysis.config import StudyConfig
+from analysis.data import StudyData
+from analysis.derive.adverse_events import sort_by_frequency, subjects_per_key
+from analysis.derive.dlt import (decide_3plus3, derive_var_dltfl, dlt_events, dlt_window_days,
+                                 level_counts, mtd_statement)
+from analysis.displays._safety import prepare
+from analysis.stats.ci import clopper_pearson
+from analysis.stats.summaries import count_rows
+
+ID = "T14.3.1"
+
+
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+    s = prepare(data, config, ID, group_var)
+    events = dlt_events(s.adae, config)
+    adsl = derive_var_dltfl(s.adsl, s.adae, config)
+    level = float(config.constants["confidence_level"])
+    rows = s.bign_rows()
+    with_dlt = adsl.loc[adsl["DLTSUBFL"] == "Y"]
+    rows += count_rows(with_dlt, s.bign, display_id=ID, variable="DLT", group_var=group_var,
+                       stat_label="Participants with >=1 DLT")
+    for col, N in s.bign.items():
+        n = len(with_dlt) if col == TOTAL else int((with_dlt[group_var].astype(str) == col).sum())
+        lcl, ucl = clopper_pearson(n, N, level)
+        rows += A.stat_rows({"estimate": n / N if N else float("nan"), "lcl": lcl, "ucl": ucl},
+                            display_id=ID, variable="DLT_CI", group1=group_var, group1_level=col,
+                            labels={"estimate": "Proportion with DLT (95% CI, Clopper-Pearson)"})
+    ev = events.loc[events["USUBJID"].isin(adsl["USUBJID"])]
+    for pt in sort_by_frequency(subjects_per_key(ev, "AEDECOD"), "AEDECOD") if len(ev) else []:
+        rows += count_rows(ev.loc[ev["AEDECOD"] == pt], s.bign, display_id=ID, variable="AEDECOD",
+                           variable_level=pt, group_var=group_var, stat_label="DLT term")
+    levels = [c for c in s.cols if c != TOTAL]
+    counts = level_counts(adsl, group_var, levels)
+    for _, r in counts.iterrows():
+        rows.append(A.text_row(ID, "DECISION", decide_3plus3(int(r["n"]), int(r["N"]), config),
+                               group1=group_var, group1_level=r["level"],
+                               stat_label="3+3 decision"))
+    rows.append(A.text_row(ID, "MTD", mtd_statement(counts, config), group1=group_var,
+                           group1_level=TOTAL, stat_label="Maximum tolerated dose"))
+    return A.frame(rows)
+
+
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
+    w = dlt_window_days(config)
+    rule = config.assumptions["escalation_rule"]["text"].strip()
+    return [
+        f"DLT: protocol-defined toxicity with onset Day 0-{w} after infusion (Day 0), flagged per "
+        f"event by the investigator; an event flagged after Day {w} is not counted.",
+        "Incidence: participants with at least one DLT / DLT-evaluable N (infused and completed "
+        f"{w} days of follow-up or had a DLT); 95% CI exact (Clopper-Pearson).",
+        f"3+3 decision on the escalation cohort of each level (n with DLT / N evaluable): {rule}",
+        "DLT terms are MedDRA preferred terms; a participant is counted once per term.",
+    ]

@@ -1,0 +1,80 @@
+"""T14.3.2 Overview of TEAEs (Day 0-28 and overall). Set: Safety.
+
+Registry primary outcome: "Incidence and severity of adverse events ...
+following the chemotherapy preparative regimen and infusion of BAFFR CART
+cells within the first 28 days."
+
+Columns: dose levels + Total, N = Safety set. Row blocks ``group2 = WINDOW``:
+``Day 0-28`` (primary window) then ``Overall`` (to Month 12 or the cut-off)
+(SAP 3, TEAE). In each block, participants with >= 1 TEAE of the kind
+(``n``, ``N``, ``pct`` of the column N):
+
+- ``ANY`` any TEAE; ``HIGHGR`` grade >= 3 (CTCAE AETOXGR; ``Severe`` when the
+  data are graded by AESEV only); ``SERIOUS`` AESER = "Y"; ``RELATED``
+  AREL = "RELATED" (when ADAE has AREL); ``FATAL`` TEAE leading to death
+  (AESDTH = "Y", AEOUT = "FATAL" or grade 5);
+- this study's extension flags, when ADAE holds them: ``DLT`` (DLTFL = "Y",
+  onset Day 0-28; the same in both windows by definition), ``CRS`` (CRSFL),
+  ``ICANS`` (ICANSFL).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import ard as A
+from analysis.config import StudyConfig
+from analysis.data import StudyData
+from analysis.derive.adverse_events import (high_grade_label, is_fatal, is_high_grade, is_related,
+                                            is_serious, resolve_grade_var)
+from analysis.derive.dlt import dlt_events
+from analysis.derive.teae import WINDOW_OVERALL, teae_in_window, window_label
+from analysis.displays._safety import prepare
+from analysis.stats.summaries import count_rows
+
+ID = "T14.3.2"
+
+
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
+        grade_var: str = "auto", **options) -> pd.DataFrame:
+    s = prepare(data, config, ID, group_var)
+    gv = resolve_grade_var(s.adae if len(s.adae) else data["ADAE"], grade_var)
+    rows = s.bign_rows()
+    for window in (window_label(config), WINDOW_OVERALL):
+        te = teae_in_window(s.adae, window)
+        kinds: list[tuple[str, str, pd.Series]] = [
+            ("ANY", "Any TEAE", pd.Series(True, index=te.index)),
+            ("HIGHGR", f"{high_grade_label(gv)} TEAE", is_high_grade(te, gv)),
+            ("SERIOUS", "Serious TEAE", is_serious(te)),
+        ]
+        if "AREL" in te.columns:
+            kinds.append(("RELATED", "Related TEAE", is_related(te)))
+        kinds.append(("FATAL", "TEAE leading to death", is_fatal(te)))
+        if "DLTFL" in te.columns:
+            dl = dlt_events(s.adae, config)
+            kinds.append(("DLT", "Dose-limiting toxicity", te.index.isin(dl.index)))
+        for var, label, flag in (("CRS", "Cytokine release syndrome", "CRSFL"),
+                                 ("ICANS", "ICANS", "ICANSFL")):
+            if flag in te.columns:
+                kinds.append((var, label, te[flag].eq("Y")))
+        for var, label, mask in kinds:
+            rows += count_rows(te.loc[pd.Series(mask, index=te.index).astype(bool)], s.bign,
+                               display_id=ID, variable=var, group_var=group_var,
+                               group2="WINDOW", group2_level=window, stat_label=label)
+    return A.frame(rows)
+
+
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
+    from analysis.derive.teae import overall_window_days, primary_window_days
+    return [
+        "TEAE: adverse event with onset on or after the start of lymphodepletion. "
+        f"Day 0-{primary_window_days(config)}: onset through Day {primary_window_days(config)} "
+        f"after infusion (Day 0); Overall: to Month 12 (Day {overall_window_days(config)}) or "
+        "the data cut-off.",
+        "Participants are counted once per row. Grades: CTCAE v5.0; CRS and ICANS by ASTCT "
+        "consensus (Lee et al., 2019).",
+        "TEAE leading to death: outcome fatal or grade 5. DLT: investigator-flagged, onset "
+        "Day 0-28 (by definition the same in both windows).",
+        "CRS: cytokine release syndrome; ICANS: immune effector cell-associated neurotoxicity "
+        "syndrome; DLT: dose-limiting toxicity; TEAE: treatment-emergent adverse event.",
+    ]
