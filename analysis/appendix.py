@@ -1,0 +1,104 @@
+"""Content of the CSR appendix: the data contract, the validation of the
+snapshot against it, the snapshot manifest and the software used.
+
+The validation summary is recomputed at render time (the snapshot is
+validated again against the contract), not copied from the manifest.
+Nothing here carries wall-clock time, host names or absolute paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import metadata
+
+from analysis.config import PROJECT_ROOT
+from analysis.data import StudyData
+from analysis.style.markdown import inline_code, table
+
+KEY_PACKAGES = (
+    "pandas", "numpy", "scipy", "statsmodels", "lifelines", "pandera", "pyreadstat",
+    "great-tables", "tableone", "matplotlib", "papermill", "nbclient", "pypandoc-binary",
+    "typst", "rtflite",
+)
+
+
+def manifest_table(data: StudyData) -> str:
+    """Markdown table of the snapshot's datasets: file, rows, SHA-256."""
+    m = data.manifest
+    head = [
+        ("Snapshot", m.get("snapshot_id", data.snapshot_id)),
+        ("Data cut-off", str(m.get("cutoff", ""))),
+        ("Contract version", str(m.get("contract_version", ""))),
+        ("Profile", str(m.get("profile", ""))),
+        ("Simulated", "yes" if m.get("simulated") else "no"),
+        ("Source", str(m.get("source", ""))),
+    ]
+    out = [table(("Item", "Value"), head), ""]
+    rows = [(name, str(d.get("file", "")), str(d.get("rows", "")), inline_code(d.get("sha256", "")))
+            for name, d in sorted(m.get("datasets", {}).items())]
+    out.append(table(("Dataset", "File", "Rows", "SHA-256"), rows, raw=(3,)))
+    return "\n".join(out)
+
+
+def validation_summary(data: StudyData) -> str:
+    """Validate the snapshot again against the contract and summarise the result."""
+    from data_contract.validate import validate
+
+    report = validate(data.datasets, cutoff=data.cutoff, profile=data.manifest.get("profile", "auto"))
+    rows = [(name, str(len(df)), str(len(df.columns))) for name, df in sorted(data.datasets.items())]
+    verdict = ("The snapshot satisfies every rule of the data contract "
+               f"(profile {report.profile})." if report.ok else
+               f"The snapshot breaks {len(report.errors)} contract rule(s); see below.")
+    text = [verdict, "", table(("Dataset", "Rows", "Variables"), rows)]
+    if not report.ok:
+        text += ["", "```", report.format(), "```"]
+    return "\n".join(text)
+
+
+def contract_table(dataset: str) -> str:
+    """The specification of one dataset as a Markdown table (variable, label, type, rules)."""
+    from data_contract.specs import DATASETS
+
+    spec = DATASETS[dataset]
+    rows = []
+    for v in spec.variables:
+        rule = []
+        if v.allowed:
+            rule.append("one of: " + "; ".join(v.allowed))
+        if v.range:
+            rule.append(f"{v.range[0]:g} to {v.range[1]:g}")
+        if v.step:
+            rule.append(f"steps of {v.step:g}")
+        if v.pattern:
+            rule.append(f"pattern {v.pattern}")
+        rows.append((v.name, v.label, v.type, "yes" if v.required else "",
+                     "yes" if v.core else "", v.unit or "", ", ".join(rule)))
+    header = ("Variable", "Label", "Type", "Required", "Core", "Unit", "Allowed values / range")
+    return f"**{spec.name}**: {spec.label}. Keys: {', '.join(spec.keys)}.\n\n" + table(header, rows)
+
+
+def contract_overview() -> str:
+    from data_contract import CONTRACT_VERSION
+    from data_contract.specs import DATASETS
+
+    rows = [(s.name, s.label, ", ".join(s.keys), str(len(s.variables)), "yes" if s.core else "")
+            for s in DATASETS.values()]
+    return (f"Data contract version {CONTRACT_VERSION}.\n\n"
+            + table(("Dataset", "Label", "Keys", "Variables", "Standard core"), rows))
+
+
+def software_table() -> str:
+    """Versions of the key packages and the hash of the lock file that pinned them."""
+    rows = []
+    for pkg in KEY_PACKAGES:
+        try:
+            rows.append((pkg, metadata.version(pkg)))
+        except metadata.PackageNotFoundError:
+            rows.append((pkg, "not installed"))
+    lock = PROJECT_ROOT / "requirements.lock"
+    lock_hash = hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else "absent"
+    import platform
+
+    rows.insert(0, ("python", platform.python_version()))
+    return (table(("Package", "Version"), rows)
+            + f"\n\nEnvironment pinned by `requirements.lock` (SHA-256 `{lock_hash}`).")

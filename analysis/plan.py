@@ -1,0 +1,59 @@
+"""Text of the investigational plan (CSR section 9) drawn from the study
+configuration, so the report prints exactly the assumptions the analysis used.
+
+Nothing here computes results: it formats ``study.yml`` (design, registry
+definitions, every SAP [assumption]) as Markdown for chapter 9.
+"""
+
+from __future__ import annotations
+
+from analysis.catalogue import ANALYSIS_SETS
+from analysis.config import StudyConfig
+from analysis.style.markdown import table as _md_table
+
+
+def design_table(config: StudyConfig) -> str:
+    """Markdown table of the study's design facts (registry record)."""
+    s = config.study
+    rows = [
+        ("Protocol", s["protocol_id"]),
+        ("Title", s["full_title"]),
+        ("Sponsor", s["sponsor"]),
+        ("Phase", s["phase"]),
+        ("Design", s["design"]),
+        ("Condition", s["condition"]),
+        ("Intervention", s["intervention"]),
+        ("Target enrolment", str(s["target_enrolment"])),
+        ("Ages", f"{s['age_range'][0]} to {s['age_range'][1]} years"),
+    ]
+    return _md_table(("Item", "Registry record"), rows)
+
+
+def assumptions_table(config: StudyConfig) -> str:
+    """Markdown table of every SAP [assumption] with the text the analysis used."""
+    rows = [(key.replace("_", " ").capitalize(), " ".join(str(v["text"]).split()))
+            for key, v in config.assumptions.items()]
+    return _md_table(("Assumption", "As configured in study.yml"), rows)
+
+
+def dose_level_table(config: StudyConfig) -> str:
+    rows = [(lv.name, f"{lv.dose_per_kg:g}", config.assumptions["dose_levels"]["dose_unit"])
+            for lv in config.dose_levels]
+    return _md_table(("Dose level", "CAR-T dose", "Unit"), rows)
+
+
+def visit_table(config: StudyConfig) -> str:
+    rows = [(v["avisit"], str(v["avisitn"])) for v in config.visits]
+    return _md_table(("Visit", "Nominal study day"), rows)
+
+
+def analysis_sets_table() -> str:
+    definitions = {
+        "ENR": "consented and met eligibility",
+        "SAF": "received any lymphodepletion chemotherapy",
+        "INF": "received the CAR-T infusion",
+        "DLT": "infused and either completed 28 days of follow-up after infusion or had a DLT",
+    }
+    rows = [(f"{name} ({code})", definitions[code], flag)
+            for code, (name, flag) in ANALYSIS_SETS.items()]
+    return _md_table(("Analysis set", "Definition (SAP 2)", "ADSL flag"), rows)
