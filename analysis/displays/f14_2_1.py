@@ -1,0 +1,144 @@
+"""F14.2.1 Relapse-free proportion after infusion (Kaplan-Meier). Set: Infused.
+
+Definition (SAP 3, ARR): relapse-free proportion over time, Kaplan-Meier from
+Day 0 (lifelines ``KaplanMeierFitter``); event = first post-infusion relapse
+(SAP 3 Relapse: > 24 h, not fever/infection, onsets within 30 days of a
+cluster's first onset merged; :func:`analysis.derive.relapse.derive_time_to_relapse`),
+time = study day of its onset (a Day-0 relapse is an event at time 0);
+censored at the end of follow-up (min of last contact, death, cut-off).
+
+ARD rows (columns: dose levels then Total, N = infused participants):
+- ``BIGN``/``N`` per column;
+- ``NEVENT``: participants with a post-infusion relapse (n, N, pct);
+- ``RELFREE`` with variable_level ``Month m`` for m in 3, 6, 9, 12
+  (time = m x ``visits.days_per_month`` days): ``estimate`` (KM relapse-free
+  proportion), ``lcl``/``ucl`` (95% CI, lifelines' exponential Greenwood),
+  ``n_risk`` (participants with time >= t). Beyond the last observed time the
+  estimate is NaN (shown "NE").
+
+Figure: KM step functions per dose level with >= 1 participant (house dose
+colours) and Total (black, with its 95% CI band), censor ticks, x axis months
+since infusion, numbers at risk below.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis import ard as A
+from analysis.ard import TOTAL
+from analysis.config import StudyConfig
+from analysis.data import StudyData
+from analysis.derive.relapse import derive_time_to_relapse
+from analysis.displays._efficacy import in_column, prepare
+from analysis.formats import NE
+from analysis.stats.summaries import count_rows
+from analysis.stats.survival import km_at, km_fit
+from analysis.style import figures
+
+ID = "F14.2.1"
+MONTHS = (3, 6, 9, 12)
+
+
+def time_frame(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
+    s = prepare(data, config, ID, group_var)
+    t = derive_time_to_relapse(data["ADRELAP"], s.adsl, data.cutoff, config)
+    return s, s.attach_group(t)
+
+
+def _days_per_month(config: StudyConfig) -> float:
+    return float(config.assumptions["visits"]["days_per_month"])
+
+
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
+        months: tuple[int, ...] = MONTHS, **options) -> pd.DataFrame:
+    s, t = time_frame(data, config, group_var)
+    level = float(config.constants["confidence_level"])
+    dpm = _days_per_month(config)
+    rows = s.bign_rows()
+    rows += count_rows(t[t["CNSR"] == 0], s.bign, display_id=ID, variable="NEVENT",
+                       group_var=group_var, stat_label="Participants with a relapse")
+    for col in s.cols:
+        sub = in_column(t, col, group_var)
+        est = km_at(sub["AVAL"], 1 - sub["CNSR"], [m * dpm for m in months], level)
+        for m, r in zip(months, est.itertuples(index=False)):
+            keys = dict(display_id=ID, variable="RELFREE", variable_level=f"Month {m}",
+                        group1=group_var, group1_level=col)
+            for name in ("estimate", "lcl", "ucl"):
+                v = getattr(r, name)
+                rows.append(A.row(stat_name=name, stat=v, stat_label="KM estimate (95% CI)",
+                                  stat_fmt=NE if math.isnan(v) else None, **keys))
+            rows.append(A.row(stat_name="n_risk", stat=r.n_risk, stat_label="Number at risk",
+                              **keys))
+    return A.frame(rows)
+
+
+LAYOUT = {"variable_labels": {"NEVENT": "Participants with a post-infusion relapse",
+                              "RELFREE": "Relapse-free proportion (95% CI)"}}
+
+
+def _color(config: StudyConfig, col: str, i: int) -> str:
+    inv = {label: code for code, label in config.dose_labels.items()}
+    if col == TOTAL:
+        return figures.OKABE_ITO["black"]
+    if col in inv:
+        return figures.dose_color(inv[col])
+    return figures.SERIES_COLORS[i % len(figures.SERIES_COLORS)]
+
+
+def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
+           months: tuple[int, ...] = MONTHS, **options) -> Figure:
+    s, t = time_frame(data, config, group_var)
+    dpm = _days_per_month(config)
+    level = float(config.constants["confidence_level"])
+    curves = [c for c in s.cols if s.bign[c] > 0]
+    fig, (ax, axr) = figures.new_figure(2, 1, height=4.4,
+                                        gridspec_kw={"height_ratios": [4, 0.35 * len(curves) + 0.4]})
+    horizon = max([*months, float(np.ceil(t["AVAL"].max() / dpm)) if len(t) else 0])
+    ticks = list(range(0, int(horizon) + 1, 3))
+    for i, col in enumerate(curves):
+        sub = in_column(t, col, group_var)
+        kmf = km_fit(sub["AVAL"] / dpm, 1 - sub["CNSR"], level, label=f"{col} (n={len(sub)})")
+        color = _color(config, col, i)
+        total = col == TOTAL
+        kmf.plot_survival_function(ax=ax, ci_show=total, show_censors=True, color=color,
+                                   linestyle="--" if total else "-",
+                                   censor_styles={"marker": "|", "ms": 6, "mew": 1},
+                                   ci_alpha=0.12)
+        d = sub["AVAL"].to_numpy() / dpm
+        for x in ticks:
+            axr.text(x, len(curves) - 1 - i, str(int((d >= x).sum())), ha="center", va="center",
+                     fontsize=7, color=color)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlim(-0.3, horizon + 0.3)
+    ax.set_xticks(ticks)
+    ax.set_xlabel("Months since infusion")
+    ax.set_ylabel("Relapse-free proportion")
+    ax.legend(loc="lower left", frameon=False, fontsize=7)
+    axr.set_xlim(ax.get_xlim())
+    axr.set_ylim(-0.6, len(curves) - 0.4)
+    axr.set_yticks(range(len(curves)))
+    axr.set_yticklabels([c for c in reversed(curves)], fontsize=7)
+    axr.set_xticks([])
+    axr.grid(False)
+    for side in ("left", "bottom", "top", "right"):
+        axr.spines[side].set_visible(False)
+    axr.set_title("Number at risk", fontsize=8, loc="left")
+    return fig
+
+
+def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
+    c = config.constants
+    return [
+        "Kaplan-Meier estimate from Day 0 (infusion); event: first post-infusion relapse "
+        "(symptoms > 24 h, not explained by fever or infection; onsets within "
+        f"{c['relapse_merge_days']} days of a cluster's first onset count as one relapse); "
+        "censored at end of follow-up (earliest of last contact, death, data cut-off).",
+        "95% CI: exponential Greenwood (log-log). Month m = m x "
+        f"{config.assumptions['visits']['days_per_month']} days. Vertical ticks: censored "
+        "participants. NE: not estimable (no participant followed that long).",
+    ]
