@@ -1,0 +1,103 @@
+"""F14.2.3 AQP4-IgG titre over time per participant (Infused set; SAP 3, AQP4-IgG titre).
+
+Spaghetti plot: one line per participant of log2(N) of the titre 1:N against
+study day (ADY), coloured by dose level; y ticks at whole doublings labelled
+``1:N``; seronegative results drawn at log2(LLOQ/2) with open markers and the
+tick label ``Neg``.
+
+ARD: BIGN per column; one row per plotted point: group1 = dose level,
+group2 = ``ADY`` (group2_level = study day), variable ``LOG2TIT``,
+variable_level = USUBJID, stat_name ``value`` (log2 titre, 2 decimals).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis import ard as ard_mod
+from analysis import sets
+from analysis.ard import TOTAL
+from analysis.catalogue import get
+from analysis.config import StudyConfig
+from analysis.data import StudyData
+from analysis.derive.titre import derive_var_log2titre
+from analysis.displays.f14_2_6 import X_TICKS, _color_marker
+from analysis.stats.summaries import bign_rows
+from analysis.style.figures import new_figure
+
+DISPLAY_ID = "F14.2.3"
+
+
+def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
+    all_adsl = data["ADSL"]
+    adsl = sets.analysis_set(all_adsl, get(DISPLAY_ID).analysis_set)
+    cols = sets.columns(adsl, config, group_var, all_adsl=all_adsl)
+    bign = sets.big_n(adsl, cols, group_var)
+    adlb = data["ADLB"]
+    tit = derive_var_log2titre(adlb[adlb["USUBJID"].isin(adsl["USUBJID"])])
+    tit = tit[tit["ADY"].notna()].merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")
+    return cols, bign, tit.sort_values(["USUBJID", "ADY"]).reset_index(drop=True)
+
+
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+    cols, bign, tit = plot_data(data, config, group_var)
+    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    for r in tit.itertuples():
+        rows.append(ard_mod.row(DISPLAY_ID, "LOG2TIT", "value", r.LOG2TIT, group1=group_var,
+                                group1_level=str(getattr(r, group_var)), group2="ADY",
+                                group2_level=str(int(r.ADY)), variable_level=r.USUBJID,
+                                stat_label="log2 titre", raw_decimals=2))
+    return ard_mod.frame(rows)
+
+
+def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options):
+    cols, bign, tit = plot_data(data, config, group_var)
+    fig, ax = new_figure(height=4.2)
+    for lev in [c for c in cols if c != TOTAL]:
+        color, marker = _color_marker(lev, cols, config)
+        first = True
+        for _, g in tit[tit[group_var].astype(str) == lev].groupby("USUBJID", sort=True):
+            ax.plot(g["ADY"].astype(float), g["LOG2TIT"], color=color, lw=0.8, alpha=0.8,
+                    label=f"{lev} (N = {bign[lev]})" if first else None)
+            pos, neg = g[g["SERONEG"] == "N"], g[g["SERONEG"] == "Y"]
+            ax.plot(pos["ADY"].astype(float), pos["LOG2TIT"], ls="none", marker=marker, ms=3,
+                    color=color)
+            ax.plot(neg["ADY"].astype(float), neg["LOG2TIT"], ls="none", marker=marker, ms=4,
+                    mfc="white", color=color)
+            first = False
+    if len(tit):
+        lo = math.floor(tit["LOG2TIT"].min())
+        hi = math.ceil(tit["LOG2TIT"].max())
+        neg_levels = set(tit.loc[tit["SERONEG"] == "Y", "LOG2TIT"].round(6))
+        ticks = list(range(lo, hi + 1))
+        labels = [f"1:{int(2 ** t)}" if t >= 0 else f"1:{2 ** t:g}" for t in ticks]
+        for nl in sorted(neg_levels):
+            if nl not in ticks:
+                ticks.append(nl)
+                labels.append("Neg")
+            else:
+                labels[ticks.index(nl)] = "Neg"
+        ax.set_yticks(ticks, labels)
+    ax.set_xscale("symlog", linthresh=30, linscale=1.5)
+    ax.set_xticks(list(X_TICKS), [str(t) for t in X_TICKS])
+    ax.set_xlim(left=min(-30.0, float(tit["ADY"].min()) if len(tit) else -30.0))
+    ax.set_xlabel("Study day (Day 0 = CAR-T infusion)")
+    ax.set_ylabel("AQP4-IgG titre (1:N, log2 scale)")
+    handles, labels_ = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels_, loc="outside lower center", ncol=min(3, len(handles)),
+                   frameon=False)
+    return fig
+
+
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
+    return [
+        "One line per participant; log2 scale with ticks at doubling dilutions (1:N).",
+        "Open markers (Neg): seronegative, below the assay's lowest dilution (LLOQ), drawn at "
+        "log2(LLOQ/2).",
+        "AQP4-IgG = aquaporin-4 immunoglobulin G antibody.",
+    ]
+
+
