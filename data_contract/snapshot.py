@@ -33,7 +33,7 @@ from data_contract import CONTRACT_VERSION
 from data_contract.cutoff import apply_cutoff
 from data_contract.readers import coerce_dataset
 from data_contract.specs import DATASETS
-from data_contract.validate import validate
+from data_contract.validate import _dataset_order, validate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_ROOT = PROJECT_ROOT / "data" / "snapshots"
@@ -193,7 +193,8 @@ def load_snapshot(snapshot_id: str, root: str | Path | None = None) -> Snapshot:
     manifest = verify(snapshot_id, root)
     folder = _root(root) / snapshot_id
     datasets: dict[str, pd.DataFrame] = {}
-    for name, entry in manifest["datasets"].items():
+    for name in _dataset_order(manifest["datasets"]):
+        entry = manifest["datasets"][name]
         df = pd.read_parquet(folder / entry["file"])
         datasets[name] = coerce_dataset(df, DATASETS.get(name))[0]
     return Snapshot(manifest=manifest, datasets=datasets, path=folder)
