@@ -1,0 +1,295 @@
+"""What changed between two published versions, ARD row by ARD row.
+
+``python -m report diff V1 V2 [--out PATH]`` writes a self-contained HTML report
+(default ``report/diff-<V1>-vs-<V2>.html``) and prints a short text summary:
+
+- participants added (and removed): the ``USUBJID`` values of the L16.2.4 listing
+  (its ARD or its full listing file), else the change of the BIGN rows;
+- per display, ARD rows added, removed and changed (old and new value); the
+  key of a row is every ARD column but ``stat``, ``stat_fmt`` and ``stat_label``;
+- new adverse event terms: ``variable_level`` values of T14.3.3/T14.3.4 present
+  in V2 but not in V1.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.ard import ARD_COLUMNS, read_csv
+from report import publish
+
+KEY = [c for c in ARD_COLUMNS if c not in ("stat", "stat_fmt", "stat_label")]
+PARTICIPANT_LISTING = "L16.2.4"
+AE_DISPLAYS = ("T14.3.3", "T14.3.4")
+SUBJECT_VARIABLE = "USUBJID"
+
+
+@dataclass
+class DisplayChanges:
+    """ARD rows of one display: added, removed (key columns + values), changed (old/new)."""
+
+    display_id: str
+    added: pd.DataFrame
+    removed: pd.DataFrame
+    changed: pd.DataFrame
+    status: str = "changed"        # "changed" | "new display" | "dropped display"
+
+    @property
+    def empty(self) -> bool:
+        return not (len(self.added) or len(self.removed) or len(self.changed))
+
+
+@dataclass
+class VersionDiff:
+    old: str
+    new: str
+    displays: list[DisplayChanges] = field(default_factory=list)
+    participants_added: list[str] = field(default_factory=list)
+    participants_removed: list[str] = field(default_factory=list)
+    participant_source: str = ""
+    bign: pd.DataFrame | None = None
+    new_ae_terms: pd.DataFrame | None = None
+
+    def summary(self) -> str:
+        changed = [d for d in self.displays if not d.empty]
+        lines = [f"{self.old} -> {self.new}: {len(changed)} display(s) with ARD changes"]
+        if self.participant_source:
+            lines.append(f"  participants added: {len(self.participants_added)}"
+                         + (f" ({', '.join(self.participants_added)})"
+                            if self.participants_added else "")
+                         + (f"; removed: {', '.join(self.participants_removed)}"
+                            if self.participants_removed else "")
+                         + f" [from {self.participant_source}]")
+        terms = self.new_ae_terms
+        if terms is not None:
+            uniq = sorted(set(terms["variable_level"])) if len(terms) else []
+            lines.append(f"  new adverse event terms: {len(uniq)}"
+                         + (f" ({', '.join(uniq)})" if uniq else ""))
+        for d in changed:
+            lines.append(f"  {d.display_id} ({d.status}): {len(d.added)} row(s) added, "
+                         f"{len(d.removed)} removed, {len(d.changed)} changed")
+        return "\n".join(lines)
+
+
+def _with_occurrence(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows keyed by KEY plus the occurrence number of that key (listings may repeat keys)."""
+    df = df.reset_index(drop=True).copy()
+    df["_occ"] = df.groupby(KEY, sort=False).cumcount() if len(df) else pd.Series(dtype="int64")
+    return df
+
+
+def _same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def compare_ard(old: pd.DataFrame, new: pd.DataFrame, display_id: str = "") -> DisplayChanges:
+    """Rows added, removed and changed between two ARDs of one display.
+
+    A changed row has the same key but another ``stat`` or ``stat_fmt``;
+    ``changed`` holds the key columns with ``old_stat``, ``new_stat``,
+    ``old_stat_fmt``, ``new_stat_fmt``.
+    """
+    a, b = _with_occurrence(old), _with_occurrence(new)
+    k = KEY + ["_occ"]
+    m = a.merge(b, on=k, how="outer", suffixes=("_old", "_new"), indicator=True)
+    cols = KEY + ["stat_label", "stat", "stat_fmt"]
+
+    def side(which: str, suffix: str) -> pd.DataFrame:
+        part = m[m["_merge"] == which]
+        out = part[KEY].copy()
+        for c in ("stat_label", "stat", "stat_fmt"):
+            out[c] = part[f"{c}{suffix}"]
+        return out[cols].reset_index(drop=True)
+
+    both = m[m["_merge"] == "both"]
+    diff_mask = pd.Series([
+        not (_same(float(so), float(sn)) and fo == fn)
+        for so, sn, fo, fn in zip(both["stat_old"], both["stat_new"],
+                                  both["stat_fmt_old"], both["stat_fmt_new"], strict=True)
+    ], index=both.index, dtype=bool)
+    ch = both.loc[diff_mask]
+    changed = ch[KEY].copy()
+    changed["old_stat"], changed["new_stat"] = ch["stat_old"], ch["stat_new"]
+    changed["old_stat_fmt"], changed["new_stat_fmt"] = ch["stat_fmt_old"], ch["stat_fmt_new"]
+    return DisplayChanges(display_id, side("right_only", "_new"), side("left_only", "_old"),
+                          changed.reset_index(drop=True))
+
+
+def read_ards(version_dir: Path) -> dict[str, pd.DataFrame]:
+    """``display_id -> ARD`` of every ``ard/*.csv`` of a published version."""
+    ard_dir = Path(version_dir) / "ard"
+    return {p.stem: read_csv(p) for p in sorted(ard_dir.glob("*.csv"))}
+
+
+def participants(version_dir: Path, ards: dict[str, pd.DataFrame]) -> tuple[set[str], str] | None:
+    """The participant ids of a version and where they came from, or None if not listed.
+
+    Looks at the L16.2.4 full listing file (a ``USUBJID`` column), then the
+    L16.2.4 ARD (``USUBJID`` as variable or grouping variable).
+    """
+    for path in sorted((Path(version_dir) / "listings").glob(f"{PARTICIPANT_LISTING}*.csv")):
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if SUBJECT_VARIABLE in df.columns:
+            return set(df[SUBJECT_VARIABLE]) - {""}, f"listings/{path.name}"
+    ard = ards.get(PARTICIPANT_LISTING)
+    if ard is not None:
+        ids: set[str] = set()
+        sel = ard["variable"] == SUBJECT_VARIABLE
+        ids |= {v or f for v, f in zip(ard.loc[sel, "variable_level"], ard.loc[sel, "stat_fmt"],
+                                        strict=True)}
+        for g in ("group1", "group2"):
+            ids |= set(ard.loc[ard[g] == SUBJECT_VARIABLE, f"{g}_level"])
+        ids -= {""}
+        if ids:
+            return ids, f"ard/{PARTICIPANT_LISTING}.csv"
+    return None
+
+
+def bign_changes(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The BIGN (column N) rows whose value changed, per display and column level."""
+    rows = []
+    for did in sorted(set(old) & set(new)):
+        ch = compare_ard(old[did][old[did]["variable"] == "BIGN"],
+                         new[did][new[did]["variable"] == "BIGN"], did).changed
+        for _, r in ch.iterrows():
+            rows.append({"display_id": did, "column": r["group1_level"],
+                         "old N": r["old_stat_fmt"], "new N": r["new_stat_fmt"]})
+    return pd.DataFrame(rows, columns=["display_id", "column", "old N", "new N"])
+
+
+def new_ae_terms(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """AE terms (``variable_level`` of T14.3.3/T14.3.4) present in ``new`` but not ``old``."""
+    rows = []
+    for did in AE_DISPLAYS:
+        if did not in new:
+            continue
+        b = new[did]
+        before = set()
+        if did in old:
+            a = old[did]
+            before = set(zip(a["variable"], a["variable_level"], strict=True))
+        seen = set()
+        for var, level in zip(b["variable"], b["variable_level"], strict=True):
+            if level and var != "BIGN" and (var, level) not in before and (var, level) not in seen:
+                seen.add((var, level))
+                rows.append({"display_id": did, "variable": var, "variable_level": level})
+    return pd.DataFrame(rows, columns=["display_id", "variable", "variable_level"])
+
+
+def diff_versions(root: Path, old: str, new: str) -> VersionDiff:
+    """Compare the ARDs (and participant listing) of two published versions."""
+    dirs = []
+    for v in (old, new):
+        d = publish.version_dir(root, v)
+        if not (d / "ard").is_dir():
+            raise FileNotFoundError(f"report/{v}/ard not found: {v} is not a published version")
+        dirs.append(d)
+    a, b = read_ards(dirs[0]), read_ards(dirs[1])
+    result = VersionDiff(old, new)
+    empty = pd.DataFrame(columns=ARD_COLUMNS)
+    for did in sorted(set(a) | set(b)):
+        ch = compare_ard(a.get(did, empty), b.get(did, empty), did)
+        ch.status = ("new display" if did not in a else
+                     "dropped display" if did not in b else "changed")
+        result.displays.append(ch)
+    pa, pb = participants(dirs[0], a), participants(dirs[1], b)
+    if pb is not None:
+        before = pa[0] if pa else set()
+        result.participants_added = sorted(pb[0] - before)
+        result.participants_removed = sorted(before - pb[0])
+        result.participant_source = pb[1]
+    result.bign = bign_changes(a, b)
+    result.new_ae_terms = new_ae_terms(a, b)
+    return result
+
+
+# --- HTML ------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em;color:#222}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ccc}
+h3{font-size:1.05em;margin-top:1.2em}
+table{border-collapse:collapse;font-size:.85em;margin:.4em 0}
+th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+th{background:#f2f2f2}.added{color:#0a6b2d}.removed{color:#a01818}
+.summary td:first-child{font-weight:600}
+"""
+
+
+def _table(df: pd.DataFrame | None, empty: str = "none") -> str:
+    if df is None or not len(df):
+        return f"<p><em>{html.escape(empty)}</em></p>"
+    keep = [c for c in df.columns if c in ("stat", "old_stat", "new_stat") or
+            df[c].astype(str).ne("").any()]
+    return df[keep].to_html(index=False, escape=True, na_rep="", border=0)
+
+
+def to_html(d: VersionDiff) -> str:
+    """A self-contained HTML page of a :class:`VersionDiff` (inline CSS, no scripts)."""
+    e = html.escape
+    changed = [x for x in d.displays if not x.empty]
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>CSR changes {e(d.old)} to {e(d.new)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>What changed from report version {e(d.old)} to {e(d.new)}</h1>",
+        "<p>Compared at the level of the analysis results data (ARD): a row is identified "
+        "by display, groups, variable, level and statistic.</p>",
+        "<h2>Summary</h2><pre>" + e(d.summary()) + "</pre>",
+        "<h2>Participants</h2>",
+    ]
+    if d.participant_source:
+        parts.append(f"<p>From {e(d.participant_source)}.</p>")
+        parts.append("<p class='added'>Added: " + (e(", ".join(d.participants_added)) or "none")
+                     + "</p>")
+        if d.participants_removed:
+            parts.append("<p class='removed'>Removed: " + e(", ".join(d.participants_removed))
+                         + "</p>")
+    else:
+        parts.append("<p>No participant listing found; see the column N changes below.</p>")
+    parts += ["<h3>Column N (BIGN) changes</h3>", _table(d.bign),
+              "<h2>New adverse event terms</h2>",
+              _table(d.new_ae_terms, "no new terms in " + ", ".join(AE_DISPLAYS)),
+              "<h2>Changes by display</h2>"]
+    if not changed:
+        parts.append("<p><em>No ARD row changed.</em></p>")
+    for x in changed:
+        parts.append(f"<h3 id='{e(x.display_id)}'>{e(x.display_id)} ({e(x.status)}): "
+                     f"{len(x.added)} added, {len(x.removed)} removed, "
+                     f"{len(x.changed)} changed</h3>")
+        if len(x.changed):
+            parts += ["<p>Changed statistics (old and new value):</p>", _table(x.changed)]
+        if len(x.added):
+            parts += ["<p class='added'>Rows added:</p>", _table(x.added)]
+        if len(x.removed):
+            parts += ["<p class='removed'>Rows removed:</p>", _table(x.removed)]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def default_out(root: Path, old: str, new: str) -> Path:
+    return Path(root) / publish.REPORT_DIR / f"diff-{old}-vs-{new}.html"
+
+
+def write_diff(root: Path, old: str, new: str, out: Path | None = None) -> tuple[VersionDiff, Path]:
+    d = diff_versions(root, old, new)
+    out = Path(out) if out else default_out(root, old, new)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(to_html(d), encoding="utf-8")
+    return d, out
+
+
+def main(root: Path, old: str, new: str, out: str | None = None) -> int:
+    try:
+        d, path = write_diff(root, old, new, Path(out) if out else None)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(d.summary())
+    print(f"HTML report: {path}")
+    return 0

@@ -1,0 +1,143 @@
+"""Rebuild a published version and compare it with what was published.
+
+``python -m report verify V`` reads ``report/V/provenance.json`` (snapshot,
+parameters, formats, engine), rebuilds the version into a temporary folder
+(by default executing every notebook afresh, without the cache) and compares
+every file. It says the version is identical, or lists every differing file
+and, for ARD files, every differing ARD row. ``provenance.json`` is compared
+without its ``built_at`` timestamp.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.ard import read_csv
+from report import build, cache, provenance, publish
+from report.diff import compare_ard
+from report.execute import print_progress
+
+VERIFY_DIR = Path("_build") / "verify"
+
+
+@dataclass
+class FileDifference:
+    path: str
+    kind: str                    # "changed" | "missing in rebuild" | "extra in rebuild"
+    details: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        head = f"  {self.path}: {self.kind}"
+        return "\n".join([head] + [f"      {d}" for d in self.details])
+
+
+@dataclass
+class VerifyResult:
+    version: str
+    differences: list[FileDifference]
+
+    @property
+    def identical(self) -> bool:
+        return not self.differences
+
+    def describe(self) -> str:
+        if self.identical:
+            return (f"report/{self.version}/ verified: the rebuild is identical "
+                    "(every file; provenance.json apart from its timestamp)")
+        return (f"report/{self.version}/ differs from its rebuild in "
+                f"{len(self.differences)} file(s):\n"
+                + "\n".join(d.describe() for d in self.differences))
+
+
+def _ard_details(old: Path, new: Path) -> list[str]:
+    try:
+        ch = compare_ard(read_csv(old), read_csv(new))
+    except Exception as exc:  # not a readable ARD: report the file only
+        return [f"not comparable as ARD ({exc})"]
+    key = ["group1_level", "group2_level", "variable", "variable_level", "stat_name"]
+
+    def label(r) -> str:
+        return " / ".join(str(r[k]) for k in key if str(r[k]))
+
+    out = [f"changed row {label(r)}: {r['old_stat_fmt']!r} -> {r['new_stat_fmt']!r}"
+           for _, r in ch.changed.iterrows()]
+    out += [f"row only in the rebuild: {label(r)} = {r['stat_fmt']!r}" for _, r in ch.added.iterrows()]
+    out += [f"row only in the published version: {label(r)} = {r['stat_fmt']!r}"
+            for _, r in ch.removed.iterrows()]
+    return out or ["same ARD rows, different bytes (formatting or row order)"]
+
+
+def _provenance_details(old: Path, new: Path) -> list[str]:
+    a = provenance.without_timestamp(json.loads(old.read_text(encoding="utf-8")))
+    b = provenance.without_timestamp(json.loads(new.read_text(encoding="utf-8")))
+    out = []
+    for k in sorted(set(a) | set(b)):
+        if a.get(k) == b.get(k):
+            continue
+        if isinstance(a.get(k), dict) and isinstance(b.get(k), dict):
+            out += [f"{k}.{n}: {a[k].get(n)!r} -> {b[k].get(n)!r}"
+                    for n in sorted(set(a[k]) | set(b[k])) if a[k].get(n) != b[k].get(n)]
+        else:
+            out.append(f"{k}: {a.get(k)!r} -> {b.get(k)!r}")
+    return out
+
+
+def compare_versions(published: Path, rebuilt: Path) -> list[FileDifference]:
+    """Every file that differs between two version folders, with ARD row details."""
+    pa = {f.relative_to(published).as_posix() for f in cache.tree_files(published)}
+    pb = {f.relative_to(rebuilt).as_posix() for f in cache.tree_files(rebuilt)}
+    diffs = []
+    for rel in sorted(pa | pb):
+        if rel not in pb:
+            diffs.append(FileDifference(rel, "missing in rebuild"))
+        elif rel not in pa:
+            diffs.append(FileDifference(rel, "extra in rebuild"))
+        elif rel == provenance.PROVENANCE_FILE:
+            details = _provenance_details(published / rel, rebuilt / rel)
+            if details:
+                diffs.append(FileDifference(rel, "changed", details))
+        elif cache.sha256_file(published / rel) != cache.sha256_file(rebuilt / rel):
+            details = (_ard_details(published / rel, rebuilt / rel)
+                       if rel.startswith("ard/") and rel.endswith(".csv") else [])
+            diffs.append(FileDifference(rel, "changed", details))
+    return diffs
+
+
+def verify(root: Path, version: str, *, use_cache: bool = False, workers: int | None = None,
+           progress=print_progress) -> VerifyResult:
+    """Rebuild ``version`` from its provenance record and compare it file by file."""
+    root = Path(root).resolve()
+    published = publish.version_dir(root, version)
+    record = provenance.read(published)
+    snap = record["snapshot"]
+    request = build.RenderRequest(
+        snapshot_id=snap["id"], version=version, formats=tuple(record["formats"]),
+        engine=record["engine"]["requested"], snapshot_root=snap.get("root", "data/snapshots"),
+        workers=workers)
+    with publish.version_lock(root, version):
+        plan = build.make_plan(root, request)
+        out = root / VERIFY_DIR / f"{version}-{uuid.uuid4().hex[:12]}"
+        out.mkdir(parents=True)
+        try:
+            build.assemble(root, plan, out, use_cache=use_cache, progress=progress)
+            return VerifyResult(version, compare_versions(published, out))
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+def main(root: Path, version: str, use_cache: bool = False, workers: int | None = None) -> int:
+    from report.execute import NotebookExecutionError
+
+    try:
+        result = verify(root, version, use_cache=use_cache, workers=workers)
+    except (FileNotFoundError, build.BuildError, publish.PublishError,
+            NotebookExecutionError) as exc:
+        print(f"verify failed: {exc}", file=sys.stderr)
+        return 2
+    print(result.describe())
+    return 0 if result.identical else 1

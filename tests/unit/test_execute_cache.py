@@ -1,0 +1,102 @@
+"""Notebook execution cache: what re-executes when an input changes, and how failures read."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+import report_fixture as fx  # noqa: E402
+
+from report import build, cache  # noqa: E402
+from report.execute import NotebookExecutionError, execute_all, normalise  # noqa: E402
+
+CHAPTERS = ["index.ipynb", "chapters/10-participants.ipynb", "chapters/12-adverse-events.ipynb"]
+
+
+def executed(root: Path) -> list[str]:
+    """Chapters executed by one build of version v1 of the fixture project."""
+    plan = build.make_plan(root, build.RenderRequest(snapshot_id=fx.SNAPSHOT, version="v1"))
+    return execute_all(root, plan.jobs, workers=2, progress=lambda m: None).executed
+
+
+def edit_cell(root: Path, chapter: str, cell_id: str, source: str) -> None:
+    nb = nbformat.read(root / chapter, as_version=4)
+    next(c for c in nb.cells if c.get("id") == cell_id).source = source
+    nbformat.write(nb, root / chapter)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    fx.stub_engine(monkeypatch)
+    return fx.make_project(tmp_path)
+
+
+def test_cache_reexecutes_only_what_changed(project):
+    assert executed(project) == CHAPTERS                      # cold: everything
+    assert executed(project) == []                            # nothing changed: nothing runs
+
+    edit_cell(project, "index.ipynb", "body", 'Markdown("Synopsis, edited")')
+    assert executed(project) == ["index.ipynb"]               # one notebook: only it
+
+    (project / "analysis" / "stats.py").write_text("ALPHA = 0.10\n")
+    assert executed(project) == CHAPTERS                      # analysis code: all dependents
+
+    data = json.loads((project / "data/snapshots/fx-1/data.json").read_text())
+    data["subjects"].append("S-004")
+    fx.write_snapshot(project, "fx-2", data)
+    plan = build.make_plan(project, build.RenderRequest(snapshot_id="fx-2", version="v1"))
+    run = execute_all(project, plan.jobs, workers=2, progress=lambda m: None)
+    assert run.executed == CHAPTERS                           # another snapshot: all dependents
+
+    (project / "requirements.lock").write_text("papermill==2.7.1\n")
+    assert executed(project) == CHAPTERS                      # lock file: all
+
+
+def test_cached_notebook_has_no_timing_paths_or_random_ids(project):
+    executed(project)
+    plan = build.make_plan(project, build.RenderRequest(snapshot_id=fx.SNAPSHOT, version="v1"))
+    job = next(j for j in plan.jobs if j.chapter == "chapters/10-participants.ipynb")
+    text = (cache.lookup(project, job.key) / cache.NOTEBOOK_FILE).read_text()
+    nb = nbformat.reads(text, as_version=4)
+    assert "papermill" not in nb.metadata
+    assert all("execution" not in c.metadata and "papermill" not in c.metadata for c in nb.cells)
+    assert [c["id"] for c in nb.cells] == ["title", "params", "injected-parameters", "helpers",
+                                           "body"]
+    assert str(project) not in text and ".tmp-" not in text
+    assert f'outputs_dir = \\"_build/cache/{job.key}/outputs\\"' in text
+
+
+def test_failing_notebook_names_chapter_and_cell_and_caches_nothing_for_it(project):
+    edit_cell(project, "chapters/12-adverse-events.ipynb", "body",
+              'terms = data["ae"]\nraise ValueError("no such display T99")')
+    plan = build.make_plan(project, build.RenderRequest(snapshot_id=fx.SNAPSHOT, version="v1"))
+    with pytest.raises(NotebookExecutionError) as err:
+        execute_all(project, plan.jobs, workers=2, progress=lambda m: None)
+    (failure,) = err.value.failures
+    assert failure.chapter == "chapters/12-adverse-events.ipynb"
+    assert failure.cell_number == 4 and failure.cell_id == "body"
+    assert "ValueError" in str(err.value) and "no such display T99" in str(err.value)
+    assert "raise ValueError" in failure.traceback
+    ae_job = next(j for j in plan.jobs if j.chapter == failure.chapter)
+    assert cache.lookup(project, ae_job.key) is None
+    assert not list((project / cache.CACHE_DIR).glob(".tmp-*"))
+
+
+def test_normalise_keeps_original_ids_and_replaces_temporary_paths():
+    original = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", id="a")])
+    run = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", id="zz1"),
+        nbformat.v4.new_code_cell('out = "tmp/XYZ"', id="zz2"),
+    ])
+    run.cells[1].metadata["tags"] = ["injected-parameters"]
+    run.cells[0].metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00Z"}
+    run.metadata["papermill"] = {"duration": 1.2, "input_path": "/abs/path.ipynb"}
+    nb = normalise(run, original, {"tmp/XYZ": "_build/cache/k/outputs"})
+    assert [c["id"] for c in nb.cells] == ["a", "injected-parameters"]
+    assert nb.cells[1].source == 'out = "_build/cache/k/outputs"'
+    assert "papermill" not in nb.metadata and "execution" not in nb.cells[0].metadata

@@ -1,0 +1,113 @@
+"""Publishing: tampered snapshots refused, versions immutable, failures publish nothing,
+concurrent renders of one version end with one complete version."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+import report_fixture as fx  # noqa: E402
+
+from report import build, provenance, publish  # noqa: E402
+from report.execute import NotebookExecutionError  # noqa: E402
+
+QUIET = dict(progress=lambda m: None)
+
+
+def render(root: Path, version: str, **kw) -> build.RenderResult:
+    request = build.RenderRequest(snapshot_id=fx.SNAPSHOT, version=version,
+                                  formats=("html", "pdf"), **kw)
+    return build.render(root, request, **QUIET)
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    fx.stub_engine(monkeypatch)
+    return fx.make_project(tmp_path)
+
+
+def test_render_publishes_documents_ard_listings_and_provenance(project):
+    result = render(project, "v1")
+    files = tree_bytes(result.path)
+    assert sorted(files) == ["ard/L16.2.4.csv", "ard/T14.1.1.csv", "ard/T14.3.3.csv",
+                             "csr.html", "csr.pdf", "listings/L16.2.4.csv", "provenance.json"]
+    assert b"3 participants" in files["csr.html"] and b"version v1" in files["csr.html"]
+    record = provenance.read(result.path)
+    assert record["snapshot"]["id"] == "fx-1" and record["parameters"]["report_version"] == "v1"
+    assert record["files"]["ard/T14.3.3.csv"] == build.cache.sha256_file(
+        result.path / "ard/T14.3.3.csv")
+    assert record["fingerprint"] == provenance.fingerprint(record["inputs"])
+    assert not list((project / "report").glob(".tmp-*"))
+
+
+def test_tampered_snapshot_is_refused_naming_the_file(project):
+    (project / "data/snapshots/fx-1/data.json").write_text('{"subjects": []}\n')
+    with pytest.raises(build.BuildError, match=r"changed file data\.json"):
+        render(project, "v1")
+    assert not (project / "report" / "v1").exists()
+
+
+def test_published_version_is_immutable(project):
+    first = tree_bytes(render(project, "v1").path)
+    again = render(project, "v1")
+    assert again.status == "unchanged" and again.executed == []
+    assert tree_bytes(again.path) == first
+
+    nb = nbformat.read(project / "index.ipynb", as_version=4)
+    nb.cells[-1].source = 'Markdown("a different synopsis")'
+    nbformat.write(nb, project / "index.ipynb")
+    with pytest.raises(publish.PublishError) as err:
+        render(project, "v1")
+    assert "index.ipynb" in str(err.value) and "--version v1.1" in str(err.value)
+    assert tree_bytes(project / "report" / "v1") == first
+
+
+def test_failing_notebook_publishes_nothing_and_leaves_earlier_version_intact(project):
+    first = tree_bytes(render(project, "v1").path)
+    nb = nbformat.read(project / "chapters/10-participants.ipynb", as_version=4)
+    nb.cells[-1].source = "1 / 0"
+    nbformat.write(nb, project / "chapters/10-participants.ipynb")
+    with pytest.raises(NotebookExecutionError, match=r"chapters/10-participants\.ipynb failed "
+                                                     r"in cell 4.*ZeroDivisionError"):
+        render(project, "v2")
+    assert not (project / "report" / "v2").exists()
+    assert not list((project / "report").glob(".tmp-*"))
+    assert tree_bytes(project / "report" / "v1") == first
+
+
+def test_concurrent_renders_of_one_version_publish_it_once(project):
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(render(project, "v1"))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(r.status for r in results) == ["published", "unchanged"]
+    folder = project / "report" / "v1"
+    record = provenance.read(folder)
+    assert record["files"] == provenance.file_hashes(folder)
+    assert not list((project / "report").glob(".tmp-*"))
+
+
+def test_invalid_version_names_are_refused(project):
+    for bad in ("../x", "assets", ".hidden", "a b"):
+        with pytest.raises(publish.PublishError, match="invalid report version"):
+            render(project, bad)
