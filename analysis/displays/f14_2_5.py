@@ -1,0 +1,99 @@
+"""F14.2.5 Cytokines and BAFF over time (log scale) (Infused set; SAP 3, Cytokines).
+
+Four panels (IL-6, IFN-gamma, TNF-alpha, serum BAFF; pg/mL): median per dose
+level at Baseline (drawn at Day 0) and each scheduled post-infusion visit
+(records of :mod:`analysis.derive.analysis_visits`), log y axis, colours fixed
+per dose level. Values of 0 cannot be drawn on a log axis and are left out of
+the plot (they do enter the medians).
+
+ARD: BIGN per column; per dose level (group1), cytokine (group2 = PARAM) and
+visit (variable = AVISIT, variable_level = visit): n and median (pg/mL).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import ard as ard_mod
+from analysis import sets
+from analysis.ard import TOTAL
+from analysis.catalogue import get
+from analysis.config import StudyConfig
+from analysis.data import StudyData
+from analysis.derive.analysis_visits import visit_records
+from analysis.derive.cytokines import CYTOKINES
+from analysis.displays.f14_2_6 import X_TICKS, _color_marker
+from analysis.stats.summaries import bign_rows
+from analysis.style.figures import new_figure
+from data_contract.specs.adlb import ADLB_PARAMS
+
+DISPLAY_ID = "F14.2.5"
+SHORT = {"IL6": "IL-6", "IFNG": "IFN-γ", "TNFA": "TNF-α", "BAFF": "Serum BAFF"}
+
+
+def medians(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
+    """(columns, N per column, n and median per group, PARAMCD and visit)."""
+    all_adsl = data["ADSL"]
+    adsl = sets.analysis_set(all_adsl, get(DISPLAY_ID).analysis_set)
+    cols = sets.columns(adsl, config, group_var, all_adsl=all_adsl)
+    bign = sets.big_n(adsl, cols, group_var)
+    adlb = data["ADLB"]
+    lb = adlb[adlb["USUBJID"].isin(adsl["USUBJID"]) & adlb["PARAMCD"].isin(CYTOKINES)]
+    recs = visit_records(lb, adsl, config).merge(adsl[["USUBJID", group_var]], on="USUBJID",
+                                                  how="left")
+    med = (recs.groupby([group_var, "PARAMCD", "AVISITR", "AVISITRN"])["AVAL"]
+           .agg(n="count", median="median").reset_index()
+           .sort_values([group_var, "PARAMCD", "AVISITRN"]).reset_index(drop=True))
+    med["X"] = med["AVISITRN"].clip(lower=0)
+    return cols, bign, med
+
+
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+    cols, bign, med = medians(data, config, group_var)
+    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    for param in CYTOKINES:
+        for col in cols:
+            if col == TOTAL:
+                continue
+            sel = med[(med["PARAMCD"] == param) & (med[group_var].astype(str) == col)]
+            for r in sel.itertuples():
+                keys = dict(display_id=DISPLAY_ID, variable="AVISIT", variable_level=r.AVISITR,
+                            group1=group_var, group1_level=col, group2="PARAM",
+                            group2_level=ADLB_PARAMS[param][0])
+                rows.append(ard_mod.row(stat_name="n", stat=r.n, stat_label="n", **keys))
+                rows.append(ard_mod.row(stat_name="median", stat=r.median,
+                                        stat_label="Median", raw_decimals=1, **keys))
+    return ard_mod.frame(rows)
+
+
+def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options):
+    cols, bign, med = medians(data, config, group_var)
+    fig, axes = new_figure(2, 2, height=5.6, sharex=True)
+    for ax, param in zip(axes.ravel(), CYTOKINES):
+        for lev in [c for c in cols if c != TOTAL]:
+            color, marker = _color_marker(lev, cols, config)
+            m = med[(med["PARAMCD"] == param) & (med[group_var].astype(str) == lev)
+                    & (med["median"] > 0)]
+            ax.plot(m["X"], m["median"], color=color, lw=1.5, marker=marker, ms=3.5,
+                    label=f"{lev} (N = {bign[lev]})")
+        ax.set_yscale("log")
+        ax.set_xscale("symlog", linthresh=30, linscale=1.5)
+        ax.set_xticks(list(X_TICKS), [str(t) for t in X_TICKS], fontsize=7)
+        ax.set_title(SHORT[param], loc="left")
+        ax.set_ylabel("Median (pg/mL)")
+    for ax in axes[-1]:
+        ax.set_xlabel("Study day")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(3, len(handles)),
+                   frameon=False)
+    return fig
+
+
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
+    return [
+        "Median per dose level at baseline (drawn at Day 0 = CAR-T infusion) and at each "
+        "scheduled post-infusion visit; log scale (medians of 0 are not drawn).",
+        "BAFF = B-cell activating factor; IFN = interferon; IL = interleukin; TNF = tumour "
+        "necrosis factor.",
+    ]
