@@ -1,0 +1,46 @@
+"""L16.2.7.1 All adverse events. Set: Safety.
+
+Every ADAE record of the Safety set (including AEs before lymphodepletion,
+shown with TEAE = N): participant, dose level, sequence, SOC, PT, start/end
+dates (ISO), onset day (study day, infusion = Day 0), grade (CTCAE v5.0;
+ASTCT for CRS/ICANS; severity when the data have no toxicity grade), serious,
+related, outcome, TEAE (SAP 3) and Day 0-28 (primary window). Sorted by
+participant, start date, sequence. ``ard()`` is the listing in long form
+(:mod:`analysis.displays._listing`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.config import StudyConfig
+from analysis.data import StudyData
+from analysis.derive.teae import window_label
+from analysis.displays._ae_listing import ae_rows
+from analysis.displays._listing import listing_ard
+from analysis.displays._safety import prepare
+
+ID = "L16.2.7.1"
+
+
+def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
+            **options) -> pd.DataFrame:
+    s = prepare(data, config, ID, group_var)
+    ae = s.adae.sort_values(["USUBJID", "ASTDT", "AESEQ"], kind="mergesort")
+    out = ae_rows(ae, group_var, config)
+    out["TEAE"] = ae["TEAEFL"].values
+    out[window_label(config)] = ae["PRIMWFL"].values
+    return out.reset_index(drop=True)
+
+
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+    return listing_ard(ID, listing(data, config, group_var), "Participant")
+
+
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
+    return [
+        "TEAE: onset on or after the start of lymphodepletion. Day 0-28: TEAE with onset through "
+        "Day 28. Onset day: study day relative to the CAR-T infusion (Day 0).",
+        "Grades: CTCAE v5.0; CRS and ICANS by ASTCT consensus (Lee et al., 2019). "
+        "SOC: MedDRA system organ class.",
+    ]
