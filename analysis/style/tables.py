@@ -108,10 +108,12 @@ def _cell_rows(stats: Mapping[str, Mapping[str, str]], order: Sequence[str],
     elif "n" in present and is_continuous:
         out.append(("n", {c: stats[c].get("n", "") for c in cols}))
         take(["n"])
+    nobody = {c for c in cols if is_continuous and stats[c].get("n") == "0"}
     for kind, names, label in COMPOSITES:
         if all(n in left for n in names):
             out.append((label, {c: compose(kind, _with_missing(stats[c], names))
-                                if any(n in stats[c] for n in names) else "" for c in cols}))
+                                if c not in nobody and any(n in stats[c] for n in names)
+                                else "" for c in cols}))
             take(names)
     for name in left:
         out.append((labels.get(name) or name, {c: stats[c].get(name, "") for c in cols}))

@@ -1,0 +1,69 @@
+"""T14.1.5 Extent of exposure: lymphodepletion and CAR-T dose. Set: Safety.
+
+Columns: dose levels + Total, N = Safety set (BIGN). Row blocks
+``group2 = EXTRT``, one per lymphodepletion drug of the study configuration
+(SAP 1 [assumption]) then ``ANTI-BAFFR CAR-T``:
+
+- drug blocks (analysis.derive.exposure): ``DOSED`` participants who received
+  the drug (n, N, pct); ``TOTDOSE`` total dose received (mg/m2) and ``NDAYS``
+  days dosed, continuous (n, mean, sd, median, q1, q3, min, max) over the
+  participants of the set (0 for those who received none);
+- CAR-T block: ``INFUSED`` participants infused (INFFL, n, N, pct);
+  ``DOSEKG`` actual dose (10^6 CAR-T cells/kg) and ``DOSETOT`` total cells
+  (10^6 CAR-T cells), continuous over the infused participants.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import ard as A
+from analysis.config import StudyConfig
+from analysis.data import StudyData
+from analysis.derive.disposition import derive_disposition
+from analysis.derive.exposure import compute_lymphodepletion_exposure
+from analysis.displays._participants import set_up
+from analysis.stats.summaries import continuous_rows, count_rows
+
+ID = "T14.1.5"
+CART = "ANTI-BAFFR CAR-T"
+LAYOUT = {"variable_labels": {
+    "DOSED": "Participants dosed",
+    "TOTDOSE": "Total dose received (mg/m²)",
+    "NDAYS": "Days dosed",
+    "INFUSED": "Participants infused",
+    "DOSEKG": "Dose (10⁶ CAR-T cells/kg)",
+    "DOSETOT": "Total dose (10⁶ CAR-T cells)",
+}}
+
+
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
+        **options) -> pd.DataFrame:
+    s = set_up(data, config, ID, group_var)
+    adex = data["ADEX"]
+    rows = s.bign_rows()
+    exp = compute_lymphodepletion_exposure(adex, s.adsl, config).merge(
+        s.adsl[["USUBJID", group_var]], on="USUBJID")
+    for drug, block in exp.groupby("EXTRT", sort=False):
+        keys = dict(display_id=ID, group_var=group_var, group2="EXTRT", group2_level=drug)
+        rows += count_rows(block[block["DOSED"]], s.bign, variable="DOSED", **keys)
+        rows += continuous_rows(block, "TOTDOSE", s.cols, variable="TOTDOSE", raw_decimals=0,
+                                **keys)
+        rows += continuous_rows(block, "NDAYS", s.cols, variable="NDAYS", raw_decimals=0, **keys)
+    infused = derive_disposition(s.adsl)
+    infused = infused[infused["INFUSED"].fillna(False).astype(bool)]
+    keys = dict(display_id=ID, group_var=group_var, group2="EXTRT", group2_level=CART)
+    rows += count_rows(infused, s.bign, variable="INFUSED", **keys)
+    for var, dec in (("DOSEKG", 2), ("DOSETOT", 1)):
+        if var in infused.columns:
+            rows += continuous_rows(infused, var, s.cols, variable=var, raw_decimals=dec, **keys)
+    return A.frame(rows)
+
+
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
+    ld = config.assumptions["lymphodepletion"]["text"]
+    return [
+        f"Planned lymphodepletion (SAP 1 assumption): {ld} Total dose: sum of the doses "
+        "received (mg/m²), 0 for a participant who received none; days dosed: days with a "
+        "dose. CAR-T dose statistics are of the infused participants.",
+    ]
