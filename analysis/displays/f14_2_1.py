@@ -13,8 +13,8 @@ ARD rows (columns: dose levels then Total, N = infused participants):
 - ``RELFREE`` with variable_level ``Month m`` for m in 3, 6, 9, 12
   (time = m x ``visits.days_per_month`` days): ``estimate`` (KM relapse-free
   proportion), ``lcl``/``ucl`` (95% CI, lifelines' exponential Greenwood),
-  ``n_risk`` (participants with time >= t). Beyond the last observed time the
-  estimate is NaN (shown "NE").
+  ``n_risk`` (participants with time >= t). Beyond the last observed time the last
+  estimate is carried forward (lifelines/SAS convention), n_risk 0.
 
 Figure: KM step functions per dose level with >= 1 participant (house dose
 colours) and Total (black, with its 95% CI band), censor ticks, x axis months
@@ -140,5 +140,6 @@ def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
         "censored at end of follow-up (earliest of last contact, death, data cut-off).",
         "95% CI: exponential Greenwood (log-log). Month m = m x "
         f"{config.assumptions['visits']['days_per_month']} days. Vertical ticks: censored "
-        "participants. NE: not estimable (no participant followed that long).",
+        "participants. Beyond the longest follow-up the last estimate is carried "
+        "forward (number at risk 0).",
     ]

@@ -3,7 +3,10 @@ lifelines' ``KaplanMeierFitter``.
 
 Confidence limits are lifelines' defaults: the exponential Greenwood
 (log(-log)) interval. Estimates at a time t are the KM step function at t
-(events at t included). Number at risk at t = participants with time >= t.
+(events at t included); beyond the last observed time the last value is
+carried forward (as lifelines' ``survival_function_at_times`` and SAS
+PROC LIFETEST TIMELIST do), and the number at risk shows that nobody was
+followed that long. Number at risk at t = participants with time >= t.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ def km_at(durations: pd.Series, events: pd.Series, times: Iterable[float],
     """KM estimate, 95% CI and number at risk at each of ``times``.
 
     Returns columns time, estimate, lcl, ucl, n_risk. Times beyond the last
-    observed time give NaN estimates (not estimable); no participants gives NaNs.
+    observed time carry the last estimate forward; no participants gives NaNs.
     """
     times = [float(t) for t in times]
     d = np.asarray(durations, dtype=float)
@@ -41,12 +44,9 @@ def km_at(durations: pd.Series, events: pd.Series, times: Iterable[float],
     rows = []
     for t in times:
         n_risk = int((d >= t).sum())
-        if t > d.max():
-            est = lo = hi = math.nan
-        else:
-            est = float(kmf.survival_function_at_times(t).iloc[0])
-            idx = ci.index[ci.index <= t]
-            lo, hi = (float(ci.loc[idx[-1]].iloc[0]), float(ci.loc[idx[-1]].iloc[1])) \
-                if len(idx) else (math.nan, math.nan)
+        est = float(kmf.survival_function_at_times(t).iloc[0])
+        idx = ci.index[ci.index <= t]
+        lo, hi = (float(ci.loc[idx[-1]].iloc[0]), float(ci.loc[idx[-1]].iloc[1])) \
+            if len(idx) else (math.nan, math.nan)
         rows.append({"time": t, "estimate": est, "lcl": lo, "ucl": hi, "n_risk": n_risk})
     return pd.DataFrame(rows)
