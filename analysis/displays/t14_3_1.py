@@ -77,3 +77,12 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         f"3+3 decision on the escalation cohort of each level (n with DLT / N evaluable): {rule}",
         "DLT terms are MedDRA preferred terms; a participant is counted once per term.",
     ]
+
+
+LAYOUT = {"variable_labels": {
+    "DLT": "Participants with >=1 DLT",
+    "DLT_CI": "Proportion with DLT (95% CI)",
+    "AEDECOD": "DLT by preferred term",
+    "DECISION": "3+3 decision (n with DLT/N evaluable)",
+    "MTD": "Maximum tolerated dose",
+}}

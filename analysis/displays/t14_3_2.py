@@ -78,3 +78,10 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "CRS: cytokine release syndrome; ICANS: immune effector cell-associated neurotoxicity "
         "syndrome; DLT: dose-limiting toxicity; TEAE: treatment-emergent adverse event.",
     ]
+
+
+LAYOUT = {"variable_labels": {
+    "ANY": "Any TEAE", "SERIOUS": "Serious TEAE", "RELATED": "Related TEAE",
+    "FATAL": "TEAE leading to death", "DLT": "Dose-limiting toxicity",
+    "CRS": "Cytokine release syndrome", "ICANS": "ICANS",
+}}

@@ -44,3 +44,7 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "MedDRA system organ class (SOC) and preferred term (PT); a participant is counted once "
         "per SOC and once per PT. Sorted by descending Total frequency, then alphabetically.",
     ]
+
+
+LAYOUT = {"variable_labels": {"ANY": "Participants with any TEAE",
+                              "AEBODSYS": "System organ class", "AEDECOD": "Preferred term"}}

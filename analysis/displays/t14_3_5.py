@@ -70,3 +70,11 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "cut-off; they are counted in 'Ongoing at data cut-off'.",
         "Tocilizumab / corticosteroids: given for the CRS or ICANS event.",
     ]
+
+
+LAYOUT = {"variable_labels": {
+    "ANY": "Participants with the event", "MAXGR": "Maximum ASTCT grade",
+    "ONSETDY": "Onset (study day of first event)", "DURDY": "Duration (days)",
+    "ONGOING": "Ongoing at data cut-off (duration not computed)",
+    "TOCI": "Tocilizumab given", "CORT": "Corticosteroids given",
+}}

@@ -80,3 +80,10 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "or grade 5 (CTCAE v5.0).",
         f"Day {primary_window_days(config)}: study day relative to infusion (Day 0).",
     ]
+
+
+LAYOUT = {"variable_labels": {
+    "ANY": "Participants with any serious TEAE", "AEBODSYS": "System organ class",
+    "AEDECOD": "Preferred term", "DEATH": "Deaths (any cause)", "DEATH28": "Deaths by Day 28",
+    "FATAL": "TEAE leading to death",
+}}
