@@ -116,8 +116,8 @@ def cmd_simulate(a: argparse.Namespace) -> int:
         from data_contract.cutoff import apply_cutoff
 
         datasets = apply_cutoff(datasets, a.cutoff)
-    seed = kwargs.get("seed", "default")
-    n = kwargs.get("n", "default")
+    seed = kwargs.get("seed", getattr(trial, "seed", "default"))
+    n = kwargs.get("n", getattr(trial, "n", "default"))
     path = freeze(datasets, a.snapshot_id, cutoff, simulated=True, root=a.root,
                   source=f"simulated by data_contract.simulator (seed {seed}, n {n})")
     print(f"froze simulated snapshot {a.snapshot_id} (cut-off {cutoff.isoformat()}, interim "

@@ -40,6 +40,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -202,13 +203,18 @@ def _pattern_ok(pattern: str):
     return lambda v: isinstance(v, str) and rx.fullmatch(v) is not None
 
 
-_DTYPES = {"int": "Int64", "float": "float64", "date": "datetime64[ns]", "str": object}
-
-
 def build_schema(spec: DatasetSpec, columns: Iterable[str]) -> tuple[pa.DataFrameSchema, dict]:
     """The pandera schema of ``spec`` over the present ``columns``, and per column the
-    rule id of each check (pandera's ``check_number`` indexes it)."""
-    present = set(columns)
+    rule id of each check (pandera's ``check_number`` indexes it).
+
+    Types are not a pandera dtype check: :func:`_typed` coerces every value first and
+    reports each one that does not read as its type, row by row (rule ``type``).
+    """
+    return _build_schema(spec, frozenset(str(c) for c in columns))
+
+
+@lru_cache(maxsize=64)
+def _build_schema(spec: DatasetSpec, present: frozenset) -> tuple[pa.DataFrameSchema, dict]:
     cols: dict[str, pa.Column] = {}
     rules: dict[str, list[str]] = {}
     for v in spec.variables:
@@ -228,7 +234,7 @@ def build_schema(spec: DatasetSpec, columns: Iterable[str]) -> tuple[pa.DataFram
         if v.step is not None:
             checks.append(pa.Check(_step_ok(v.step), element_wise=True))
             names.append("step")
-        cols[v.name] = pa.Column(_DTYPES[v.type], checks, nullable=not v.required,
+        cols[v.name] = pa.Column(None, checks, nullable=not v.required,
                                  required=False)
         rules[v.name] = names
     keys = [k for k in spec.keys if k in present]

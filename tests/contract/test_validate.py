@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from data_contract.validate import validate
+
 from . import factories as f
 from .factories import S1, S2, S3
 
