@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.derive.adverse_events import (ANY_GRADE, grade_labels, max_grade, sort_by_frequency,
-                                            subjects_per_key)
+from analysis.derive.adverse_events import (
+    ANY_GRADE,
+    grade_labels,
+    max_grade,
+    sort_by_frequency,
+    subjects_per_key,
+)
 from analysis.stats.summaries import count_rows
 
 

@@ -38,7 +38,7 @@ def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     out.insert(3, "Event", ["; ".join(k for k, f in FLAGS.items() if r[f] == "Y")
                             for _, r in ae.iterrows()])
     out["DLT counted"] = ["" if f != "Y" else ("Y" if i in counted else "N")
-                          for i, f in zip(ae.index, ae["DLTFL"])]
+                          for i, f in zip(ae.index, ae["DLTFL"], strict=True)]
     dur = (pd.to_datetime(ae["AENDT"]) - pd.to_datetime(ae["ASTDT"])).dt.days + 1
     out["Duration (days)"] = ["Ongoing" if pd.isna(d) else str(int(d)) for d in dur]
     out["Tocilizumab"] = ae["TOCIFL"].values

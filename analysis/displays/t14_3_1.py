@@ -27,8 +27,14 @@ from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.adverse_events import sort_by_frequency, subjects_per_key
-from analysis.derive.dlt import (decide_3plus3, derive_var_dltfl, dlt_events, dlt_window_days,
-                                 level_counts, mtd_statement)
+from analysis.derive.dlt import (
+    decide_3plus3,
+    derive_var_dltfl,
+    dlt_events,
+    dlt_window_days,
+    level_counts,
+    mtd_statement,
+)
 from analysis.displays._safety import prepare
 from analysis.stats.ci import clopper_pearson
 from analysis.stats.summaries import count_rows

@@ -25,8 +25,14 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.derive.adverse_events import (high_grade_label, is_fatal, is_high_grade, is_related,
-                                            is_serious, resolve_grade_var)
+from analysis.derive.adverse_events import (
+    high_grade_label,
+    is_fatal,
+    is_high_grade,
+    is_related,
+    is_serious,
+    resolve_grade_var,
+)
 from analysis.derive.dlt import dlt_events
 from analysis.derive.teae import WINDOW_OVERALL, teae_in_window, window_label
 from analysis.displays._safety import prepare

@@ -21,8 +21,12 @@ from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.adverse_events import is_fatal, is_serious, sort_by_frequency, subjects_per_key
-from analysis.derive.teae import (WINDOW_OVERALL, primary_window_days, reference_dates,
-                                  teae_in_window)
+from analysis.derive.teae import (
+    WINDOW_OVERALL,
+    primary_window_days,
+    reference_dates,
+    teae_in_window,
+)
 from analysis.displays._safety import prepare
 from analysis.displays._soc_pt import soc_pt_rows
 from analysis.stats.summaries import count_rows

@@ -14,8 +14,13 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.derive.adverse_events import (INFECTIONS_SOC, is_infection, resolve_grade_var,
-                                            sort_by_frequency, subjects_per_key)
+from analysis.derive.adverse_events import (
+    INFECTIONS_SOC,
+    is_infection,
+    resolve_grade_var,
+    sort_by_frequency,
+    subjects_per_key,
+)
 from analysis.derive.teae import WINDOW_OVERALL, teae_in_window
 from analysis.displays._safety import prepare
 from analysis.displays._soc_pt import max_grade_rows

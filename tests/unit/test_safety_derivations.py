@@ -11,7 +11,13 @@ from _safety_literals import CFG, adae, adsl
 
 from analysis.derive.adverse_events import is_fatal, max_grade, resolve_grade_var, sort_by_frequency
 from analysis.derive.crs_icans import summarise_participants, syndrome_events
-from analysis.derive.dlt import decide_3plus3, derive_var_dltfl, dlt_events, level_counts, mtd_statement
+from analysis.derive.dlt import (
+    decide_3plus3,
+    derive_var_dltfl,
+    dlt_events,
+    level_counts,
+    mtd_statement,
+)
 from analysis.derive.teae import derive_var_teae
 
 
@@ -59,7 +65,7 @@ def test_teae_of_unknown_participant_names_the_usubjid():
 
 def test_dlt_flag_on_day_29_is_not_counted():
     ev = dlt_events(flagged(), CFG)
-    assert sorted(zip(ev["USUBJID"], ev["AESEQ"])) == [("S02", 2), ("S04", 2)]
+    assert sorted(zip(ev["USUBJID"], ev["AESEQ"], strict=True)) == [("S02", 2), ("S04", 2)]
     sl = derive_var_dltfl(adsl(), flagged(), CFG)
     assert list(sl["DLTSUBFL"]) == ["N", "Y", "N", "Y", "N", "N"]
 
@@ -104,7 +110,7 @@ def test_level_counts_exclude_expansion_cohort():
     sl = derive_var_dltfl(adsl(), flagged(), CFG)
     sl.loc[sl["USUBJID"] == "S03", "COHORT"] = "EXPANSION"
     got = level_counts(sl.loc[sl["DLTEVLFL"] == "Y"], "TRT01A", list(CFG.dose_labels.values()))
-    assert list(zip(got["n"], got["N"])) == [(1, 2), (1, 2), (0, 0)]
+    assert list(zip(got["n"], got["N"], strict=True)) == [(1, 2), (1, 2), (0, 0)]
 
 
 def test_crs_onset_duration_and_management_per_participant():

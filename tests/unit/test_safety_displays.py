@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import pytest
 from _safety_literals import CFG, DL, adae, adsl, cell, study
 
