@@ -81,7 +81,7 @@ def derive_relapse_flags(adrelap: pd.DataFrame, config: StudyConfig) -> pd.DataF
     qual = (df["RLGT24H"] == "Y") & (df["RLFEVINF"] == "N")
     df["RLQUALFL"] = np.where(qual, "Y", "N")
     reasons = []
-    for gt24, fev in zip(df["RLGT24H"], df["RLFEVINF"]):
+    for gt24, fev in zip(df["RLGT24H"], df["RLFEVINF"], strict=False):
         parts = ([REASON_SHORT] if gt24 != "Y" else []) + ([REASON_FEVER] if fev != "N" else [])
         reasons.append("; ".join(parts))
     df["RLREASON"] = reasons
@@ -90,7 +90,7 @@ def derive_relapse_flags(adrelap: pd.DataFrame, config: StudyConfig) -> pd.DataF
     q = df[qual].sort_values(["USUBJID", "ASTDT", "RLSEQ"])
     for _, sub in q.groupby("USUBJID", sort=False):
         first = None
-        for idx, onset in zip(sub.index, sub["ASTDT"]):
+        for idx, onset in zip(sub.index, sub["ASTDT"], strict=False):
             if first is None or (onset - first).days > merge_days:
                 first = onset
                 df.loc[idx, "RLCNTFL"] = "Y"

@@ -65,7 +65,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     for col in s.cols:
         sub = in_column(t, col, group_var)
         est = km_at(sub["AVAL"], 1 - sub["CNSR"], [m * dpm for m in months], level)
-        for m, r in zip(months, est.itertuples(index=False)):
+        for m, r in zip(months, est.itertuples(index=False), strict=False):
             keys = dict(display_id=ID, variable="RELFREE", variable_level=f"Month {m}",
                         group1=group_var, group1_level=col)
             for name in ("estimate", "lcl", "ucl"):

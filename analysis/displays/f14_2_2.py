@@ -122,7 +122,7 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     fig, ax = figures.new_figure(height=max(2.8, 1.2 + 0.16 * n))
     inv = {label: code for code, label in config.dose_labels.items()}
     ypos = {u: n - 1 - i for i, u in enumerate(fu["USUBJID"])}
-    for i, r in enumerate(fu.itertuples(index=False)):
+    for _i, r in enumerate(fu.itertuples(index=False)):
         lv = getattr(r, group_var)
         color = figures.dose_color(inv[lv]) if lv in inv else \
             figures.SERIES_COLORS[s.cols.index(lv) % len(figures.SERIES_COLORS)]

@@ -6,7 +6,12 @@ import pandas as pd
 import pytest
 
 from analysis.config import load_config
-from analysis.derive.edss import derive_edss, edss_worsening_by_subject, month_visit, worsening_threshold
+from analysis.derive.edss import (
+    derive_edss,
+    edss_worsening_by_subject,
+    month_visit,
+    worsening_threshold,
+)
 
 CFG = load_config()
 

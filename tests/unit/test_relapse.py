@@ -1,8 +1,7 @@
 """Relapse, follow-up, ARR and rate ratio (SAP 3, Relapse and ARR): hand-worked tables."""
 
-from datetime import date
-
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
