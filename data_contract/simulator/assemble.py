@@ -67,17 +67,16 @@ def _frame(name: str, cols: dict, studyid: str) -> pd.DataFrame:
         if x is None:
             x = np.full(k, None, dtype=object)
         if v.type == "int":
-            s = pd.array(np.asarray(x, dtype=float), dtype="Float64").round().astype("Int64") \
-                if len(x) else pd.array([], dtype="Int64")
+            f = np.asarray(x, dtype=float)
+            s = pd.arrays.IntegerArray(np.nan_to_num(f).astype(np.int64), np.isnan(f))
         elif v.type == "float":
-            s = pd.Series(np.asarray(x, dtype=float))
+            s = np.asarray(x, dtype=float)
         elif v.type == "date":
-            s = pd.Series(np.asarray(x, dtype="datetime64[ns]"))
+            s = np.asarray(x, dtype="datetime64[ns]")
         else:
-            s = pd.Series(np.asarray(x, dtype=object))
-            s = s.where(pd.notna(s), None)
+            s = np.asarray(x, dtype=object)
         data[v.name] = s
-    return pd.DataFrame({k2: pd.Series(v2).reset_index(drop=True) for k2, v2 in data.items()})
+    return pd.DataFrame(data)
 
 
 def _seq(usub: np.ndarray, *sort_keys) -> tuple[np.ndarray, np.ndarray]:
@@ -94,7 +93,7 @@ def _seq(usub: np.ndarray, *sort_keys) -> tuple[np.ndarray, np.ndarray]:
 def _bds(rows: dict, pt: Participants, order_keys=("PARAMCD",)) -> dict:
     """Attach USUBJID and ADT to participant-visit rows, sorted by subject, keys and day."""
     pid = rows["pid"]
-    keys = [rows[k] for k in order_keys if k in rows]
+    keys = [pd.factorize(rows[k], sort=True)[0] for k in order_keys if k in rows]
     order = np.lexsort(tuple(reversed((pid, *keys, rows["ADY"]))))
     out = {k: np.asarray(v)[order] for k, v in rows.items()}
     out["USUBJID"] = pt.usubjid[out["pid"]]
@@ -298,11 +297,8 @@ def finalise(datasets: dict[str, pd.DataFrame], cutoff: date, config) -> dict[st
         spec = DATASETS[name]
         df = df[[v.name for v in spec.variables]].reset_index(drop=True)
         for v in spec.variables:
-            if v.type == "int":
-                df[v.name] = df[v.name].astype("Int64")
-            elif v.type == "date":
-                df[v.name] = pd.to_datetime(df[v.name]).astype("datetime64[ns]").dt.normalize()
-            elif v.type == "float":
-                df[v.name] = df[v.name].astype("float64")
+            want = {"int": "Int64", "date": "datetime64[ns]", "float": "float64"}.get(v.type)
+            if want is not None and str(df[v.name].dtype) != want:
+                df[v.name] = df[v.name].astype(want)
         out[name] = df
     return out
