@@ -164,3 +164,17 @@ def test_twenty_thousand_participants():
     assert len(adsl) == 20_000 and adsl["USUBJID"].is_unique
     assert trial.datasets["ADLB"]["ADT"].max() <= pd.Timestamp(trial.final_cutoff)
     assert np.isfinite(trial.datasets["ADLB"]["AVAL"].dropna()).all()
+
+
+def test_same_seed_freezes_byte_identical_snapshots(tmp_path):
+    from data_contract.snapshot import freeze
+
+    paths = []
+    for root in ("a", "b"):
+        trial = simulate_trial(n=8, seed=4)
+        paths.append(freeze(trial.datasets, "sim", trial.final_cutoff, source="simulated",
+                            simulated=True, root=tmp_path / root))
+    files = sorted(p.relative_to(paths[0]) for p in paths[0].rglob("*") if p.is_file())
+    assert files
+    for f in files:
+        assert (paths[0] / f).read_bytes() == (paths[1] / f).read_bytes(), f
