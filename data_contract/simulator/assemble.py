@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import load_config
+from data_contract.simulator.efficacy import simulate_edss, simulate_mri, simulate_va
 from data_contract.simulator.enrolment import Participants, enrol
 from data_contract.simulator.escalation import CohortDecision, run_escalation
-from data_contract.simulator.efficacy import simulate_edss, simulate_mri, simulate_va
 from data_contract.simulator.history import Episodes, draw_episodes
 from data_contract.simulator.kinetics import simulate_kinetics
 from data_contract.simulator.labs import draw_bcells, draw_haematology, simulate_labs

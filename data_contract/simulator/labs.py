@@ -142,7 +142,6 @@ def simulate_labs(pt: Participants, grid: VisitGrid, disp: Disposition, haem: di
     L = params["labs"]
     vis = L["visits"]
     parts = []
-    none = np.empty(0, dtype=object)
 
     def noisy(x, log_sd):
         return x * np.exp(rng.normal(0.0, log_sd, len(x)))
