@@ -12,6 +12,7 @@ are removed, so the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -26,9 +27,10 @@ from pathlib import Path
 
 import nbformat
 
-from report import cache
+from report import cache, kernel_fork
 
 KERNEL_NAME = "python3"
+KERNEL_LOG = Path("_build") / "logs" / "kernels.log"
 # The environment of every kernel: no hash randomisation, no display, UTC, a
 # fixed "build date" for tools that honour SOURCE_DATE_EPOCH (2000-01-01).
 KERNEL_ENV = {
@@ -39,7 +41,11 @@ KERNEL_ENV = {
     "LC_ALL": "C.UTF-8",
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     "JUPYTER_PLATFORM_DIRS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
 }
+_worker_kernel = KERNEL_NAME
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -109,6 +115,8 @@ def normalise(nb: nbformat.NotebookNode, original: nbformat.NotebookNode,
     ``replace`` maps strings (e.g. a temporary folder) to their stable value.
     """
     nb.metadata.pop("papermill", None)
+    if "kernelspec" in original.metadata:
+        nb.metadata["kernelspec"] = original.metadata["kernelspec"]
     orig_ids = [c.get("id") for c in original.cells]
     shift = 0
     for i, cell in enumerate(nb.cells):
@@ -154,8 +162,14 @@ def _failure(chapter: str, original: nbformat.NotebookNode, err) -> CellFailure:
     )
 
 
-def _init_worker(env: Mapping[str, str]) -> None:
+def _init_worker(env: Mapping[str, str], kernel_name: str, log_path: str) -> None:
+    """Worker set-up: the kernel environment and kernel name; kernel chatter to the log."""
+    global _worker_kernel
     os.environ.update(env)
+    _worker_kernel = kernel_name
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
     import logging
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
@@ -182,7 +196,7 @@ def execute_job(root: str, job: Job, commit: bool = True) -> Outcome:
     try:
         nb = papermill.execute_notebook(
             str(rootp / job.chapter), None, parameters=params, cwd=str(rootp),
-            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+            kernel_name=_worker_kernel, progress_bar=False, log_output=False,
             request_save_on_cell_execute=False, record_timing=False,
         )
     except PapermillExecutionError as err:
@@ -231,6 +245,7 @@ def execute_all(
     workers: int | None = None,
     progress: Callable[[str], None] = print_progress,
     use_cache: bool = True,
+    fork_kernels: bool = True,
 ) -> ExecutionResult:
     """Cache entries of every job (chapter -> entry folder), executing the missing ones.
 
@@ -239,6 +254,10 @@ def execute_all(
     finish (their entries stay cached) and :class:`NotebookExecutionError`
     names every failing chapter and cell. ``use_cache=False`` executes every
     notebook into temporary entries, leaving the cache untouched.
+    ``fork_kernels`` starts kernels from a preloaded fork server
+    (:mod:`report.kernel_fork`); without it (or if it fails to start) every
+    kernel is a fresh ``python3`` kernel. Kernel messages go to
+    ``_build/logs/kernels.log``.
     """
     root = Path(root).resolve()
     entries: dict[str, Path] = {}
@@ -258,8 +277,19 @@ def execute_all(
     workers = max(1, min(workers or default_workers(), len(todo)))
     failures: list[CellFailure] = []
     done = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
-                             initializer=_init_worker, initargs=(KERNEL_ENV,)) as pool:
+    log_path = root / KERNEL_LOG
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    env, kernel_name = dict(KERNEL_ENV), KERNEL_NAME
+    with contextlib.ExitStack() as stack:
+        if fork_kernels and os.environ.get("CSR_FORK_KERNELS", "1") != "0":
+            try:
+                server = stack.enter_context(kernel_fork.ForkServer(root, KERNEL_ENV, log_path))
+                env["JUPYTER_PATH"], kernel_name = server.jupyter_path, kernel_fork.KERNEL_NAME
+            except (OSError, RuntimeError) as exc:
+                progress(f"  ({exc}; starting plain kernels)")
+        pool = stack.enter_context(ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("fork"), initializer=_init_worker,
+            initargs=(env, kernel_name, str(log_path))))
         futures = {pool.submit(execute_job, str(root), job, use_cache): job for job in todo}
         progress(f"  executing {len(todo)} notebook(s) in {workers} process(es)")
         for fut in as_completed(futures):

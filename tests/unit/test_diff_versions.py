@@ -77,6 +77,7 @@ def test_compare_ard_keys_rows_without_stat_and_label():
 
 
 def test_verify_says_identical_then_lists_a_tampered_ard_row(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSR_FORK_KERNELS", "0")
     fx.stub_engine(monkeypatch)
     root = fx.make_project(tmp_path)
     quiet = lambda m: None  # noqa: E731

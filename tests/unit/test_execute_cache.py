@@ -32,6 +32,7 @@ def edit_cell(root: Path, chapter: str, cell_id: str, source: str) -> None:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSR_FORK_KERNELS", "0")   # tiny notebooks: plain kernels are quicker
     fx.stub_engine(monkeypatch)
     return fx.make_project(tmp_path)
 
@@ -100,3 +101,22 @@ def test_normalise_keeps_original_ids_and_replaces_temporary_paths():
     assert [c["id"] for c in nb.cells] == ["a", "injected-parameters"]
     assert nb.cells[1].source == 'out = "_build/cache/k/outputs"'
     assert "papermill" not in nb.metadata and "execution" not in nb.cells[0].metadata
+
+
+def test_forked_kernels_give_the_same_notebooks_and_outputs_as_plain_kernels(project,
+                                                                            monkeypatch):
+    plan = build.make_plan(project, build.RenderRequest(snapshot_id=fx.SNAPSHOT, version="v1"))
+
+    def run(fork: bool) -> dict[str, bytes]:
+        monkeypatch.setenv("CSR_FORK_KERNELS", "1" if fork else "0")
+        result = execute_all(project, plan.jobs, workers=2, progress=lambda m: None,
+                             use_cache=False)
+        files = {f"{chapter}:{p.relative_to(entry).as_posix()}": p.read_bytes()
+                 for chapter, entry in result.entries.items()
+                 for p in sorted(entry.rglob("*")) if p.is_file()}
+        result.discard_uncached()
+        return files
+
+    forked, plain = run(True), run(False)
+    assert len(forked) == 7 and forked == plain
+    assert not list((project / cache.CACHE_DIR).iterdir())    # use_cache=False: cache untouched

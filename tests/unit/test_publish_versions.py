@@ -32,6 +32,7 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSR_FORK_KERNELS", "0")   # tiny notebooks: plain kernels are quicker
     fx.stub_engine(monkeypatch)
     return fx.make_project(tmp_path)
 
