@@ -57,7 +57,8 @@ def continuous_rows(members: dict[str, set], values, *, variable: str, raw_decim
                     stats=("n", "mean", "sd", "median", "q1", "q3", "min", "max")) -> list[dict]:
     """Continuous summary per column; ``values`` maps USUBJID -> value (NaN ignored).
 
-    Quartiles: numpy's default (linear interpolation, type 7).
+    Quartiles: the SAS default definition 5 (:func:`sas_pctl5`), the project
+    convention of the displays' docstrings (the SAP names none); SD with n - 1.
     """
     import numpy as np
 
@@ -68,14 +69,31 @@ def continuous_rows(members: dict[str, set], values, *, variable: str, raw_decim
         res = {"n": float(len(x))}
         if len(x):
             res.update(mean=x.mean(), sd=x.std(ddof=1) if len(x) > 1 else float("nan"),
-                       median=float(np.median(x)), q1=float(np.percentile(x, 25)),
-                       q3=float(np.percentile(x, 75)), min=x.min(), max=x.max())
+                       median=sas_pctl5(x, 0.5), q1=sas_pctl5(x, 0.25),
+                       q3=sas_pctl5(x, 0.75), min=x.min(), max=x.max())
         keys = dict(group1=GROUP, group1_level=c, group2=group2, group2_level=group2_level,
                     variable=variable, variable_level=variable_level)
         for st in stats:
             v = res.get(st, float("nan"))
             rows.append(dict(keys, stat_name=st, stat=v, stat_fmt=fmt(st, v, raw_decimals)))
     return rows
+
+
+def sas_pctl5(values, p: float) -> float:
+    """SAS PCTLDEF=5 percentile: with n p = j + g, the (j+1)-th order statistic when
+    g > 0, else the mean of the j-th and (j+1)-th (empirical distribution with averaging)."""
+    x = sorted(float(v) for v in values)
+    n = len(x)
+    if n == 0:
+        return float("nan")
+    np_ = n * p
+    j = int(np_ // 1)
+    g = np_ - j
+    if g > 1e-12:
+        return x[min(j, n - 1)]
+    if j == 0:
+        return x[0]
+    return (x[j - 1] + x[min(j, n - 1)]) / 2
 
 
 def by_frequency(counts: dict[str, int]) -> list[str]:

@@ -231,3 +231,72 @@ def qc_t14_3_4(snapshot_dir, config) -> pd.DataFrame:
         for pt, h in g.groupby("AEDECOD"):
             rows += _grade_rows(members, h, variable=pt, group2="AEBODSYS", group2_level=soc)
     return qc_frame(rows, "T14.3.4")
+
+
+def qc_t14_3_5(snapshot_dir, config) -> pd.DataFrame:
+    """T14.3.5 CRS and ICANS (ASTCT 2019): incidence by max grade, onset, duration,
+    management (Infused set; TEAEs of the overall window flagged CRSFL / ICANSFL)."""
+    con, pop, labels, members, ev = _setup(snapshot_dir, config, "INFFL")
+    ev = ev[ev["OVER"]]
+    rows = bign_rows(members)
+    for name, flag in (("CRS", "CRSFL"), ("ICANS", "ICANSFL")):
+        e = ev[ev[flag].eq("Y")]
+        keys = dict(group2="SYNDROME", group2_level=name)
+        rows += n_pct_rows(members, e["USUBJID"], variable="ANY", **keys)
+        worst = e.groupby("USUBJID")["AETOXGR"].max()
+        for g in GRADES:
+            rows += n_pct_rows(members, worst.index[worst == g], variable="MAXGR",
+                               variable_level=f"Grade {g}", **keys)
+        per = e.groupby("USUBJID").agg(onset=("DY", "min"), start=("ASTDT", "min"),
+                                       end=("AENDT", "max"),
+                                       open_=("AENDT", lambda s: s.isna().any()),
+                                       toci=("TOCIFL", lambda s: s.eq("Y").any()),
+                                       cort=("CORTFL", lambda s: s.eq("Y").any()))
+        onset = per["onset"].astype(float).to_dict()
+        closed = per[~per["open_"]]
+        dur = ((pd.to_datetime(closed["end"]) - pd.to_datetime(closed["start"])).dt.days
+               + 1).astype(float).to_dict()
+        rows += continuous_rows(members, onset, variable="ONSETDY", raw_decimals=0, **keys)
+        rows += continuous_rows(members, dur, variable="DURDY", raw_decimals=0, **keys)
+        rows += n_pct_rows(members, per.index[per["open_"]], variable="ONGOING", **keys)
+        rows += n_pct_rows(members, per.index[per["toci"]], variable="TOCI", **keys)
+        rows += n_pct_rows(members, per.index[per["cort"]], variable="CORT", **keys)
+    return qc_frame(rows, "T14.3.5")
+
+
+def qc_t14_3_6(snapshot_dir, config) -> pd.DataFrame:
+    """T14.3.6 Serious TEAEs (overall window) and deaths (Safety set)."""
+    con, pop, labels, members, ev = _setup(snapshot_dir, config, "SAFFL")
+    ser = ev[ev["OVER"] & ev["AESER"].eq("Y")]
+    sec = dict(group2="SECTION", group2_level="Serious TEAEs")
+    rows = bign_rows(members) + n_pct_rows(members, ser["USUBJID"], variable="ANY", **sec)
+    for soc, g in ser.groupby("AEBODSYS"):
+        rows += n_pct_rows(members, g["USUBJID"], variable="AEBODSYS", variable_level=soc, **sec)
+        for pt, h in g.groupby("AEDECOD"):
+            rows += n_pct_rows(members, h["USUBJID"], variable="AEDECOD", variable_level=pt,
+                               **sec)
+    win = int(config.raw["registry"]["dlt_window_days"])
+    d = con.execute(f"""
+      SELECT USUBJID, (DTHFL = 'Y' OR DTHDT IS NOT NULL) AS died,
+             coalesce(date_diff('day', CAST(INFDT AS DATE), CAST(DTHDT AS DATE)) <= {win}, false)
+               AS died28
+      FROM ADSL WHERE SAFFL = 'Y'""").df()
+    dsec = dict(group2="SECTION", group2_level="Deaths")
+    rows += n_pct_rows(members, d.loc[d["died"], "USUBJID"], variable="DEATH", **dsec)
+    rows += n_pct_rows(members, d.loc[d["died"] & d["died28"], "USUBJID"], variable="DEATH28",
+                       **dsec)
+    fatal = ev[ev["OVER"] & ev["FATALEV"]]
+    rows += n_pct_rows(members, fatal["USUBJID"], variable="FATAL", **dsec)
+    for pt, h in fatal.groupby("AEDECOD"):
+        rows += n_pct_rows(members, h["USUBJID"], variable="AEDECOD", variable_level=pt, **dsec)
+    return qc_frame(rows, "T14.3.6")
+
+
+def qc_t14_3_9(snapshot_dir, config) -> pd.DataFrame:
+    """T14.3.9 Infections (SOC Infections and infestations, overall TEAEs) by max grade."""
+    con, pop, labels, members, ev = _setup(snapshot_dir, config, "SAFFL")
+    inf = ev[ev["OVER"] & ev["AEBODSYS"].eq(INFECTIONS)]
+    rows = bign_rows(members) + _grade_rows(members, inf, variable="Any infection")
+    for pt, h in inf.groupby("AEDECOD"):
+        rows += _grade_rows(members, h, variable=pt)
+    return qc_frame(rows, "T14.3.9")

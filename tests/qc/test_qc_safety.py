@@ -11,7 +11,7 @@ import pytest
 import qc_safety
 from compare import cases, run_case
 
-DISPLAYS = ["T14.3.1", "T14.3.2", "T14.3.3", "T14.3.4"]
+DISPLAYS = ["T14.3.1", "T14.3.2", "T14.3.3", "T14.3.4", "T14.3.5", "T14.3.6", "T14.3.9"]
 FINDINGS: dict[tuple[str, str], str] = {}
 
 pytestmark = pytest.mark.qc
