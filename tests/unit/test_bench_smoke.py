@@ -1,0 +1,85 @@
+"""The bench (``nox -s bench``): growth-exponent fit, summary ratios and a smoke run.
+
+No timing assertions: the smoke run (n=20, one repetition, HTML only, all in a
+temporary folder) proves that every measure runs and lands in the results
+JSON with its ratio, not how fast anything is.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from report import bench
+
+
+def run(name: str, seconds: float, pss: int = 100, stages: dict | None = None) -> bench.Run:
+    return bench.Run(name, seconds, pss, pss * 2, stages or {})
+
+
+def test_fit_exponent_recovers_the_power_of_n():
+    # time = 3 * n^0.5  ->  exponent 0.5; linear time -> 1.0
+    assert bench.fit_exponent([20, 2000, 20000], [3 * 20**0.5, 3 * 2000**0.5, 3 * 20000**0.5]) \
+        == pytest.approx(0.5)
+    assert bench.fit_exponent([10, 100, 1000], [1.0, 10.0, 100.0]) == pytest.approx(1.0)
+
+
+def test_fit_exponent_needs_two_distinct_sizes():
+    assert bench.fit_exponent([20], [5.0]) is None
+    assert bench.fit_exponent([20, 20], [5.0, 6.0]) is None
+
+
+def test_summary_takes_medians_and_ratios_against_the_baseline():
+    runs = {
+        "cold": [run("cold", 30.0), run("cold", 20.0), run("cold", 40.0)],     # median 30
+        "baseline": [run("baseline", 60.0, stages={"engine": 15.0})],
+        "warm": [run("warm", 3.0)],
+        "one_changed": [run("one_changed", 12.0)],
+    }
+    s = bench.summarise(runs, sizes=[])
+    assert s["medians"]["cold"]["median_seconds"] == 30.0
+    assert s["ratios"]["baseline_over_cold"] == 2.0
+    assert s["ratios"]["warm_over_cold"] == 0.1
+    assert s["ratios"]["engine_share_of_baseline"] == 0.25
+    assert s["targets"]["cold_speedup_vs_baseline"]["met"] is True
+    assert s["targets"]["warm_seconds"]["met"] is True
+    assert s["targets"]["pipeline_20000_seconds"]["met"] is False   # not measured
+
+
+def test_summary_fits_pipeline_growth_over_the_sizes():
+    runs = {f"pipeline_{n}": [run("p", t)] for n, t in ((20, 10.0), (2000, 100.0))}
+    s = bench.summarise(runs, sizes=[20, 2000])
+    assert s["growth_exponent"] == pytest.approx(0.5)
+    assert s["ratios"]["pipeline_2000_over_pipeline_20"] == 10.0
+
+
+def test_workspace_copy_leaves_out_build_outputs(tmp_path):
+    src = tmp_path / "src"
+    for rel in ("_quarto.yml", "report/bench.py", "report/assets/csr.css",
+                "report/v1/csr.html", "_build/cache/k/notebook.ipynb"):
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text("x")
+    (src / ".gitignore").write_text("_build/\n/report/*/\n!/report/assets/\n")
+    ws = bench.make_workspace(src, tmp_path / "ws")
+    copied = sorted(p.relative_to(ws).as_posix() for p in ws.rglob("*") if p.is_file())
+    assert "report/v1/csr.html" not in copied
+    assert "_build/cache/k/notebook.ipynb" not in copied
+    assert {"_quarto.yml", "report/bench.py", "report/assets/csr.css"} <= set(copied)
+
+
+@pytest.mark.e2e
+def test_bench_smoke_run_reports_every_measure_with_its_ratio(tmp_path, capsys):
+    out = tmp_path / "results.json"
+    code = bench.main(["--quick", "--workdir", str(tmp_path), "--out", str(out)])
+    assert code == 0
+    results = json.loads(out.read_text())
+    assert set(results["medians"]) == {"cold", "warm", "rebuild", "one_changed", "baseline",
+                                       "pipeline_20"}
+    assert results["ratios"]["baseline_over_cold"] is not None
+    stages = results["medians"]["pipeline_20"]["stages_of_median_run"]
+    assert {"simulate_freeze", "verify", "execute", "engine", "publish"} <= set(stages)
+    assert stages["execute_per_notebook"]
+    assert results["machine"]["logical_cores"] >= 1
+    assert "x baseline" in capsys.readouterr().out
+    assert not any(p.name.startswith("csr-bench-") for p in tmp_path.iterdir())
