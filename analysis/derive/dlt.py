@@ -56,9 +56,13 @@ def _rule(config: StudyConfig) -> dict:
     return config.assumptions["escalation_rule"]
 
 
-def decide_3plus3(n_dlt: int, n_eval: int, config: StudyConfig) -> str:
+def decide_3plus3(n_dlt: int, n_eval: int, config: StudyConfig, *, highest: bool = False) -> str:
     """The 3+3 decision for one dose level with ``n_dlt`` DLTs among ``n_eval``
-    evaluable escalation participants (rule from study.yml, see module doc)."""
+    evaluable escalation participants (rule from study.yml, see module doc).
+
+    At the ``highest`` configured level there is nothing to escalate to: a
+    level that would allow escalation reads "Highest level cleared".
+    """
     rule = _rule(config)
     cohort, expanded = int(rule["cohort_size"]), int(rule["expanded_size"])
     stop = int(rule["stop_if_dlt_at_least"])
@@ -74,7 +78,7 @@ def decide_3plus3(n_dlt: int, n_eval: int, config: StudyConfig) -> str:
         return f"Cohort incomplete {frac}"
     reached = max(s for s in bounds if s <= n_eval)
     if n_dlt <= bounds[reached]:
-        return f"Escalate {frac}"
+        return f"Highest level cleared {frac}" if highest else f"Escalate {frac}"
     if n_eval < expanded:
         return f"Expand to {expanded} {frac}"
     return f"Stop: >={stop} DLTs {frac}"  # unreachable with the SAP rule, kept total

@@ -64,8 +64,9 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     levels = [c for c in s.cols if c != TOTAL]
     counts = level_counts(adsl, group_var, levels)
     for _, r in counts.iterrows():
-        rows.append(A.text_row(ID, "DECISION", decide_3plus3(int(r["n"]), int(r["N"]), config),
-                               group1=group_var, group1_level=r["level"],
+        decision = decide_3plus3(int(r["n"]), int(r["N"]), config,
+                                 highest=r["level"] == levels[-1])
+        rows.append(A.text_row(ID, "DECISION", decision, group1=group_var, group1_level=r["level"],
                                stat_label="3+3 decision"))
     rows.append(A.text_row(ID, "MTD", mtd_statement(counts, config), group1=group_var,
                            group1_level=TOTAL, stat_label="Maximum tolerated dose"))

@@ -171,3 +171,9 @@ def test_fatal_event_is_grade_5_or_fatal_outcome():
 def test_frequency_sort_breaks_ties_alphabetically():
     counts = pd.DataFrame({"PT": ["b", "A", "c", "d"], "n": [2, 2, 5, 1]})
     assert sort_by_frequency(counts, "PT") == ["c", "A", "b", "d"]
+
+
+def test_decide_3plus3_at_the_highest_level_says_cleared_not_escalate():
+    assert decide_3plus3(0, 3, CFG, highest=True) == "Highest level cleared (0/3)"
+    assert decide_3plus3(1, 6, CFG, highest=True) == "Highest level cleared (1/6)"
+    assert decide_3plus3(1, 3, CFG, highest=True) == "Expand to 6 (1/3)"
