@@ -130,6 +130,57 @@ def table_column_headers(columns: Sequence[str], bign: Mapping[str, str],
     return heads
 
 
+def table_inputs(ard: pd.DataFrame, layout_hints: Mapping | None = None
+                 ) -> tuple[pd.DataFrame, list[str]]:
+    """The wide table and column headers the CSR shows for ``ard``: the same
+    :func:`analysis.style.tables.layout` (with the display's ``LAYOUT`` hints)
+    and the same ``N`` from the ``BIGN`` rows as :func:`~analysis.style.tables.gt_table`."""
+    from analysis.style import tables
+
+    hints = dict(layout_hints or {})
+    wide = tables.layout(ard, variable_labels=hints.get("variable_labels"),
+                         level_labels=hints.get("level_labels"))
+    cols = [c for c in wide.columns if c not in (GROUP_COL, LABEL_COL, KIND_COL)]
+    return wide, table_column_headers(cols, tables.big_n_of(ard))
+
+
+def _label_text(label: object) -> str:
+    """Plain text of a great-tables column label (``<br>`` as a line break)."""
+    import html as html_mod
+    import re
+
+    text = getattr(label, "text", label)
+    text = re.sub(r"<br\s*/?>", "\n", str(text), flags=re.I)
+    return html_mod.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def gt_inputs(gt) -> tuple[pd.DataFrame, list[str]]:
+    """The wide table and column headers of a display module's own great-tables
+    table (its data as given to ``GT``: stub, row groups, visible columns). Cells
+    formatted by great-tables ``fmt_*`` calls are taken as the data hold them."""
+    data = gt._tbl_data
+    stub = next((c for c in gt._boxhead if c.type.name == "stub"), None)
+    group = next((c for c in gt._boxhead if c.type.name == "row_group"), None)
+    cols = [c for c in gt._boxhead if c.type.name == "default" and c.visible]
+    wide = pd.DataFrame({
+        GROUP_COL: data[group.var].astype(str) if group else "",
+        LABEL_COL: data[stub.var].astype(str) if stub else "",
+        KIND_COL: "data",
+    }, index=data.index)
+    for c in cols:
+        wide[c.var] = ["" if _isna(v) else str(v) for v in data[c.var]]
+    heads = [_label_text(stub.column_label) if stub and stub.column_label != stub.var else ""]
+    heads += [_label_text(c.column_label) for c in cols]
+    return wide.reset_index(drop=True), heads
+
+
+def page_meta(protocol_id: str, report_version: str, cutoff, simulated: bool) -> PageMeta:
+    """The page-header fields (``cutoff`` a date, an ISO string or ``None``)."""
+    iso = cutoff.isoformat() if hasattr(cutoff, "isoformat") else cutoff
+    return PageMeta(protocol_id=str(protocol_id), report_version=str(report_version),
+                    cutoff=iso, simulated=bool(simulated))
+
+
 # ---- widths and orientation -------------------------------------------------------------
 PAD_INCH = 0.2                 # cell padding left + right (rtflite: 0.075 in each side) + slack
 BOLD_FACTOR = 1.1              # bold header text is wider than the regular metrics
