@@ -36,7 +36,7 @@ from analysis.catalogue import Display, get
 from analysis.config import StudyConfig, load_config
 from analysis.data import StudyData, from_snapshot
 from analysis.displays import build_ard, module_for
-from analysis.style import figures
+from analysis.style import figures, rtf
 from analysis.style.escape import escape_markdown
 from analysis.style.listings import listing_gt
 from analysis.style.tables import decorate, gt_table, house_style
@@ -196,6 +196,7 @@ class Chapter:
             notes = self.footnotes(display_id, **options)
             if disp.id.startswith("L"):
                 listing = _call(module.listing, self.data, self.config, **self._options(options))
+                self._write_rtf(disp, listing, [str(c) for c in listing.columns], notes)
                 return listing_gt(listing, display_id, set_line=self.set_line(disp),
                                   footnotes=notes, source=self.source_line(disp),
                                   outputs_dir=self.outputs_dir, title=disp.heading)
@@ -204,10 +205,25 @@ class Chapter:
             return None
         if hasattr(module, "table"):
             table = house_style(module.table(result, self.data, self.config), display_id)
+            self._write_rtf(disp, *rtf.gt_inputs(table), notes)
             return decorate(table, set_line=self.set_line(disp), footnotes=notes,
                             source=self.source_line(disp))
+        self._write_rtf(disp, *rtf.table_inputs(result, getattr(module, "LAYOUT", None)), notes)
         return gt_table(result, display_id, set_line=self.set_line(disp), footnotes=notes,
                         source=self.source_line(disp), layout=getattr(module, "LAYOUT", None))
+
+    def tlf_meta(self) -> rtf.PageMeta:
+        """Page-header fields of the TLF package (protocol, version, cut-off, simulated)."""
+        return rtf.page_meta(self.config.study["protocol_id"], self.report_version,
+                             self.data.cutoff, self.data.simulated)
+
+    def _write_rtf(self, disp: Display, body: pd.DataFrame, headers: list[str],
+                   notes: list[str]) -> None:
+        """Write the display's RTF to ``<outputs_dir>/tlf/`` from what the CSR shows."""
+        rtf.write_display_rtf(disp, body=body, column_headers=headers,
+                              set_line=self.set_line(disp), footnotes=notes,
+                              source=self.source_line(disp), meta=self.tlf_meta(),
+                              out_dir=self.outputs_dir / rtf.TLF_DIR)
 
     def _say_unavailable(self, disp: Display, err: KeyError) -> None:
         reason = err.args[0] if err.args else str(err)
@@ -253,6 +269,9 @@ class Chapter:
         if png is None:
             return
         notes = self.footnotes(disp.id, **options)
+        rtf.write_figure_rtf(disp, png, set_line=self.set_line(disp), footnotes=notes,
+                             source=self.source_line(disp), meta=self.tlf_meta(),
+                             out_dir=self.outputs_dir / rtf.TLF_DIR)
         display(Image(data=png, format="png"))
         lines = [self.set_line(disp), *notes, self.source_line(disp)]
         self.md("\n\n".join(self.esc(line) for line in lines))
