@@ -19,6 +19,7 @@ from qc_format import fmt
 
 CONT = ("n", "mean", "sd", "median", "q1", "q3", "min", "max")
 GEO = ("n", "n_zero", "geomean", "geocv", "median", "min", "max")
+COUNTED = frozenset({"n_zero", "n_risk"})  # counts of participants: integers
 
 
 def describe(values) -> dict[str, float]:
@@ -53,7 +54,8 @@ def describe_geo(values) -> dict[str, float]:
 
 def stat_rows(stats: dict[str, float], names, raw_decimals: int, **keys) -> list[dict]:
     """One row per statistic of ``names`` with its SAP 4 text."""
-    return [dict(keys, stat_name=s, stat=stats[s], stat_fmt=fmt(s, stats[s], raw_decimals))
+    return [dict(keys, stat_name=s, stat=stats[s],
+                 stat_fmt=fmt("n" if s in COUNTED else s, stats[s], raw_decimals))
             for s in names]
 
 
