@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from report import cache, provenance, publish
+from report import cache, provenance, publish, tlf_index
 from report.execute import Job, execute_all, print_progress
 
 DEFAULT_SNAPSHOT = "sim-final"
@@ -271,6 +271,8 @@ def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
                 raise BuildError(f"the {plan.engine_used} engine wrote no {fmt} output")
             shutil.copyfile(path, out / f"csr.{fmt}")
         collect_outputs(plan, result.entries, out)
+        if (out / "tlf").is_dir():  # the submission TLF package the chapters wrote
+            tlf_index.write_index(out / "tlf")
         record = provenance.build_record(
             version=plan.version, snapshot=plan.snapshot.record(plan.request.snapshot_root),
             parameters=plan.parameters, formats=list(plan.request.formats),
