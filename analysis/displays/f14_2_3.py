@@ -23,7 +23,7 @@ from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.titre import derive_var_log2titre
-from analysis.displays.f14_2_6 import X_TICKS, _color_marker
+from analysis.displays.f14_2_6 import _color_marker
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import new_figure
 
@@ -53,43 +53,52 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
 
 
 def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options):
+    """Titre per participant against months since infusion (linear x axis:
+    screening to Month 12), log2 y axis labelled as 1:N dilutions."""
     cols, bign, tit = plot_data(data, config, group_var)
+    per_month = float(config.assumptions["visits"]["days_per_month"])
     fig, ax = new_figure(height=4.2)
     for lev in [c for c in cols if c != TOTAL]:
         color, marker = _color_marker(lev, cols, config)
         first = True
         for _, g in tit[tit[group_var].astype(str) == lev].groupby("USUBJID", sort=True):
-            ax.plot(g["ADY"].astype(float), g["LOG2TIT"], color=color, lw=0.8, alpha=0.8,
+            x = g["ADY"].astype(float) / per_month
+            ax.plot(x, g["LOG2TIT"], color=color, lw=0.8, alpha=0.8,
                     label=f"{lev} (N = {bign[lev]})" if first else None)
-            pos, neg = g[g["SERONEG"] == "N"], g[g["SERONEG"] == "Y"]
-            ax.plot(pos["ADY"].astype(float), pos["LOG2TIT"], ls="none", marker=marker, ms=3,
+            seroneg = (g["SERONEG"] == "Y").to_numpy()
+            ax.plot(x[~seroneg], g["LOG2TIT"][~seroneg], ls="none", marker=marker, ms=3,
                     color=color)
-            ax.plot(neg["ADY"].astype(float), neg["LOG2TIT"], ls="none", marker=marker, ms=4,
+            ax.plot(x[seroneg], g["LOG2TIT"][seroneg], ls="none", marker=marker, ms=4,
                     mfc="white", color=color)
             first = False
     if len(tit):
-        lo = math.floor(tit["LOG2TIT"].min())
-        hi = math.ceil(tit["LOG2TIT"].max())
-        neg_levels = set(tit.loc[tit["SERONEG"] == "Y", "LOG2TIT"].round(6))
-        ticks = list(range(lo, hi + 1))
-        labels = [f"1:{int(2 ** t)}" if t >= 0 else f"1:{2 ** t:g}" for t in ticks]
-        for nl in sorted(neg_levels):
-            if nl not in ticks:
-                ticks.append(nl)
-                labels.append("Neg")
-            else:
-                labels[ticks.index(nl)] = "Neg"
-        ax.set_yticks(ticks, labels)
-    ax.set_xscale("symlog", linthresh=30, linscale=1.5)
-    ax.set_xticks(list(X_TICKS), [str(t) for t in X_TICKS])
-    ax.set_xlim(left=min(-30.0, float(tit["ADY"].min()) if len(tit) else -30.0))
-    ax.set_xlabel("Study day (Day 0 = CAR-T infusion)")
+        _titre_ticks(ax, tit)
+    months = [0, 1, 2, 3, 6, 9, 12]
+    ax.set_xticks(months, [str(m) for m in months])
+    ax.set_xlim(left=min(-1.0, float(tit["ADY"].min()) / per_month - 0.2 if len(tit) else -1.0),
+                right=12.5)
+    ax.set_xlabel("Months since CAR-T infusion (negative: screening)")
     ax.set_ylabel("AQP4-IgG titre (1:N, log2 scale)")
     handles, labels_ = ax.get_legend_handles_labels()
     if handles:
         fig.legend(handles, labels_, loc="outside lower center", ncol=min(3, len(handles)),
                    frameon=False)
     return fig
+
+
+def _titre_ticks(ax, tit) -> None:
+    """Ticks on the assay's doubling-dilution series (LLOQ x 2^k, e.g. 1:10,
+    1:20, 1:40 ...) and a 'Neg' tick at the seronegative plotting level."""
+    neg_levels = sorted(set(tit.loc[tit["SERONEG"] == "Y", "LOG2TIT"].round(6)))
+    lloq = tit["LLOQ"].dropna()
+    start = math.log2(float(lloq.min())) if len(lloq) else math.floor(tit["LOG2TIT"].min())
+    hi = tit["LOG2TIT"].max()
+    ticks, t = [], start
+    while t <= hi + 1e-9:
+        ticks.append(t)
+        t += 1.0
+    labels = [f"1:{2 ** t:.0f}" for t in ticks]
+    ax.set_yticks(ticks + neg_levels, labels + ["Neg"] * len(neg_levels))
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
