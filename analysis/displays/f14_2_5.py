@@ -24,7 +24,7 @@ from analysis.derive.analysis_visits import visit_records
 from analysis.derive.cytokines import CYTOKINES
 from analysis.displays.f14_2_6 import X_TICKS, _color_marker
 from analysis.stats.summaries import bign_rows
-from analysis.style.figures import new_figure
+from analysis.style.figures import new_figure, plain_log_axis
 from data_contract.specs.adlb import ADLB_PARAMS
 
 DISPLAY_ID = "F14.2.5"
@@ -69,7 +69,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
 def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options):
     cols, bign, med = medians(data, config, group_var)
     fig, axes = new_figure(2, 2, height=5.6, sharex=True)
-    for ax, param in zip(axes.ravel(), CYTOKINES):
+    for ax, param in zip(axes.ravel(), CYTOKINES, strict=True):
         for lev in [c for c in cols if c != TOTAL]:
             color, marker = _color_marker(lev, cols, config)
             m = med[(med["PARAMCD"] == param) & (med[group_var].astype(str) == lev)
@@ -77,12 +77,13 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **op
             ax.plot(m["X"], m["median"], color=color, lw=1.5, marker=marker, ms=3.5,
                     label=f"{lev} (N = {bign[lev]})")
         ax.set_yscale("log")
+        plain_log_axis(ax)
         ax.set_xscale("symlog", linthresh=30, linscale=1.5)
         ax.set_xticks(list(X_TICKS), [str(t) for t in X_TICKS], fontsize=7)
         ax.set_title(SHORT[param], loc="left")
         ax.set_ylabel("Median (pg/mL)")
     for ax in axes[-1]:
-        ax.set_xlabel("Study day")
+        ax.set_xlabel("Study day (Day 0 = CAR-T infusion)")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     if handles:
         fig.legend(handles, labels, loc="outside lower center", ncol=min(3, len(handles)),

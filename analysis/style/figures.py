@@ -82,3 +82,14 @@ def save(fig: Figure, path, fmt: str | None = None) -> None:
     """Save with metadata that carries no dates or versions."""
     fmt = fmt or str(path).rsplit(".", 1)[-1]
     fig.savefig(path, format=fmt, metadata=DETERMINISTIC_METADATA.get(fmt))
+
+
+def plain_log_axis(ax, axis: str = "y") -> None:
+    """Label a log axis with plain numbers on a 1-2-5 series (2, 5, 10, 20 ...) rather than
+    powers of ten, as a reader of pg/mL or cells/uL expects."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
+    target.set_minor_formatter(NullFormatter())
