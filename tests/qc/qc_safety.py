@@ -95,8 +95,9 @@ def _clopper_pearson(n: int, big: int, level: float) -> tuple[float, float]:
     return lo, hi
 
 
-def _decision(n: int, big: int, rule) -> str:
-    """3+3 decision for one level (SAP 1; study.yml escalation_rule)."""
+def _decision(n: int, big: int, rule, highest: bool = False) -> str:
+    """3+3 decision for one level (SAP 1; study.yml escalation_rule). There is no
+    level to escalate to from the highest one: it reads "Highest level cleared"."""
     size, expanded = int(rule["cohort_size"]), int(rule["expanded_size"])
     stop = int(rule["stop_if_dlt_at_least"])
     bounds = {int(k): int(v) for k, v in rule["escalate_if_dlt_at_most"].items()}
@@ -108,7 +109,7 @@ def _decision(n: int, big: int, rule) -> str:
         return f"Cohort incomplete ({n}/{big})"
     reached = max(k for k in bounds if k <= big)
     if n <= bounds[reached]:
-        return f"Escalate ({n}/{big})"
+        return f"{'Highest level cleared' if highest else 'Escalate'} ({n}/{big})"
     if big < expanded:
         return f"Expand to {expanded} ({n}/{big})"
     return f"Stop: >={stop} DLTs ({n}/{big})"
@@ -160,7 +161,7 @@ def qc_t14_3_1(snapshot_dir, config) -> pd.DataFrame:
         n = len(s & set(dlt["USUBJID"]))
         levels.append((c, n, len(s)))
         rows.append(dict(group1=GROUP, group1_level=c, variable="DECISION", stat_name="text",
-                         stat_fmt=_decision(n, len(s), rule)))
+                         stat_fmt=_decision(n, len(s), rule, highest=c == column_labels(config)[-1])))
     rows.append(dict(group1=GROUP, group1_level=TOTAL, variable="MTD", stat_name="text",
                      stat_fmt=_mtd(levels, rule)))
     return qc_frame(rows, "T14.3.1")
@@ -252,6 +253,9 @@ def qc_t14_3_5(snapshot_dir, config) -> pd.DataFrame:
                                        open_=("AENDT", lambda s: s.isna().any()),
                                        toci=("TOCIFL", lambda s: s.eq("Y").any()),
                                        cort=("CORTFL", lambda s: s.eq("Y").any()))
+        if per.empty:  # no event of the syndrome: agg of an empty frame has no columns
+            per = pd.DataFrame(columns=["onset", "start", "end", "open_", "toci", "cort"])
+            per = per.astype({"open_": bool, "toci": bool, "cort": bool})
         onset = per["onset"].astype(float).to_dict()
         closed = per[~per["open_"]]
         dur = ((pd.to_datetime(closed["end"]) - pd.to_datetime(closed["start"])).dt.days
