@@ -9,11 +9,15 @@ and marked xfail(strict=True) through ``FINDINGS``.
 from __future__ import annotations
 
 import pytest
+import qc_biomarkers
 import qc_kinetics
 from compare import cases, run_case
 
-PROGRAMS = {"T14.2.8": qc_kinetics.qc_t14_2_8}
-FINDINGS: dict[tuple[str, str], str] = {}
+PROGRAMS = {
+    "T14.2.6": qc_biomarkers.qc_t14_2_6,
+    "T14.2.8": qc_kinetics.qc_t14_2_8,
+}
+FINDINGS: dict[tuple[str, str], str] = {("T14.2.6", "*"): "QC-B01"}
 
 pytestmark = pytest.mark.qc
 

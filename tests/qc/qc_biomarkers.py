@@ -1,0 +1,87 @@
+"""QC programs of the biomarker displays (SAP 3: B cells, AQP4-IgG titre, cytokines),
+one function per display named by its number, ``qc_<id>(snapshot_dir, config)``
+returning the ARD (:func:`compare.qc_frame`). Independent of ``analysis``: DuckDB SQL
+over the snapshot's Parquet files and numpy. Columns: dose levels then Total,
+N = Infused set. Raw-data decimals (SAP 4) are those the parameter's AVAL values
+are recorded with in the snapshot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import qc_db
+from compare import qc_frame
+from qc_byvisit import visit_records
+from qc_common import bign_rows, n_pct_rows
+from qc_efficacy import columns, infused
+from qc_format import decimals_of
+from qc_summary import per_column
+
+BCELL_PARAMS = ("CD19ABS", "CD19PCT", "CD19BM")
+SHORT = ("n", "median", "min", "max")
+
+
+def param_names(con, table: str = "ADLB") -> dict[str, str]:
+    d = qc_db.query(con, f"SELECT DISTINCT PARAMCD, PARAM FROM {table}")
+    return dict(zip(d.PARAMCD, d.PARAM, strict=True))
+
+
+def raw_decimals(con, paramcd: str, table: str = "ADLB") -> int:
+    return decimals_of(qc_db.query(con, f"SELECT AVAL FROM {table} WHERE PARAMCD = ? AND "
+                                   "AVAL IS NOT NULL", [paramcd]).AVAL)
+
+
+def by_visit_rows(members, recs: pd.DataFrame, dec: int, *, group2_level: str,
+                  group2: str = "PARAM", variable: str = "AVISIT", value: str = "AVAL",
+                  names=None) -> list[dict]:
+    """Summary per visit (Baseline first, then nominal-day order), visits without data skipped."""
+    rows = []
+    for (vn, visit), g in recs.groupby(["VISITN", "VISIT"], sort=True):
+        vals = {u: list(x) for u, x in g.groupby("USUBJID")[value]}
+        rows += per_column(members, vals, names=names, raw_decimals=dec, group2=group2,
+                           group2_level=group2_level, variable=variable, variable_level=visit)
+    return rows
+
+
+def aplasia(con, config, subjects) -> pd.DataFrame:
+    """Per participant with a post-infusion (ADY >= 1) blood CD19+ value (SAP 3, B cells):
+    APLDY first day < threshold; RECDY first day >= threshold after APLDY."""
+    thr = float(config.assumptions["b_cell_aplasia"]["threshold_cells_per_ul"])
+    d = qc_db.query(con, "SELECT USUBJID, ADY, AVAL FROM ADLB WHERE PARAMCD = 'CD19ABS' "
+                    "AND ADY >= 1 AND AVAL IS NOT NULL ORDER BY USUBJID, ADY")
+    d = d[d.USUBJID.isin(set(subjects))]
+    out = []
+    for u, g in d.groupby("USUBJID"):
+        low = g[g.AVAL < thr]
+        apl = float(low.ADY.iloc[0]) if len(low) else np.nan
+        rec = g[(g.ADY > apl) & (g.AVAL >= thr)] if len(low) else g.iloc[0:0]
+        out.append((u, apl, float(rec.ADY.iloc[0]) if len(rec) else np.nan))
+    return pd.DataFrame(out, columns=["USUBJID", "APLDY", "RECDY"])
+
+
+def qc_t14_2_6(snapshot_dir, config) -> pd.DataFrame:
+    """T14.2.6 B cells in blood and bone marrow by visit; aplasia and reconstitution."""
+    con = qc_db.connect(snapshot_dir)
+    pop = infused(con, snapshot_dir)
+    members = columns(config, pop)
+    names = param_names(con)
+    recs = visit_records(con, config, BCELL_PARAMS)
+    rows = bign_rows(members)
+    for p in [p for p in BCELL_PARAMS if p in names]:
+        rows += by_visit_rows(members, recs[recs.PARAMCD == p], raw_decimals(con, p),
+                              group2_level=names[p])
+    a = aplasia(con, config, pop.USUBJID)
+    keys = dict(group2="BLOCK", group2_level="B-cell aplasia and reconstitution (blood CD19+)")
+    has_apl = a[a.APLDY.notna()]
+    recon = a[a.RECDY.notna()]
+    rows += n_pct_rows(members, a.USUBJID, variable="EVAL", **keys)
+    rows += n_pct_rows(members, has_apl.USUBJID, variable="APLASIA", **keys)
+    rows += per_column(members, dict(zip(has_apl.USUBJID, has_apl.APLDY, strict=True)),
+                       names=SHORT, variable="APLDY", **keys)
+    rows += n_pct_rows(members, recon.USUBJID, variable="RECON", **keys)
+    rows += per_column(members, dict(zip(recon.USUBJID, recon.RECDY, strict=True)),
+                       names=SHORT, variable="TTRECON", **keys)
+    rows += n_pct_rows(members, has_apl.USUBJID[has_apl.RECDY.isna()], variable="NOTRECON",
+                       **keys)
+    return qc_frame(rows, "T14.2.6")
