@@ -242,6 +242,29 @@ def collect_outputs(plan: Plan, entries: Mapping[str, Path], dest: Path) -> list
     return copied
 
 
+def typeset_book(root: Path, plan: Plan, entries: Mapping[str, Path],
+                 progress: Progress) -> list[Path]:
+    """Stage the executed book and typeset it; the documents, in the order of the formats."""
+    staging = _reset(root / STAGE_DIR / plan.version)
+    engine_out = _reset(root / STAGE_DIR / f"{plan.version}.out")
+    collect_outputs(plan, entries, staging)
+    stage(root, plan, entries, staging)
+    progress(f"typesetting {', '.join(plan.request.formats)} with the "
+             f"{plan.engine_used} engine")
+    written = typeset(staging, engine_out, list(plan.request.formats),
+                      plan.request.engine, plan.meta)
+    documents = []
+    for fmt in plan.request.formats:
+        path = Path(written.get(fmt, engine_out / f"csr.{fmt}"))
+        if not path.is_file():
+            raise BuildError(f"the {plan.engine_used} engine wrote no {fmt} output")
+        if path.name != f"csr.{fmt}":
+            shutil.copyfile(path, engine_out / f"csr.{fmt}")
+            path = engine_out / f"csr.{fmt}"
+        documents.append(path)
+    return documents
+
+
 def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
              progress: Progress = print_progress) -> tuple[list[str], list[str]]:
     """Build the complete version of ``plan`` into the empty folder ``out``.
@@ -257,19 +280,17 @@ def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
     result = execute_all(root, plan.jobs, workers=plan.request.workers, progress=progress,
                          use_cache=use_cache)
     try:
-        staging = _reset(root / STAGE_DIR / plan.version)
-        engine_out = _reset(root / STAGE_DIR / f"{plan.version}.out")
-        collect_outputs(plan, result.entries, staging)
-        stage(root, plan, result.entries, staging)
-        progress(f"typesetting {', '.join(plan.request.formats)} with the "
-                 f"{plan.engine_used} engine")
-        written = typeset(staging, engine_out, list(plan.request.formats),
-                          plan.request.engine, plan.meta)
-        for fmt in plan.request.formats:
-            path = Path(written.get(fmt, engine_out / f"csr.{fmt}"))
-            if not path.is_file():
-                raise BuildError(f"the {plan.engine_used} engine wrote no {fmt} output")
-            shutil.copyfile(path, out / f"csr.{fmt}")
+        formats = list(plan.request.formats)
+        cached = cache.render_entry(root, plan.fingerprint, formats) if use_cache else None
+        if cached is not None:
+            progress(f"typeset documents cached ({', '.join(formats)})")
+            documents = [cached / f"csr.{fmt}" for fmt in formats]
+        else:
+            documents = typeset_book(root, plan, result.entries, progress)
+            if use_cache:
+                cache.store_render(root, plan.fingerprint, documents)
+        for path in documents:
+            shutil.copyfile(path, out / path.name)
         collect_outputs(plan, result.entries, out)
         if (out / "tlf").is_dir():  # the submission TLF package the chapters wrote
             tlf_index.write_index(out / "tlf")

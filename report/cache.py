@@ -145,3 +145,33 @@ def commit_entry(root: Path, key: str, tmp: Path) -> Path:
             raise
         shutil.rmtree(tmp, ignore_errors=True)
     return final
+
+
+RENDER_DIR = "render"
+
+
+def render_entry(root: Path, fingerprint: str, formats) -> Path | None:
+    """The cached typeset documents (``csr.<fmt>``) of a version fingerprint, or None.
+
+    The fingerprint covers every input of the documents (notebook keys, sources,
+    metadata, formats, engine, rendering code), so equal fingerprints mean equal
+    documents.
+    """
+    d = root / CACHE_DIR / RENDER_DIR / fingerprint
+    return d if all((d / f"csr.{fmt}").is_file() for fmt in formats) else None
+
+
+def store_render(root: Path, fingerprint: str, documents) -> Path:
+    """Cache typeset documents under their fingerprint (temporary folder + rename)."""
+    parent = root / CACHE_DIR / RENDER_DIR
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f".tmp-{fingerprint[:16]}-{uuid.uuid4().hex[:12]}"
+    tmp.mkdir()
+    for path in documents:
+        shutil.copyfile(path, tmp / Path(path).name)
+    final = parent / fingerprint
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return final

@@ -112,3 +112,21 @@ def test_invalid_version_names_are_refused(project):
     for bad in ("../x", "assets", ".hidden", "a b"):
         with pytest.raises(publish.PublishError, match="invalid report version"):
             render(project, bad)
+
+
+def test_rerender_of_a_removed_version_reuses_cached_notebooks_and_documents(project,
+                                                                           monkeypatch):
+    first = tree_bytes(render(project, "v1").path)
+    import shutil
+
+    shutil.rmtree(project / "report" / "v1")
+
+    def no_typesetting(*args):
+        raise AssertionError("typeset again although nothing changed")
+
+    monkeypatch.setattr(build, "typeset", no_typesetting)
+    again = render(project, "v1")
+    assert again.status == "published" and again.executed == []
+    rebuilt = tree_bytes(again.path)
+    assert {k: v for k, v in rebuilt.items() if k != "provenance.json"} == {
+        k: v for k, v in first.items() if k != "provenance.json"}
