@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import qc_db
 from compare import qc_frame
-from qc_byvisit import visit_records
+from qc_byvisit import by_visit_rows, visit_records
 from qc_common import bign_rows, n_pct_rows
 from qc_efficacy import columns, infused
 from qc_format import decimals_of
@@ -30,18 +30,6 @@ def param_names(con, table: str = "ADLB") -> dict[str, str]:
 def raw_decimals(con, paramcd: str, table: str = "ADLB") -> int:
     return decimals_of(qc_db.query(con, f"SELECT AVAL FROM {table} WHERE PARAMCD = ? AND "
                                    "AVAL IS NOT NULL", [paramcd]).AVAL)
-
-
-def by_visit_rows(members, recs: pd.DataFrame, dec: int, *, group2_level: str,
-                  group2: str = "PARAM", variable: str = "AVISIT", value: str = "AVAL",
-                  names=None) -> list[dict]:
-    """Summary per visit (Baseline first, then nominal-day order), visits without data skipped."""
-    rows = []
-    for (vn, visit), g in recs.groupby(["VISITN", "VISIT"], sort=True):
-        vals = {u: list(x) for u, x in g.groupby("USUBJID")[value]}
-        rows += per_column(members, vals, names=names, raw_decimals=dec, group2=group2,
-                           group2_level=group2_level, variable=variable, variable_level=visit)
-    return rows
 
 
 def aplasia(con, config, subjects) -> pd.DataFrame:

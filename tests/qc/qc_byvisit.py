@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 import qc_db
+from qc_summary import per_column
 
 
 def visit_records(con, config, paramcds, table: str = "ADLB") -> pd.DataFrame:
@@ -46,3 +47,15 @@ def visit_records(con, config, paramcds, table: str = "ADLB") -> pd.DataFrame:
                                        ORDER BY ADT DESC, rowid_ DESC) = 1)
         SELECT * FROM base UNION ALL SELECT * FROM post
         ORDER BY USUBJID, PARAMCD, VISITN""")
+
+
+def by_visit_rows(members, recs: pd.DataFrame, dec: int, *, group2_level: str,
+                  group2: str = "PARAM", variable: str = "AVISIT", value: str = "AVAL",
+                  names=None) -> list[dict]:
+    """Summary per visit (Baseline first, then nominal-day order), visits without data skipped."""
+    rows = []
+    for (_vn, visit), g in recs.groupby(["VISITN", "VISIT"], sort=True):
+        vals = {u: list(x) for u, x in g.groupby("USUBJID")[value]}
+        rows += per_column(members, vals, names=names, raw_decimals=dec, group2=group2,
+                           group2_level=group2_level, variable=variable, variable_level=visit)
+    return rows

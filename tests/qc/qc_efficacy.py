@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 import qc_db
 from compare import qc_frame
+from qc_byvisit import by_visit_rows
 from qc_common import GROUP, bign_rows, column_labels, column_members, n_pct_rows
 from qc_format import fmt
-from qc_summary import describe, stat_rows
+from qc_summary import describe, per_column, stat_rows
 
 
 # ----------------------------------------------------------------- shared inputs
@@ -147,3 +148,111 @@ def qc_t14_2_1(snapshot_dir, config) -> pd.DataFrame:
         if math.isnan(est):  # the shell shows a non-estimable ratio as "NE" (SAP 4)
             rows[-4]["stat_fmt"] = "NE"
     return qc_frame(rows, "T14.2.1")
+
+
+# ----------------------------------------------------------------- T14.2.2
+def _edss_threshold(base: float, config) -> float:
+    """Increase that is worsening for baseline ``base`` (registry rule; baseline 0.5 by
+    the study assumption edss_worsening_baseline_half); NaN without baseline."""
+    if base is None or np.isnan(base):
+        return float("nan")
+    half = config.assumptions["edss_worsening_baseline_half"]
+    if base == float(half["baseline"]):
+        return float(half["increase"])
+    for band in config.registry["edss_worsening"]:
+        if float(band["baseline_min"]) <= base <= float(band["baseline_max"]):
+            return float(band["increase"])
+    raise ValueError(f"ADEDSS: baseline EDSS {base} is in no worsening band of study.yml")
+
+
+def _scheduled(config) -> pd.DataFrame:
+    return pd.DataFrame([(v["avisit"], int(v["avisitn"])) for v in config.visits
+                         if int(v["avisitn"]) >= 1], columns=["VISIT", "VISITN"])
+
+
+def edss_records(con, config) -> pd.DataFrame:
+    """ADEDSS of the Infused set with BASE (last value on/before INFDT, later file row on
+    ties), POST (ADT > INFDT), CHG and the visit-level record flag BYVIS (last record
+    per scheduled post-infusion visit)."""
+    con.register("qc_sched", _scheduled(config))
+    return qc_db.query(con, """
+        WITH e AS (SELECT *, row_number() OVER () AS rowid_ FROM ADEDSS),
+        j AS (SELECT e.USUBJID, e.AVAL, e.ADT, e.AVISIT, e.rowid_, s.INFDT
+              FROM e JOIN ADSL s USING (USUBJID) WHERE s.INFFL = 'Y'),
+        b AS (SELECT USUBJID, AVAL AS BASE FROM j WHERE AVAL IS NOT NULL AND ADT <= INFDT
+              QUALIFY row_number() OVER (PARTITION BY USUBJID ORDER BY ADT DESC, rowid_ DESC) = 1),
+        p AS (SELECT j.*, ADT > INFDT AS POST, v.VISITN,
+                     CASE WHEN ADT > INFDT AND v.VISIT IS NOT NULL THEN row_number() OVER (
+                        PARTITION BY USUBJID, AVISIT, ADT > INFDT AND v.VISIT IS NOT NULL
+                        ORDER BY ADT DESC, rowid_ DESC) END AS rk
+              FROM j LEFT JOIN qc_sched v ON j.AVISIT = v.VISIT)
+        SELECT p.USUBJID, p.AVAL, p.AVISIT, p.VISITN, p.POST, COALESCE(p.rk = 1, false) AS BYVIS,
+               b.BASE, p.AVAL - b.BASE AS CHG
+        FROM p LEFT JOIN b USING (USUBJID) ORDER BY USUBJID, ADT""")
+
+
+def qc_t14_2_2(snapshot_dir, config) -> pd.DataFrame:
+    """T14.2.2 EDSS by visit and EDSS worsening (registry rule; SAP 3)."""
+    con = qc_db.connect(snapshot_dir)
+    pop = infused(con, snapshot_dir)
+    members = columns(config, pop)
+    e = edss_records(con, config)
+    base = e.groupby("USUBJID").BASE.first().dropna()
+    rows = bign_rows(members)
+    bl = pd.DataFrame({"USUBJID": base.index, "VISIT": "Baseline", "VISITN": -1,
+                       "AVAL": base.to_numpy()})
+    vis = e[e.BYVIS].assign(VISIT=lambda d: d.AVISIT)
+    recs = pd.concat([bl, vis[["USUBJID", "VISIT", "VISITN", "AVAL"]]])
+    rows += by_visit_rows(members, recs, 1, group2_level="", group2="", variable="AVAL")
+    rows += by_visit_rows(members, vis.dropna(subset=["CHG"]), 1, group2_level="", group2="",
+                          variable="CHG", value="CHG")
+    post = e[e.POST & e.CHG.notna()].copy()
+    post["THR"] = [_edss_threshold(b, config) for b in post.BASE]
+    worse = post[post.CHG >= post.THR]
+    m12 = edss_month_visit(config)
+    rows += n_pct_rows(members, worse.USUBJID, variable="WORS",
+                       variable_level="Any post-baseline assessment")
+    rows += n_pct_rows(members, worse[worse.BYVIS & (worse.AVISIT == m12)].USUBJID,
+                       variable="WORS", variable_level=m12)
+    evaluable = set(post.USUBJID)
+    rows += n_pct_rows(members, set(pop.USUBJID) - evaluable, variable="NOTEVAL")
+    return qc_frame(rows, "T14.2.2")
+
+
+def edss_month_visit(config) -> str:
+    """The scheduled visit whose nominal day is round(follow-up months x days/month)."""
+    day = round(int(config.registry["follow_up_months"])
+                * float(config.assumptions["visits"]["days_per_month"]))
+    hit = [v["avisit"] for v in config.visits if int(v["avisitn"]) == day]
+    if not hit:
+        raise ValueError(f"study.yml: no scheduled visit at nominal day {day}")
+    return hit[0]
+
+
+# ----------------------------------------------------------------- T14.2.4
+LESIONS = (("Total active lesions", ("T2NEWENL", "GDT1")),
+           ("New or enlarging T2 lesions", ("T2NEWENL",)),
+           ("Gd-enhancing T1 lesions", ("GDT1",)))
+
+
+def qc_t14_2_4(snapshot_dir, config) -> pd.DataFrame:
+    """T14.2.4 accumulated active MRI lesions (SAP 3, MRI): sums over scans after Day 0."""
+    con = qc_db.connect(snapshot_dir)
+    pop = infused(con, snapshot_dir)
+    members = columns(config, pop)
+    m = qc_db.query(con, """
+        SELECT m.USUBJID, m.PARAMCD, m.AVAL FROM ADMRI m JOIN ADSL s USING (USUBJID)
+        WHERE s.INFFL = 'Y' AND m.ADT > s.INFDT""")
+    bad = set(m.PARAMCD) - {"T2NEWENL", "GDT1"}
+    if bad:
+        raise ValueError(f"ADMRI: unexpected PARAMCD {sorted(bad)}")
+    scanned = set(m.USUBJID)
+    rows = bign_rows(members)
+    rows += n_pct_rows(members, scanned, variable="NSCAN")
+    for label, codes in LESIONS:
+        acc = m[m.PARAMCD.isin(codes)].groupby("USUBJID").AVAL.sum()
+        acc = {u: float(acc.get(u, 0.0)) for u in scanned}
+        keys = dict(group2="LESION", group2_level=label)
+        rows += n_pct_rows(members, [u for u, v in acc.items() if v > 0], variable="ANY", **keys)
+        rows += per_column(members, acc, raw_decimals=0, variable="ACCUM", **keys)
+    return qc_frame(rows, "T14.2.4")
