@@ -256,3 +256,61 @@ def qc_t14_2_4(snapshot_dir, config) -> pd.DataFrame:
         rows += n_pct_rows(members, [u for u, v in acc.items() if v > 0], variable="ANY", **keys)
         rows += per_column(members, acc, raw_decimals=0, variable="ACCUM", **keys)
     return qc_frame(rows, "T14.2.4")
+
+
+# ----------------------------------------------------------------- T14.2.3
+def to_logmar(vafmt: str, res: str, config) -> float:
+    """logMAR of one recorded acuity (SAP 3, Visual acuity): Snellen a/b -> -log10(a/b);
+    decimal d -> -log10(d); 5-point score L -> 5 - L; CF/HM/LP/NLP from study.yml."""
+    res = str(res).strip()
+    if vafmt == "SNELLEN":
+        a, b = res.split("/")
+        return -math.log10(float(a) / float(b))
+    if vafmt == "DECIMAL":
+        return -math.log10(float(res))
+    if vafmt == "FIVEPOINT":
+        return 5.0 - float(res)
+    if vafmt == "LOWVISION":
+        return float(config.constants["low_vision_logmar"][res])
+    raise ValueError(f"ADVA: unknown VAFMT {vafmt!r} (value {res!r})")
+
+
+def qc_t14_2_3(snapshot_dir, config) -> pd.DataFrame:
+    """T14.2.3 visual acuity (logMAR) by eye and visit; worsening >= 0.2 per eye."""
+    con = qc_db.connect(snapshot_dir)
+    pop = infused(con, snapshot_dir)
+    members = columns(config, pop)
+    con.register("qc_sched", _scheduled(config))
+    va = qc_db.query(con, """
+        SELECT v.USUBJID, v.LAT, v.VAFMT, v.VAORRES, v.ADT, v.AVISIT, q.VISITN,
+               v.ADT > s.INFDT AS POST, v.ADT <= s.INFDT AS PRE,
+               row_number() OVER () AS rowid_
+        FROM ADVA v JOIN ADSL s USING (USUBJID) LEFT JOIN qc_sched q ON v.AVISIT = q.VISIT
+        WHERE s.INFFL = 'Y'""")
+    va["AVAL"] = [to_logmar(f, r, config) for f, r in zip(va.VAFMT, va.VAORRES, strict=True)]
+    va = va.sort_values(["USUBJID", "LAT", "ADT", "rowid_"])
+    base = va[va.PRE].groupby(["USUBJID", "LAT"]).AVAL.last().rename("BASE")
+    va = va.join(base, on=["USUBJID", "LAT"])
+    va["CHG"] = va.AVAL - va.BASE
+    thr = float(config.constants["va_worsening_logmar"])
+    rows = bign_rows(members)
+    worse_any: set = set()
+    for lat, label in (("RIGHT", "Right eye"), ("LEFT", "Left eye")):
+        e = va[va.LAT == lat]
+        vis = e[e.POST & e.VISITN.notna()].groupby(["USUBJID", "AVISIT"]).tail(1)
+        vis = vis.assign(VISIT=vis.AVISIT)
+        b = base.xs(lat, level="LAT") if lat in base.index.get_level_values("LAT") else \
+            pd.Series(dtype=float)
+        bl = pd.DataFrame({"USUBJID": b.index, "VISIT": "Baseline", "VISITN": -1.0,
+                           "AVAL": b.to_numpy()})
+        keys = dict(group2="LAT", group2_level=label)
+        rows += by_visit_rows(members, pd.concat([bl, vis[["USUBJID", "VISIT", "VISITN", "AVAL"]]]),
+                              2, variable="AVAL", **keys)
+        rows += by_visit_rows(members, vis.dropna(subset=["CHG"]), 2, variable="CHG",
+                              value="CHG", **keys)
+        w = set(e[e.POST & (e.CHG.round(6) >= thr)].USUBJID)
+        worse_any |= w
+        rows += n_pct_rows(members, w, variable="WORS", **keys)
+    rows += n_pct_rows(members, worse_any, variable="WORS", group2="LAT",
+                       group2_level="Either eye")
+    return qc_frame(rows, "T14.2.3")

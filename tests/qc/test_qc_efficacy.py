@@ -11,7 +11,7 @@ import pytest
 import qc_efficacy
 from compare import cases, run_case
 
-DISPLAYS = ["T14.2.1", "T14.2.2", "T14.2.4"]
+DISPLAYS = ["T14.2.1", "T14.2.2", "T14.2.3", "T14.2.4"]
 FINDINGS: dict[tuple[str, str], str] = {}
 
 pytestmark = pytest.mark.qc
