@@ -7,8 +7,9 @@
   (its ARD or its full listing file), else the change of the BIGN rows;
 - per display, ARD rows added, removed and changed (old and new value); the
   key of a row is every ARD column but ``stat``, ``stat_fmt`` and ``stat_label``;
-- new adverse event terms: ``variable_level`` values of T14.3.3/T14.3.4 present
-  in V2 but not in V1.
+- new adverse event terms: terms T14.3.3/T14.3.4 count (n > 0) in V2 but not in
+  V1 (:func:`reported_terms`; the tables also list terms with no events, so
+  presence of a row alone does not make a term new).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from report import publish
 KEY = [c for c in ARD_COLUMNS if c not in ("stat", "stat_fmt", "stat_label")]
 PARTICIPANT_LISTING = "L16.2.4"
 AE_DISPLAYS = ("T14.3.3", "T14.3.4")
-SUBJECT_VARIABLE = "USUBJID"
+SUBJECT_VARIABLES = ("USUBJID", "Participant")
+TERM_VARIABLES = ("AEDECOD", "AEBODSYS", "AETERM", "AELLT")
 
 
 @dataclass
@@ -130,21 +132,23 @@ def read_ards(version_dir: Path) -> dict[str, pd.DataFrame]:
 def participants(version_dir: Path, ards: dict[str, pd.DataFrame]) -> tuple[set[str], str] | None:
     """The participant ids of a version and where they came from, or None if not listed.
 
-    Looks at the L16.2.4 full listing file (a ``USUBJID`` column), then the
-    L16.2.4 ARD (``USUBJID`` as variable or grouping variable).
+    Looks at the L16.2.4 full listing file (a ``USUBJID`` or ``Participant``
+    column), then the L16.2.4 ARD (rows of variable ``USUBJID``/``Participant``,
+    or grouped by it).
     """
     for path in sorted((Path(version_dir) / "listings").glob(f"{PARTICIPANT_LISTING}*.csv")):
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
-        if SUBJECT_VARIABLE in df.columns:
-            return set(df[SUBJECT_VARIABLE]) - {""}, f"listings/{path.name}"
+        for col in SUBJECT_VARIABLES:
+            if col in df.columns:
+                return set(df[col]) - {""}, f"listings/{path.name}"
     ard = ards.get(PARTICIPANT_LISTING)
     if ard is not None:
         ids: set[str] = set()
-        sel = ard["variable"] == SUBJECT_VARIABLE
-        ids |= {v or f for v, f in zip(ard.loc[sel, "variable_level"], ard.loc[sel, "stat_fmt"],
+        sel = ard["variable"].isin(SUBJECT_VARIABLES)
+        ids |= {f or v for v, f in zip(ard.loc[sel, "variable_level"], ard.loc[sel, "stat_fmt"],
                                         strict=True)}
         for g in ("group1", "group2"):
-            ids |= set(ard.loc[ard[g] == SUBJECT_VARIABLE, f"{g}_level"])
+            ids |= set(ard.loc[ard[g].isin(SUBJECT_VARIABLES), f"{g}_level"])
         ids -= {""}
         if ids:
             return ids, f"ard/{PARTICIPANT_LISTING}.csv"
@@ -163,22 +167,45 @@ def bign_changes(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> 
     return pd.DataFrame(rows, columns=["display_id", "column", "old N", "new N"])
 
 
+def reported_terms(ard: pd.DataFrame) -> set[tuple[str, str]]:
+    """``(AEDECOD|AEBODSYS, term)`` of the AE terms a T14.3.3/T14.3.4 ARD counts (n > 0).
+
+    Terms are the ``variable_level`` of ``AEDECOD``/``AEBODSYS`` rows (SOC/PT
+    layout), or the ``variable`` of rows grouped by ``AEBODSYS`` (PT by grade
+    layout, where ``variable_level`` is the grade). Rows with n = 0 (terms the
+    table lists without events) do not count.
+    """
+    out: set[tuple[str, str]] = set()
+    hits = ard[(ard["stat_name"] == "n") & (ard["stat"].fillna(0) > 0)]
+    for r in hits.itertuples(index=False):
+        if r.variable in TERM_VARIABLES:
+            if not _is_any(r.variable_level):
+                out.add((r.variable, r.variable_level))
+        elif r.group2 == "AEBODSYS" and not _is_any(r.variable) and r.variable != "BIGN":
+            out.add(("AEDECOD", r.variable))
+        if r.group2 == "AEBODSYS" and not _is_any(r.group2_level):
+            out.add(("AEBODSYS", r.group2_level))
+    return out
+
+
+def _is_any(label: str) -> bool:
+    return not label or label.upper() == "ANY" or label.lower().startswith("any ")
+
+
 def new_ae_terms(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """AE terms (``variable_level`` of T14.3.3/T14.3.4) present in ``new`` but not ``old``."""
-    rows = []
+    """AE terms counted (n > 0) in T14.3.3/T14.3.4 of ``new`` but in neither of ``old``."""
+    before: set[tuple[str, str]] = set()
+    for did in AE_DISPLAYS:
+        if did in old:
+            before |= reported_terms(old[did])
+    rows, seen = [], set()
     for did in AE_DISPLAYS:
         if did not in new:
             continue
-        b = new[did]
-        before = set()
-        if did in old:
-            a = old[did]
-            before = set(zip(a["variable"], a["variable_level"], strict=True))
-        seen = set()
-        for var, level in zip(b["variable"], b["variable_level"], strict=True):
-            if level and var != "BIGN" and (var, level) not in before and (var, level) not in seen:
-                seen.add((var, level))
-                rows.append({"display_id": did, "variable": var, "variable_level": level})
+        for var, term in sorted(reported_terms(new[did]) - before):
+            if (var, term) not in seen:
+                seen.add((var, term))
+                rows.append({"display_id": did, "variable": var, "variable_level": term})
     return pd.DataFrame(rows, columns=["display_id", "variable", "variable_level"])
 
 
@@ -259,15 +286,16 @@ def to_html(d: VersionDiff) -> str:
     if not changed:
         parts.append("<p><em>No ARD row changed.</em></p>")
     for x in changed:
-        parts.append(f"<h3 id='{e(x.display_id)}'>{e(x.display_id)} ({e(x.status)}): "
-                     f"{len(x.added)} added, {len(x.removed)} removed, "
-                     f"{len(x.changed)} changed</h3>")
+        parts.append(f"<details id='{e(x.display_id)}'><summary><strong>{e(x.display_id)}"
+                     f"</strong> ({e(x.status)}): {len(x.added)} added, {len(x.removed)} "
+                     f"removed, {len(x.changed)} changed</summary>")
         if len(x.changed):
             parts += ["<p>Changed statistics (old and new value):</p>", _table(x.changed)]
         if len(x.added):
             parts += ["<p class='added'>Rows added:</p>", _table(x.added)]
         if len(x.removed):
             parts += ["<p class='removed'>Rows removed:</p>", _table(x.removed)]
+        parts.append("</details>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
