@@ -338,11 +338,12 @@ def render(root: Path | None = None, request: RenderRequest | None = None,
 
 def main_render(root: Path, request: RenderRequest) -> int:
     """CLI wrapper: 0 on success, 1 with the message on a build error."""
+    from report.engine_error import EngineError
     from report.execute import NotebookExecutionError
 
     try:
         render(root, request)
-    except (BuildError, publish.PublishError, NotebookExecutionError) as exc:
+    except (BuildError, publish.PublishError, NotebookExecutionError, EngineError) as exc:
         print(f"render failed, nothing published:\n{exc}", file=sys.stderr)
         return 1
     return 0

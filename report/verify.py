@@ -131,12 +131,13 @@ def verify(root: Path, version: str, *, use_cache: bool = False, workers: int | 
 
 
 def main(root: Path, version: str, use_cache: bool = False, workers: int | None = None) -> int:
+    from report.engine_error import EngineError
     from report.execute import NotebookExecutionError
 
     try:
         result = verify(root, version, use_cache=use_cache, workers=workers)
     except (FileNotFoundError, build.BuildError, publish.PublishError,
-            NotebookExecutionError) as exc:
+            NotebookExecutionError, EngineError) as exc:
         print(f"verify failed: {exc}", file=sys.stderr)
         return 2
     print(result.describe())
