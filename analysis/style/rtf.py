@@ -46,15 +46,17 @@ TITLE_SIZE = 10
 NOTE_SIZE = 8
 HEADER_SIZE = 8
 PORTRAIT_WIDTH = 6.5           # usable table width, inches (letter, 1in margins)
-LANDSCAPE_WIDTH = 9.5
+LANDSCAPE_WIDTH = 10.0
 PAGE_INCH = {"portrait": (8.5, 11.0), "landscape": (11.0, 8.5)}  # US letter
 TITLE_RESERVE_PT = 72          # page space of the two title lines and their spacing
 MIN_COL_INCH = 0.35
+HEADER_WORD_CAP = 0.7           # a longer header word may break (data cells keep priority)
+SQUEEZE_FLOOR = 0.7             # running-text columns keep >= 70% of their widest word
 MAX_COL_INCH = 3.2
 SIMULATED_MARK = "SIMULATED DATA"
 # page margins (inches): left, right, top, bottom, header, footer
 MARGINS = {"portrait": (1.0, 1.0, 1.0, 0.8, 0.5, 0.5),
-           "landscape": (0.75, 0.75, 1.0, 0.8, 0.5, 0.5)}
+           "landscape": (0.5, 0.5, 1.0, 0.8, 0.5, 0.5)}
 PAGE_FIELD = ("Page {\\field{\\*\\fldinst PAGE }{\\fldrslt 1}} of "
               "{\\field{\\*\\fldinst NUMPAGES }{\\fldrslt 1}}")
 
@@ -206,7 +208,7 @@ def _least_and_wanted(frame: pd.DataFrame, headers: Sequence[str], nowrap: Seque
     want: list[float] = []
     for i, col in enumerate(frame.columns):
         cells = [str(v) for v in frame[col].tolist()]
-        head = BOLD_FACTOR * _word_width(headers[i], size) if headers[i] else 0.0
+        head = min(HEADER_WORD_CAP, BOLD_FACTOR * _word_width(headers[i], size)) if headers[i] else 0.0
         full = max([_text_width(c, size) for c in cells] + [0.0])
         word = full if nowrap[i] else max([_word_width(c, size) for c in cells] + [0.0])
         lo = max(head, word, MIN_COL_INCH - PAD_INCH) + PAD_INCH
@@ -218,6 +220,26 @@ def _least_and_wanted(frame: pd.DataFrame, headers: Sequence[str], nowrap: Seque
 def _least_total(frame: pd.DataFrame, headers: Sequence[str], nowrap: Sequence[bool],
                  size: int) -> float:
     return sum(_least_and_wanted(frame, headers, nowrap, size)[0])
+
+
+def _squeeze(least: Sequence[float], want: Sequence[float], width: float) -> list[float]:
+    """Least widths that do not fit ``width``: narrow the columns of running text
+    (wanted wider than their widest word) first, down to :data:`SQUEEZE_FLOOR` of
+    their least width (breaking their longest words), so
+    identifiers, dates and numbers stay whole; scale everything only if that is
+    not enough."""
+    widths = list(least)
+    text_cols = [i for i, (lo, w) in enumerate(zip(least, want, strict=True)) if w > lo]
+    floor = {i: max(MIN_COL_INCH, SQUEEZE_FLOOR * widths[i]) for i in text_cols}
+    deficit = sum(widths) - width
+    room = sum(widths[i] - floor[i] for i in text_cols)
+    if text_cols and room > 0:
+        cut = min(1.0, deficit / room)
+        for i in text_cols:
+            widths[i] -= cut * (widths[i] - floor[i])
+    if sum(widths) > width:
+        widths = [w * width / sum(widths) for w in widths]
+    return widths
 
 
 def column_widths(frame: pd.DataFrame, headers: Sequence[str], nowrap: Sequence[bool],
@@ -237,7 +259,7 @@ def column_widths(frame: pd.DataFrame, headers: Sequence[str], nowrap: Sequence[
     landscape = not fits
     width = LANDSCAPE_WIDTH if landscape else PORTRAIT_WIDTH
     if sum(least) >= width:
-        widths = [w * width / sum(least) for w in least]
+        widths = _squeeze(least, want, width)
     else:
         spare = width - sum(least)
         extra = [w - lo for w, lo in zip(want, least, strict=True)]
