@@ -325,6 +325,7 @@ def render(root: Path | None = None, request: RenderRequest | None = None,
                      "nothing to do")
             return RenderResult(version, publish.version_dir(root, version), "unchanged",
                                 cached=[j.chapter for j in plan.jobs])
+        publish.remove_stale_temp_dirs(root, version)
         tmp = publish.temp_version_dir(root, version)
         try:
             executed, cached = assemble(root, plan, tmp, progress=progress)

@@ -114,6 +114,21 @@ def temp_version_dir(root: Path, version: str) -> Path:
     return tmp
 
 
+def remove_stale_temp_dirs(root: Path, version: str) -> list[str]:
+    """Remove folders an interrupted build of ``version`` left beside report/<version>.
+
+    Call only under :func:`version_lock` of ``version``: no other build of it runs.
+    """
+    pattern = re.compile(rf"^\.tmp-{re.escape(version)}-[0-9a-f]{{12}}$")
+    parent = Path(root) / REPORT_DIR
+    removed = []
+    for d in sorted(parent.glob(".tmp-*")) if parent.is_dir() else []:
+        if d.is_dir() and pattern.match(d.name):
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d.name)
+    return removed
+
+
 def move_into_place(tmp: Path, root: Path, version: str) -> Path:
     """Rename the assembled folder to ``report/<version>`` (fails if it appeared meanwhile)."""
     dest = version_dir(root, version)

@@ -99,3 +99,16 @@ def test_verify_says_identical_then_lists_a_tampered_ard_row(tmp_path, monkeypat
 def test_diff_of_unknown_version_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a published version"):
         diff.diff_versions(tmp_path, "a", "b")
+
+
+def test_diff_command_prints_the_summary_and_writes_the_report(tmp_path, capsys):
+    from report.__main__ import main
+
+    publish_ards(tmp_path, "interim", INTERIM)
+    publish_ards(tmp_path, "final", FINAL)
+    out = tmp_path / "d.html"
+    assert main(["--root", str(tmp_path), "diff", "interim", "final", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("interim -> final: 2 display(s) with ARD changes")
+    assert "T14.3.3 (changed): 1 row(s) added, 0 removed, 1 changed" in printed
+    assert out.is_file()

@@ -130,3 +130,11 @@ def test_rerender_of_a_removed_version_reuses_cached_notebooks_and_documents(pro
     rebuilt = tree_bytes(again.path)
     assert {k: v for k, v in rebuilt.items() if k != "provenance.json"} == {
         k: v for k, v in first.items() if k != "provenance.json"}
+
+
+def test_stale_temp_dirs_of_an_interrupted_build_are_removed_only_for_that_version(tmp_path):
+    parent = tmp_path / "report"
+    for name in (".tmp-v1-0123456789ab", ".tmp-v1-2-0123456789ab", ".tmp-v1-x"):
+        (parent / name).mkdir(parents=True)
+    assert publish.remove_stale_temp_dirs(tmp_path, "v1") == [".tmp-v1-0123456789ab"]
+    assert sorted(p.name for p in parent.iterdir()) == [".tmp-v1-2-0123456789ab", ".tmp-v1-x"]
