@@ -57,7 +57,7 @@ def qc_l16_2_7_1(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
     """L16.2.7.1: every ADAE record of the Safety set; TEAE = onset on or after
     lymphodepletion; Day 0-28 = TEAE with onset day <= 28 (SAP 3)."""
     prim = int(config.raw["registry"]["ae_primary_window_days"])
-    ae = connect(snapshot_dir).execute(f"""
+    ae = connect(snapshot_dir).execute("""
       SELECT ae.USUBJID, ae.AESEQ, ae.AEDECOD, ae.ASTDT,
              date_diff('day', CAST(sl.INFDT AS DATE), CAST(ae.ASTDT AS DATE)) AS DY,
              CAST(ae.ASTDT AS DATE) >= CAST(sl.LDSTDT AS DATE) AS TEAE

@@ -8,10 +8,9 @@ snapshot's ADSL (DuckDB). Columns: dose levels + Total; N = Enrolled set
 from __future__ import annotations
 
 import pandas as pd
+from compare import qc_frame
 from qc_common import GROUP, bign_rows, column_labels, column_members, n_pct_rows
 from qc_db import connect, has_column
-
-from compare import qc_frame
 
 
 def _enrolled(con) -> tuple[pd.DataFrame, str]:

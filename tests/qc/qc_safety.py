@@ -22,13 +22,19 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from qc_common import (GROUP, TOTAL, bign_rows, by_frequency, column_labels, column_members,
-                       continuous_rows, n_pct_rows)
+from compare import qc_frame
+from qc_common import (
+    GROUP,
+    TOTAL,
+    bign_rows,
+    column_labels,
+    column_members,
+    continuous_rows,
+    n_pct_rows,
+)
 from qc_db import connect, manifest
 from qc_format import fmt
 from scipy.stats import beta
-
-from compare import qc_frame
 
 INFECTIONS = "Infections and infestations"
 GRADES = [1, 2, 3, 4, 5]
