@@ -73,3 +73,48 @@ def qc_t14_2_6(snapshot_dir, config) -> pd.DataFrame:
     rows += n_pct_rows(members, has_apl.USUBJID[has_apl.RECDY.isna()], variable="NOTRECON",
                        **keys)
     return qc_frame(rows, "T14.2.6")
+
+
+# ----------------------------------------------------------------- T14.2.7
+CYTOKINES = ("IL6", "IFNG", "TNFA", "BAFF")
+FOLD_DECIMALS = 1
+
+
+def peaks(con, config, paramcds) -> pd.DataFrame:
+    """Per (USUBJID, PARAMCD) with a post-infusion (ADY >= 1) value (SAP 3, Cytokines):
+    PEAK = max post-infusion value, TPEAK = day of its first occurrence, FOLD = PEAK /
+    baseline (baseline as in :func:`qc_byvisit.visit_records`; none when 0 or missing)."""
+    base = visit_records(con, config, paramcds)
+    base = base[base.VISIT == "Baseline"].set_index(["USUBJID", "PARAMCD"]).AVAL
+    plist = ", ".join(f"'{p}'" for p in paramcds)
+    d = qc_db.query(con, f"""
+        SELECT USUBJID, PARAMCD, ADY, AVAL FROM ADLB
+        WHERE PARAMCD IN ({plist}) AND ADY >= 1 AND AVAL IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY USUBJID, PARAMCD ORDER BY AVAL DESC, ADY) = 1""")
+    b = [base.get((u, p), np.nan) for u, p in zip(d.USUBJID, d.PARAMCD, strict=True)]
+    d["BASE"] = b
+    d["FOLD"] = np.where((d.BASE > 0), d.AVAL / d.BASE.where(d.BASE > 0), np.nan)
+    return d.rename(columns={"AVAL": "PEAK", "ADY": "TPEAK"})
+
+
+def qc_t14_2_7(snapshot_dir, config) -> pd.DataFrame:
+    """T14.2.7 cytokines and serum BAFF: peak, fold change from baseline, time to peak."""
+    con = qc_db.connect(snapshot_dir)
+    pop = infused(con, snapshot_dir)
+    members = columns(config, pop)
+    names = param_names(con)
+    pk = peaks(con, config, CYTOKINES)
+    pk = pk[pk.USUBJID.isin(pop.USUBJID)]
+    rows = bign_rows(members)
+    for p in [p for p in CYTOKINES if p in names]:
+        x = pk[pk.PARAMCD == p]
+        dec = raw_decimals(con, p)
+        keys = dict(group2="PARAM", group2_level=names[p])
+        # FOLD is a ratio, not recorded data: the shell shows it with 1 decimal (min/max)
+        for var, kind, d, st in (("PEAK", "geo", dec, None), ("FOLD", "geo", FOLD_DECIMALS, None),
+                                 ("TPEAK", "cont", 0, SHORT)):
+            vals = dict(zip(x.USUBJID, x[var].astype(float), strict=True))
+            vals = {u: v for u, v in vals.items() if not np.isnan(v)}
+            rows += per_column(members, vals, kind=kind, names=st, raw_decimals=d,
+                               variable=var, **keys)
+    return qc_frame(rows, "T14.2.7")

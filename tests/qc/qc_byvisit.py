@@ -16,9 +16,11 @@ import qc_db
 from qc_summary import per_column
 
 
-def visit_records(con, config, paramcds, table: str = "ADLB") -> pd.DataFrame:
+def visit_records(con, config, paramcds, table: str = "ADLB",
+                  flag: str = "INFFL") -> pd.DataFrame:
     """USUBJID, PARAMCD, PARAM, VISIT (``Baseline`` or the visit), VISITN (-1 for
-    baseline, else nominal day), AVAL, ADY for the Infused set's records."""
+    baseline, else nominal day), AVAL, ADY for the records of the analysis set
+    ``flag`` = "Y" (INFFL Infused, SAFFL Safety)."""
     sched = [(v["avisit"], int(v["avisitn"])) for v in config.visits if int(v["avisitn"]) >= 1]
     vis = pd.DataFrame(sched, columns=["VISIT", "VISITN"])
     con.register("qc_sched", vis)
@@ -28,7 +30,7 @@ def visit_records(con, config, paramcds, table: str = "ADLB") -> pd.DataFrame:
         lb AS (
             SELECT l.*, s.INFDT, s.LDSTDT
             FROM raw l JOIN ADSL s USING (USUBJID)
-            WHERE s.INFFL = 'Y' AND l.PARAMCD IN ({plist})),
+            WHERE s.{flag} = 'Y' AND l.PARAMCD IN ({plist})),
         cand AS (
             SELECT *, max(CASE WHEN LDSTDT IS NOT NULL AND ADT <= LDSTDT THEN 1 ELSE 0 END)
                           OVER (PARTITION BY USUBJID, PARAMCD) AS has_pre
