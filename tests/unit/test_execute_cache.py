@@ -47,15 +47,24 @@ def test_cache_reexecutes_only_what_changed(project):
     (project / "analysis" / "stats.py").write_text("ALPHA = 0.10\n")
     assert executed(project) == CHAPTERS                      # analysis code: all dependents
 
+
+def keys(root: Path, snapshot: str = fx.SNAPSHOT) -> dict[str, str]:
+    plan = build.make_plan(root, build.RenderRequest(snapshot_id=snapshot, version="v1"))
+    return {j.chapter: j.key for j in plan.jobs}
+
+
+def test_snapshot_and_lock_file_are_in_every_notebook_key(project):
+    before = keys(project)
     data = json.loads((project / "data/snapshots/fx-1/data.json").read_text())
     data["subjects"].append("S-004")
     fx.write_snapshot(project, "fx-2", data)
-    plan = build.make_plan(project, build.RenderRequest(snapshot_id="fx-2", version="v1"))
-    run = execute_all(project, plan.jobs, workers=2, progress=lambda m: None)
-    assert run.executed == CHAPTERS                           # another snapshot: all dependents
-
+    other_snapshot = keys(project, "fx-2")
     (project / "requirements.lock").write_text("papermill==2.7.1\n")
-    assert executed(project) == CHAPTERS                      # lock file: all
+    other_lock = keys(project)
+    for chapter in CHAPTERS:
+        assert len({before[chapter], other_snapshot[chapter], other_lock[chapter]}) == 3
+    (project / "chapters" / "notes.md").write_text("not code\n")
+    assert keys(project) == other_lock    # a file outside the code paths changes no key
 
 
 def test_cached_notebook_has_no_timing_paths_or_random_ids(project):
