@@ -118,3 +118,18 @@ def qc_t14_2_7(snapshot_dir, config) -> pd.DataFrame:
             rows += per_column(members, vals, kind=kind, names=st, raw_decimals=d,
                                variable=var, **keys)
     return qc_frame(rows, "T14.2.7")
+
+
+# ----------------------------------------------------------------- F14.2.4
+def qc_f14_2_4(snapshot_dir, config) -> pd.DataFrame:
+    """F14.2.4 ARD: n and median of blood CD19+ (CD19ABS) per dose level and visit
+    (Baseline, then scheduled post-infusion visits; records of visit_records)."""
+    con = qc_db.connect(snapshot_dir)
+    pop = infused(con, snapshot_dir)
+    members = columns(config, pop)
+    recs = visit_records(con, config, ("CD19ABS",))
+    doses = {c: s for c, s in members.items() if c != "Total"}
+    rows = bign_rows(members)
+    rows += by_visit_rows(doses, recs, raw_decimals(con, "CD19ABS"), group2="",
+                          group2_level="", names=("n", "median"), skip_empty=True)
+    return qc_frame(rows, "F14.2.4")

@@ -53,11 +53,13 @@ def visit_records(con, config, paramcds, table: str = "ADLB",
 
 def by_visit_rows(members, recs: pd.DataFrame, dec: int, *, group2_level: str,
                   group2: str = "PARAM", variable: str = "AVISIT", value: str = "AVAL",
-                  names=None) -> list[dict]:
-    """Summary per visit (Baseline first, then nominal-day order), visits without data skipped."""
+                  names=None, skip_empty: bool = False) -> list[dict]:
+    """Summary per visit (Baseline first, then nominal-day order), visits without data
+    skipped; ``skip_empty`` also skips a column without a value at that visit (figures)."""
     rows = []
     for (_vn, visit), g in recs.groupby(["VISITN", "VISIT"], sort=True):
         vals = {u: list(x) for u, x in g.groupby("USUBJID")[value]}
         rows += per_column(members, vals, names=names, raw_decimals=dec, group2=group2,
-                           group2_level=group2_level, variable=variable, variable_level=visit)
+                           group2_level=group2_level, variable=variable, variable_level=visit,
+                           skip_empty=skip_empty)
     return rows

@@ -14,6 +14,7 @@ import qc_kinetics
 from compare import cases, run_case
 
 PROGRAMS = {
+    "F14.2.4": qc_biomarkers.qc_f14_2_4,
     "T14.2.6": qc_biomarkers.qc_t14_2_6,
     "T14.2.7": qc_biomarkers.qc_t14_2_7,
     "T14.2.8": qc_kinetics.qc_t14_2_8,
