@@ -133,3 +133,20 @@ def qc_f14_2_4(snapshot_dir, config) -> pd.DataFrame:
     rows += by_visit_rows(doses, recs, raw_decimals(con, "CD19ABS"), group2="",
                           group2_level="", names=("n", "median"), skip_empty=True)
     return qc_frame(rows, "F14.2.4")
+
+
+# ----------------------------------------------------------------- F14.2.5
+def qc_f14_2_5(snapshot_dir, config) -> pd.DataFrame:
+    """F14.2.5 ARD: n and median (pg/mL) per dose level, cytokine and visit (Baseline,
+    then scheduled post-infusion visits; records of visit_records; zeros included)."""
+    con = qc_db.connect(snapshot_dir)
+    pop = infused(con, snapshot_dir)
+    members = columns(config, pop)
+    names = param_names(con)
+    recs = visit_records(con, config, CYTOKINES)
+    doses = {c: s for c, s in members.items() if c != "Total"}
+    rows = bign_rows(members)
+    for p in [p for p in CYTOKINES if p in names]:
+        rows += by_visit_rows(doses, recs[recs.PARAMCD == p], raw_decimals(con, p),
+                              group2_level=names[p], names=("n", "median"), skip_empty=True)
+    return qc_frame(rows, "F14.2.5")

@@ -15,11 +15,13 @@ from compare import cases, run_case
 
 PROGRAMS = {
     "F14.2.4": qc_biomarkers.qc_f14_2_4,
+    "F14.2.5": qc_biomarkers.qc_f14_2_5,
     "T14.2.6": qc_biomarkers.qc_t14_2_6,
     "T14.2.7": qc_biomarkers.qc_t14_2_7,
     "T14.2.8": qc_kinetics.qc_t14_2_8,
 }
-FINDINGS: dict[tuple[str, str], str] = {("T14.2.6", "*"): "QC-B01", ("T14.2.7", "*"): "QC-B02"}
+FINDINGS: dict[tuple[str, str], str] = {("T14.2.6", "*"): "QC-B01", ("T14.2.7", "*"): "QC-B02",
+                                           ("F14.2.5", "*"): "QC-B02"}
 
 pytestmark = pytest.mark.qc
 
