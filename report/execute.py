@@ -31,6 +31,7 @@ from report import cache, kernel_fork
 
 KERNEL_NAME = "python3"
 KERNEL_LOG = Path("_build") / "logs" / "kernels.log"
+DURATIONS = Path("_build") / "logs" / "durations.json"   # scheduling hint only
 # The environment of every kernel: no hash randomisation, no display, UTC, a
 # fixed "build date" for tools that honour SOURCE_DATE_EPOCH (2000-01-01).
 KERNEL_ENV = {
@@ -216,6 +217,31 @@ def execute_job(root: str, job: Job, commit: bool = True) -> Outcome:
                    seconds=time.perf_counter() - start)
 
 
+def longest_first(root: Path, jobs: Sequence[Job]) -> list[Job]:
+    """``jobs`` ordered by their last recorded execution time, longest first (book order
+    for ties and unknown chapters, which count as average): fewer idle workers at the end."""
+    try:
+        known = json.loads((root / DURATIONS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    times = [float(known[j.chapter]) for j in jobs if j.chapter in known]
+    mean = sum(times) / len(times) if times else 0.0
+    return sorted(jobs, key=lambda j: -float(known.get(j.chapter, mean)))
+
+
+def record_durations(root: Path, seconds: Mapping[str, float]) -> None:
+    """Merge execution times into the scheduling hint file (temp file + rename)."""
+    path = root / DURATIONS
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    known.update({k: round(v, 2) for k, v in seconds.items()})
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -276,6 +302,7 @@ def execute_all(
     (root / cache.CACHE_DIR).mkdir(parents=True, exist_ok=True)
     workers = max(1, min(workers or default_workers(), len(todo)))
     failures: list[CellFailure] = []
+    durations: dict[str, float] = {}
     done = 0
     log_path = root / KERNEL_LOG
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -290,7 +317,8 @@ def execute_all(
         pool = stack.enter_context(ProcessPoolExecutor(
             max_workers=workers, mp_context=get_context("fork"), initializer=_init_worker,
             initargs=(env, kernel_name, str(log_path))))
-        futures = {pool.submit(execute_job, str(root), job, use_cache): job for job in todo}
+        futures = {pool.submit(execute_job, str(root), job, use_cache): job
+                   for job in longest_first(root, todo)}
         progress(f"  executing {len(todo)} notebook(s) in {workers} process(es)")
         for fut in as_completed(futures):
             job = futures[fut]
@@ -304,10 +332,13 @@ def execute_all(
             else:
                 entries[job.chapter] = outcome.entry
                 result.executed.append(job.chapter)
+                durations[job.chapter] = outcome.seconds
                 if not use_cache:
                     result.temporary.append(outcome.entry)
                 progress(f"  [{done}/{len(todo)}] executed {job.chapter} "
                          f"in {outcome.seconds:.1f} s, {left} left")
+    if durations:
+        record_durations(root, durations)
     if failures:
         result.discard_uncached()
         order = {j.chapter: i for i, j in enumerate(jobs)}

@@ -129,3 +129,14 @@ def test_forked_kernels_give_the_same_notebooks_and_outputs_as_plain_kernels(pro
     forked, plain = run(True), run(False)
     assert len(forked) == 7 and forked == plain
     assert not list((project / cache.CACHE_DIR).iterdir())    # use_cache=False: cache untouched
+
+
+def test_notebooks_are_scheduled_longest_first_by_their_last_execution_time(tmp_path):
+    from report.execute import Job, longest_first, record_durations
+
+    jobs = [Job(c, c, {}) for c in ("a.ipynb", "b.ipynb", "c.ipynb", "d.ipynb")]
+    assert longest_first(tmp_path, jobs) == jobs                  # no history: book order
+    (tmp_path / "_build" / "logs").mkdir(parents=True)
+    record_durations(tmp_path, {"a.ipynb": 1.0, "b.ipynb": 9.0, "c.ipynb": 3.0})
+    order = [j.chapter for j in longest_first(tmp_path, jobs)]
+    assert order == ["b.ipynb", "d.ipynb", "c.ipynb", "a.ipynb"]  # d unknown: the mean, 4.3
