@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 from great_tables import GT, md
 
+from analysis.style.rtf import column_widths
 from analysis.style.tables import decorate, house_style, table_id
 
 MAX_ROWS = 200       # longer listings are linked, not printed in full
@@ -160,6 +161,7 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
     names = {c: f"c{i}" for i, c in enumerate(labels)}
     gt = GT(shown.rename(columns=names))
     gt = gt.cols_label(**{names[c]: str(c) for c in labels})
+    gt = gt.cols_width(relative_widths(shown, names))
     if n == 0:
         gt = gt.tab_source_note("No records.")
     gt = house_style(gt, display_id)
@@ -168,5 +170,16 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
     return decorate(gt, set_line=set_line, footnotes=footnotes, source=source)
 
 
-__all__ = ["MAX_ROWS", "PREVIEW_ROWS", "as_text", "full_page", "write_full", "listing_gt",
+def relative_widths(shown: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:
+    """Column widths in percent of the table width, from the same measure the
+    RTF package uses (each column at least its widest word, more for wider
+    cells), so that PDF and DOCX wrap text inside columns instead of letting a
+    long identifier run into its neighbour."""
+    inches, _landscape = column_widths(shown, [str(c) for c in shown.columns],
+                                       [False] * len(shown.columns))
+    total = sum(inches) or 1.0
+    return {names[c]: f"{100 * w / total:.1f}%" for c, w in zip(shown.columns, inches, strict=True)}
+
+
+__all__ = ["MAX_ROWS", "relative_widths", "PREVIEW_ROWS", "as_text", "full_page", "write_full", "listing_gt",
            "link_target", "truncation_note", "table_id"]

@@ -54,3 +54,23 @@ def test_empty_listing_says_no_records():
 
 def test_link_target_is_relative():
     assert listings.link_target("L16.2.1") == "listings/L16.2.1.html"
+
+
+def test_listing_columns_get_relative_widths_so_long_ids_wrap_inside_their_column():
+    import re
+
+    import pandas as pd
+
+    from analysis.style.listings import listing_gt
+
+    listing = pd.DataFrame({
+        "Participant": ["NCT06561009-01-0019", "NCT06561009-01-0020"],
+        "Sex": ["F", "M"],
+        "Prior immunosuppressants": ["RITUXIMAB; TOCILIZUMAB; AZATHIOPRINE", "TACROLIMUS"],
+    })
+    html = listing_gt(listing, "L16.2.4").as_raw_html()
+    widths = [float(w) for w in re.findall(r'<col style="width:([\d.]+)%;"', html)]
+    assert len(widths) == 3
+    assert abs(sum(widths) - 100) < 0.5
+    # the identifier column is wider than the one-letter column
+    assert widths[0] > widths[1]
