@@ -22,8 +22,8 @@ COLUMNS = {
     "AGE": "Age (years)", "SEX": "Sex", "RACE": "Race", "ETHNIC": "Ethnicity",
     "WEIGHTBL": "Weight (kg)", "HEIGHTBL": "Height (cm)", "BMIBL": "BMI (kg/m²)",
     "BSABL": "BSA (m²)", "DISDURY": "Disease duration (years)",
-    "RELP12": "Relapses, prior 12 months", "RELP24": "Relapses, prior 24 months",
-    "NPRIMSUP": "Prior immunosuppressants (n)", "PRIMSUP": "Prior immunosuppressants",
+    "RELP12": "Relapses in 12 mo", "RELP24": "Relapses in 24 mo",
+    "NPRIMSUP": "Prior IS (n)", "PRIMSUP": "Prior IS",
     "EDSSBL": "Baseline EDSS", "AQP4BL": "Baseline AQP4-IgG titre",
 }
 
@@ -48,5 +48,6 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
-    return ["BMI: body mass index; BSA: body surface area; EDSS: Expanded Disability Status "
-            "Scale; AQP4-IgG: aquaporin-4 immunoglobulin G (titre 1:N)."]
+    return ["Relapses in 12/24 mo: relapses in the 12/24 months before screening. "
+            "IS: immunosuppressants. BMI: body mass index; BSA: body surface area; EDSS: Expanded "
+            "Disability Status Scale; AQP4-IgG: aquaporin-4 immunoglobulin G (titre 1:N)."]
