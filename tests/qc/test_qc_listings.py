@@ -7,7 +7,7 @@ import pytest
 import qc_listings
 from compare import SHOW, QCMismatch, cases
 
-DISPLAYS = ["L16.2.1", "L16.2.4", "L16.2.5", "L16.2.7.1"]
+DISPLAYS = ["L16.2.1", "L16.2.4", "L16.2.5", "L16.2.7.1", "L16.2.7.2", "L16.2.7.3", "L16.2.6"]
 FINDINGS: dict[tuple[str, str], str] = {}
 
 pytestmark = pytest.mark.qc
