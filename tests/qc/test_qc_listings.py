@@ -22,3 +22,21 @@ def test_listing_holds_the_qc_records(display_id, snapshot, qc_snapshots, qc_con
     if diffs:
         raise QCMismatch(f"{display_id}: {len(diffs)} listing mismatches\n  "
                          + "\n  ".join(diffs[:SHOW]))
+
+
+def test_relapse_flags_reasons_and_30_day_merge():
+    import pandas as pd
+
+    ep = pd.DataFrame({
+        "USUBJID": ["A"] * 5 + ["B"],
+        "RLSEQ": [1, 2, 3, 4, 5, 1],
+        "ASTDT": pd.to_datetime(["2025-01-01", "2025-01-31", "2025-02-01", "2025-02-10",
+                                 "2025-03-05", "2025-01-20"]),
+        "RLGT24H": ["Y", "Y", "Y", "N", "Y", "Y"],
+        "RLFEVINF": ["N", "N", "N", "N", "Y", "N"],
+    })
+    got = qc_listings.relapse_flags(ep, merge_days=30)
+    assert list(got["COUNTED"]) == ["Y", "N", "Y", "N", "N", "Y"]
+    assert list(got["REASON"]) == ["", "Merged into the relapse of 2025-01-01", "",
+                                   "Symptoms lasted 24 h or less",
+                                   "Explained by fever or infection", ""]
