@@ -8,11 +8,13 @@ xfail(strict=True) through ``FINDINGS``.
 from __future__ import annotations
 
 import pytest
+import qc_cytopenia
 import qc_titre
 from compare import cases, run_case
 
 PROGRAMS = {
     "T14.2.5": qc_titre.qc_t14_2_5,
+    "T14.3.7": qc_cytopenia.qc_t14_3_7,
 }
 FINDINGS: dict[tuple[str, str], str] = {}
 
