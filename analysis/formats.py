@@ -113,3 +113,23 @@ def _isnan(x) -> bool:
         return x is None or math.isnan(float(x))
     except (TypeError, ValueError):
         return False
+
+
+MAX_RAW_DECIMALS = 6
+
+
+def raw_decimals(values) -> int:
+    """The decimals the raw data are recorded with (SAP 4 "one more decimal than
+    the raw data"): the most any non-missing value needs, e.g. 0.04 and 5.36 -> 2,
+    386 and 1023 -> 0; at most :data:`MAX_RAW_DECIMALS` (a float such as 1/3
+    would otherwise claim 16)."""
+    best = 0
+    for v in values:
+        if _isnan(v):
+            continue
+        text = repr(float(v))
+        if "e" in text.lower():
+            continue
+        frac = text.split(".", 1)[1].rstrip("0") if "." in text else ""
+        best = max(best, min(len(frac), MAX_RAW_DECIMALS))
+    return best

@@ -37,7 +37,7 @@ def aplasia_threshold(config: StudyConfig) -> float:
 
 def subject_aplasia(days, values, threshold: float) -> dict:
     """Aplasia/reconstitution of one participant's post-infusion CD19+ series."""
-    pts = sorted((float(d), float(v)) for d, v in zip(days, values)
+    pts = sorted((float(d), float(v)) for d, v in zip(days, values, strict=True)
                  if not pd.isna(d) and not pd.isna(v) and d >= 1)
     if not pts:
         return {"NPOST": 0, "LASTDY": math.nan, "APLFL": "", "APLDY": math.nan,

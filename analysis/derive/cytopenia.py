@@ -70,7 +70,7 @@ def derive_var_atoxgr(adlb: pd.DataFrame) -> pd.DataFrame:
             raise KeyError(f"derive_var_atoxgr: ADLB has no variable {v}")
     out = adlb[adlb["PARAMCD"].isin(CTCAE_V5_LOW)].copy()
     out["ATOXGR"] = [ctcae_grade(p, v, lo) for p, v, lo in
-                     zip(out["PARAMCD"], out["AVAL"], out["ANRLO"])]
+                     zip(out["PARAMCD"], out["AVAL"], out["ANRLO"], strict=True)]
     return out
 
 

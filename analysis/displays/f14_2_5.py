@@ -23,6 +23,7 @@ from analysis.data import StudyData
 from analysis.derive.analysis_visits import visit_records
 from analysis.derive.cytokines import CYTOKINES
 from analysis.displays.f14_2_6 import X_TICKS, _color_marker
+from analysis.formats import raw_decimals
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import new_figure, plain_log_axis
 from data_contract.specs.adlb import ADLB_PARAMS
@@ -51,7 +52,9 @@ def medians(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
     cols, bign, med = medians(data, config, group_var)
     rows = bign_rows(DISPLAY_ID, bign, group_var)
+    adlb = data["ADLB"]
     for param in CYTOKINES:
+        dec = raw_decimals(adlb.loc[adlb["PARAMCD"] == param, "AVAL"])
         for col in cols:
             if col == TOTAL:
                 continue
@@ -62,7 +65,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
                             group2_level=ADLB_PARAMS[param][0])
                 rows.append(ard_mod.row(stat_name="n", stat=r.n, stat_label="n", **keys))
                 rows.append(ard_mod.row(stat_name="median", stat=r.median,
-                                        stat_label="Median", raw_decimals=1, **keys))
+                                        stat_label="Median", raw_decimals=dec, **keys))
     return ard_mod.frame(rows)
 
 

@@ -86,7 +86,7 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **op
     med = medians(pc, config, group_var)
     fig, axes = new_figure(len(PANELS), 1, height=6.4, sharex=True)
     levels = [c for c in cols if c != TOTAL]
-    for ax, param in zip(axes, PANELS):
+    for ax, param in zip(axes, PANELS, strict=True):
         label, unit = ADPC_PARAMS[param]
         sub = pc[pc["PARAMCD"] == param]
         for lev in levels:

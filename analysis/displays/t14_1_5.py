@@ -23,6 +23,7 @@ from analysis.data import StudyData
 from analysis.derive.disposition import derive_disposition
 from analysis.derive.exposure import compute_lymphodepletion_exposure
 from analysis.displays._participants import set_up
+from analysis.formats import raw_decimals
 from analysis.stats.summaries import continuous_rows, count_rows
 
 ID = "T14.1.5"
@@ -54,9 +55,10 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     infused = infused[infused["INFUSED"].fillna(False).astype(bool)]
     keys = dict(display_id=ID, group_var=group_var, group2="EXTRT", group2_level=CART)
     rows += count_rows(infused, s.bign, variable="INFUSED", **keys)
-    for var, dec in (("DOSEKG", 2), ("DOSETOT", 1)):
+    for var in ("DOSEKG", "DOSETOT"):
         if var in infused.columns:
-            rows += continuous_rows(infused, var, s.cols, variable=var, raw_decimals=dec, **keys)
+            rows += continuous_rows(infused, var, s.cols, variable=var,
+                                    raw_decimals=raw_decimals(infused[var]), **keys)
     return A.frame(rows)
 
 

@@ -29,13 +29,13 @@ from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.analysis_visits import visit_records, visit_summary_rows
 from analysis.derive.bcells import aplasia_threshold, compute_aplasia
+from analysis.formats import raw_decimals
 from analysis.stats.geometric import geometric_rows
 from analysis.stats.summaries import bign_rows, count_rows
 from data_contract.specs.adlb import ADLB_PARAMS
 
 DISPLAY_ID = "T14.2.6"
 PARAMS = ("CD19ABS", "CD19PCT", "CD19BM")
-RAW_DECIMALS = {"CD19ABS": 1, "CD19PCT": 1, "CD19BM": 1}
 APLASIA_BLOCK = "B-cell aplasia and reconstitution (blood CD19+)"
 DAY_STATS = ("n", "median", "min", "max")
 
@@ -69,7 +69,8 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
         rows += visit_summary_rows(recs[recs["PARAMCD"] == param], "AVAL", cols,
                                    display_id=DISPLAY_ID, variable="AVISIT", group_var=group_var,
                                    group2="PARAM", group2_level=ADLB_PARAMS[param][0],
-                                   raw_decimals=RAW_DECIMALS[param])
+                                   raw_decimals=raw_decimals(
+                                       adlb.loc[adlb["PARAMCD"] == param, "AVAL"]))
     apl = compute_aplasia(adlb, config).merge(grp, on="USUBJID", how="left")
     keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="BLOCK",
                 group2_level=APLASIA_BLOCK)

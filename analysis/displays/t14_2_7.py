@@ -20,6 +20,7 @@ from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.cytokines import CYTOKINES, compute_peaks
+from analysis.formats import raw_decimals
 from analysis.stats.geometric import geometric_rows
 from analysis.stats.summaries import bign_rows
 from data_contract.specs.adlb import ADLB_PARAMS
@@ -45,7 +46,8 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
         p = peaks[peaks["PARAMCD"] == param]
         keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="PARAM",
                     group2_level=ADLB_PARAMS[param][0])
-        rows += geometric_rows(p, "PEAK", cols, variable="PEAK", raw_decimals=1, **keys)
+        dec = raw_decimals(adlb.loc[adlb["PARAMCD"] == param, "AVAL"])
+        rows += geometric_rows(p, "PEAK", cols, variable="PEAK", raw_decimals=dec, **keys)
         rows += geometric_rows(p, "FOLD", cols, variable="FOLD", raw_decimals=1, **keys)
         rows += geometric_rows(p, "TPEAK", cols, variable="TPEAK",
                                stats=("n", "median", "min", "max"), **keys)

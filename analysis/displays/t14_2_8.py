@@ -25,13 +25,12 @@ from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.kinetics import compute_nca
+from analysis.formats import raw_decimals
 from analysis.stats.geometric import geometric_rows
 from analysis.stats.summaries import bign_rows, count_rows
 from data_contract.specs.adpc import ADPC_PARAMS
 
 DISPLAY_ID = "T14.2.8"
-# Decimals shown for the raw values of each assay (SAP 4: one more for means/medians).
-RAW_DECIMALS = {"CARTPCT": 2, "CARTCOPY": 0}
 TIME_STATS = ("n", "median", "min", "max")
 LAYOUT = {"variable_labels": {
     "EVAL": "Evaluable (>= 1 sample from Day 0)",
@@ -57,9 +56,11 @@ def nca_with_groups(data: StudyData, config: StudyConfig, group_var: str = "TRT0
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
     adsl, cols, bign, nca = nca_with_groups(data, config, group_var)
     rows = bign_rows(DISPLAY_ID, bign, group_var)
-    for param, (label, unit) in ADPC_PARAMS.items():
+    adpc = data["ADPC"]
+    for param, (label, _unit) in ADPC_PARAMS.items():
         p = nca[(nca["PARAMCD"] == param) & (nca["NSAMP"] > 0)]
-        dec = RAW_DECIMALS.get(param, 2)
+        # SAP 4: decimals follow the raw values of the assay
+        dec = raw_decimals(adpc.loc[adpc["PARAMCD"] == param, "AVAL"])
         keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="PARAM", group2_level=label)
         rows += count_rows(p, bign, variable="EVAL", **keys)
         rows += count_rows(p[p["NQUANT"] == 0], bign, variable="ALLBLQ", **keys)
