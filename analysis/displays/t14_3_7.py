@@ -24,7 +24,10 @@ from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.cytopenia import (
-    CTCAE_V5_LOW, RECOVERY_THRESHOLDS, compute_grade_shift, compute_icaht,
+    CTCAE_V5_LOW,
+    RECOVERY_THRESHOLDS,
+    compute_grade_shift,
+    compute_icaht,
     compute_nadir_recovery,
 )
 from analysis.stats.geometric import geometric_rows
