@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 import qc_participants
-from compare import SNAPSHOTS, cases, compare_ard, run_case
+from compare import cases, run_case
 
 DISPLAYS = ["T14.1.1", "T14.1.2", "T14.1.3", "T14.1.4", "T14.1.5"]
 # QC-C01 is resolved (production now takes decimals from the raw data).
@@ -22,25 +22,6 @@ pytestmark = pytest.mark.qc
 def test_participant_display_matches_qc(display_id, snapshot, qc_snapshots, qc_config):
     qc_fn = getattr(qc_participants, "qc_" + display_id.lower().replace(".", "_"))
     run_case(qc_snapshots, qc_config, display_id, snapshot, qc_fn)
-
-
-# QC-C01 (FINDINGS.md): T14.1.5 shows DOSEKG / DOSETOT with too few decimals. The case above is
-# xfail(strict) for it; this test keeps every other T14.1.5 row (and those rows' values) under
-# comparison so the xfail cannot hide another mismatch.
-QC_C01_VARIABLES = ("DOSEKG", "DOSETOT")
-
-
-def _without_qc_c01_formats(ard):
-    out = ard.copy()
-    out.loc[out["variable"].isin(QC_C01_VARIABLES), "stat_fmt"] = ""
-    return out
-
-
-@pytest.mark.parametrize("snapshot", SNAPSHOTS)
-def test_t14_1_5_matches_qc_apart_from_finding_qc_c01(snapshot, qc_snapshots, qc_config):
-    prod = qc_snapshots.production_ard("T14.1.5", snapshot)
-    qc = qc_participants.qc_t14_1_5(qc_snapshots(snapshot).folder, qc_config)
-    compare_ard(_without_qc_c01_formats(prod), _without_qc_c01_formats(qc), "T14.1.5")
 
 
 def test_linear_quantile_interpolates_between_order_statistics_like_tableone():
