@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.style.rtf import VERSION_TOKEN
 from report import cache, provenance, publish, tlf_index
 from report.execute import Job, execute_all, print_progress
 
@@ -182,8 +183,10 @@ def make_plan(root: Path, request: RenderRequest) -> Plan:
     missing = [c for c in chapters if not (root / c).is_file()]
     if missing:
         raise BuildError(f"_quarto.yml lists chapters that do not exist: {missing}")
+    # The version is not a notebook input: notebooks get a token that publish replaces
+    # in the TLF page headers, so a new version reuses every cached notebook.
     parameters = {"snapshot_id": request.snapshot_id, "snapshot_root": request.snapshot_root,
-                  "report_version": version}
+                  "report_version": VERSION_TOKEN}
     code_sha, lock_sha = cache.code_hash(root), cache.lock_hash(root)
     jobs = [Job(c, cache.notebook_key(cache.sha256_file(root / c), parameters,
                                       snap.manifest_sha256, code_sha, lock_sha), parameters)
@@ -293,6 +296,7 @@ def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
             shutil.copyfile(path, out / path.name)
         collect_outputs(plan, result.entries, out)
         if (out / "tlf").is_dir():  # the submission TLF package the chapters wrote
+            tlf_index.stamp_version(out / "tlf", plan.version)
             tlf_index.write_index(out / "tlf")
         record = provenance.build_record(
             version=plan.version, snapshot=plan.snapshot.record(plan.request.snapshot_root),

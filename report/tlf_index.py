@@ -92,3 +92,21 @@ def write_index(tlf_dir: Path, entries: Iterable[Entry | Display] | None = None)
     items = list(entries) if entries is not None else entries_for(tlf_dir)
     (tlf_dir / "index.csv").write_bytes(index_csv(items).encode("utf-8"))
     (tlf_dir / "index.html").write_bytes(index_html(items).encode("utf-8"))
+
+
+def stamp_version(tlf_dir: Path, version: str) -> int:
+    """Write ``version`` into the page headers of every RTF in ``tlf_dir`` in place
+    of :data:`analysis.style.rtf.VERSION_TOKEN`; returns how many files changed.
+
+    Version names are plain ASCII (report.publish.check_version_name), so a byte
+    replacement keeps the RTF valid."""
+    from analysis.style.rtf import VERSION_TOKEN
+
+    token, stamp = VERSION_TOKEN.encode("ascii"), version.encode("ascii")
+    changed = 0
+    for path in sorted(Path(tlf_dir).glob("*.rtf")):
+        data = path.read_bytes()
+        if token in data:
+            path.write_bytes(data.replace(token, stamp))
+            changed += 1
+    return changed

@@ -89,6 +89,13 @@ class PageMeta:
 
 
 # ---- text -------------------------------------------------------------------------------
+# The report version in TLF page headers. The build runs the notebooks with this
+# token as ``report_version`` and stamps the real version into the RTF files when
+# it publishes (report.tlf_index.stamp_version), so that executed notebooks do not
+# depend on the version name and stay cached across versions.
+VERSION_TOKEN = "@@REPORT_VERSION@@"
+
+
 def escape(text: object) -> str:
     """``text`` as RTF text: ``\\``, ``{``, ``}`` escaped, line breaks as ``\\line``,
     non-breaking space as ``\\~``, every other non-ASCII character as ``\\uN?``."""
