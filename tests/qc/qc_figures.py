@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import qc_db
-from lifelines import KaplanMeierFitter
 from compare import qc_frame
+from lifelines import KaplanMeierFitter
+from qc_biomarkers import aplasia
 from qc_common import GROUP, bign_rows, n_pct_rows
 from qc_efficacy import columns, counted_relapses, infused
-from qc_format import decimals_of
+from qc_format import decimals_of, fmt
 from qc_summary import per_column, stat_rows
 
 KINETIC_ASSAYS = ("CARTCOPY", "CARTPCT")
@@ -114,3 +115,74 @@ def qc_f14_2_1(snapshot_dir, config) -> pd.DataFrame:
             rows += [dict(x, stat_fmt="NE") if x["stat_name"] == "estimate"
                      and x["stat_fmt"] == "-" else x for x in r]
     return qc_frame(rows, "F14.2.1")
+
+
+# ----------------------------------------------------------------- F14.2.3
+def qc_f14_2_3(snapshot_dir, config) -> pd.DataFrame:
+    """F14.2.3 ARD: every AQP4-IgG titre result of an infused participant as log2(N)
+    (seronegative at log2(LLOQ/2)) at its study day, by dose level (2 decimals)."""
+    con = qc_db.connect(snapshot_dir)
+    pop = infused(con, snapshot_dir)
+    members = columns(config, pop)
+    d = qc_db.query(con, """
+        SELECT l.USUBJID, s.TRT01A, l.ADY,
+               CASE WHEN l.AVAL IS NULL AND upper(l.AVALC) = 'NEGATIVE' THEN log2(l.LLOQ / 2.0)
+                    ELSE log2(l.AVAL) END AS LOG2
+        FROM ADLB l JOIN ADSL s USING (USUBJID)
+        WHERE s.INFFL = 'Y' AND l.PARAMCD = 'AQP4TIT' AND l.ADY IS NOT NULL""")
+    d = d[d.LOG2.notna()]
+    rows = bign_rows(members)
+    rows += [dict(group1=GROUP, group1_level=r.TRT01A, group2="ADY",
+                  group2_level=str(int(r.ADY)), variable="LOG2TIT", variable_level=r.USUBJID,
+                  stat_name="value", stat=r.LOG2, stat_fmt=fmt("value", r.LOG2, 2))
+             for r in d.itertuples(index=False)]
+    return qc_frame(rows, "F14.2.3")
+
+
+# ----------------------------------------------------------------- F14.2.2
+MAX_BARS = 60  # the shell's default number of bars drawn
+
+
+def qc_f14_2_2(snapshot_dir, config) -> pd.DataFrame:
+    """F14.2.2 ARD (swimmer data) per drawn infused participant: follow-up in months
+    (Day 0 to end of follow-up, days / days_per_month), counted post-infusion relapses,
+    CRS episodes (ADAE CRSFL = Y), B-cell aplasia band (first post-infusion aplasia day to
+    reconstitution, else end of follow-up), end reason (DEATH, DISCONTINUED or "").
+    With more than MAX_BARS participants the MAX_BARS earliest infusions are drawn."""
+    con = qc_db.connect(snapshot_dir)
+    pop = infused(con, snapshot_dir)
+    members = columns(config, pop)
+    dpm = float(config.raw["assumptions"]["visits"]["days_per_month"])
+    adsl = qc_db.query(con, "SELECT USUBJID, DTHDT, EOSSTT FROM ADSL WHERE INFFL = 'Y'")
+    drawn = pop.sort_values(["INFDT", "USUBJID"]).head(MAX_BARS).USUBJID
+    p = pop[pop.USUBJID.isin(set(drawn))].merge(adsl, on="USUBJID", how="left")
+    p["FUDAY"] = (pd.to_datetime(p.FUENDDT) - pd.to_datetime(p.INFDT)).dt.days
+    rel = counted_relapses(con, config).merge(p, on="USUBJID", how="inner")
+    rel = rel[(rel.ASTDT >= pd.to_datetime(rel.INFDT)) & (rel.ASTDT <= pd.to_datetime(rel.FUENDDT))]
+    nrel = rel.groupby("USUBJID").size()
+    ncrs = qc_db.query(con, "SELECT USUBJID, count(*) AS N FROM ADAE WHERE CRSFL = 'Y' "
+                            "GROUP BY USUBJID").set_index("USUBJID").N
+    apl = aplasia(con, config, p.USUBJID).set_index("USUBJID")
+    rows = bign_rows(members)
+    labels = list(members)
+    p["ORD"] = p.TRT01A.map({c: i for i, c in enumerate(labels)})
+    for r in p.sort_values(["ORD", "FUDAY", "USUBJID"],
+                           ascending=[True, False, True]).itertuples(index=False):
+        keys = dict(group1=GROUP, group1_level=r.TRT01A, variable_level=r.USUBJID)
+        fum = r.FUDAY / dpm
+        st = apl.APLDY.get(r.USUBJID, np.nan)
+        en = np.nan
+        if not np.isnan(st):
+            rec = apl.RECDY.get(r.USUBJID, np.nan)
+            en = rec if not np.isnan(rec) else float(r.FUDAY)
+        end = "DEATH" if pd.notna(r.DTHDT) else \
+            "DISCONTINUED" if str(r.EOSSTT).upper() == "DISCONTINUED" else ""
+        rel_n, crs_n = int(nrel.get(r.USUBJID, 0)), int(ncrs.get(r.USUBJID, 0))
+        rows += [dict(keys, variable="FUMONTHS", stat_name="estimate", stat=fum,
+                      stat_fmt=fmt("estimate", fum)),
+                 dict(keys, variable="RELAPSES", stat_name="n", stat=rel_n, stat_fmt=str(rel_n)),
+                 dict(keys, variable="CRS", stat_name="n", stat=crs_n, stat_fmt=str(crs_n)),
+                 dict(keys, variable="APLSTDY", stat_name="day", stat=st, stat_fmt=fmt("day", st)),
+                 dict(keys, variable="APLENDY", stat_name="day", stat=en, stat_fmt=fmt("day", en)),
+                 dict(keys, variable="ENDREAS", stat_name="text", stat=np.nan, stat_fmt=end)]
+    return qc_frame(rows, "F14.2.2")

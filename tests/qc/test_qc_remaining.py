@@ -14,6 +14,8 @@ import qc_titre
 from compare import SNAPSHOTS, cases, compare_ard, run_case
 
 PROGRAMS = {
+    "F14.2.2": qc_figures.qc_f14_2_2,
+    "F14.2.3": qc_figures.qc_f14_2_3,
     "F14.2.1": qc_figures.qc_f14_2_1,
     "F14.2.6": qc_figures.qc_f14_2_6,
     "T14.2.5": qc_titre.qc_t14_2_5,
