@@ -7,6 +7,8 @@ xfail(strict=True) through ``FINDINGS``.
 
 from __future__ import annotations
 
+import duckdb
+import pandas as pd
 import pytest
 import qc_cytopenia
 import qc_figures
@@ -42,3 +44,40 @@ def test_f14_2_6_matches_qc_apart_from_finding_qc_d01(snapshot, qc_snapshots, qc
     prod = qc_snapshots.production_ard("F14.2.6", snapshot)
     qc = qc_figures.qc_f14_2_6(qc_snapshots(snapshot).folder, qc_config)
     compare_ard(_without_qc_d01_formats(prod), _without_qc_d01_formats(qc), "F14.2.6")
+
+
+# ----------------------------------------------------------- QC derivations
+def _con(adlb: pd.DataFrame):
+    con = duckdb.connect(":memory:")
+    con.register("ADLB", adlb)
+    return con
+
+
+def test_ctcae_grade_uses_v5_bounds_and_lln_for_grade_1():
+    adlb = pd.DataFrame({"PARAMCD": ["ANC"] * 6 + ["HGB"] * 2,
+                         "AVAL": [499, 500, 999, 1499, 1700, 2000, 7.9, None],
+                         "ANRLO": [1800.0] * 6 + [11.5, 11.5]})
+    con = _con(adlb)
+    got = [con.execute(f"SELECT {qc_cytopenia.grade_sql(p)} FROM ADLB WHERE PARAMCD = '{p}'")
+           .fetchall() for p in ("ANC", "HGB")]
+    assert [g[0] for g in got[0]] == [4, 3, 3, 2, 1, 0]
+    assert [g[0] for g in got[1]] == [3, None]  # anaemia: no grade 4 by value
+
+
+def test_icaht_counts_days_a_value_holds_in_the_window(qc_config):
+    adlb = pd.DataFrame({"USUBJID": ["A"] * 4 + ["B"] * 2, "PARAMCD": "ANC",
+                         "ADY": [-4, 2, 10, 20, 5, 9],
+                         "AVAL": [2000.0, 400.0, 80.0, 1200.0, 300.0, 900.0]})
+    got = qc_cytopenia.icaht(_con(adlb), qc_config, {"A", "B"}).set_index("USUBJID")
+    # A: days 2-9 at 400 (8) + days 10-19 at 80 (10) -> 18 days <= 500, 10 <= 100: grade 4
+    assert got.loc["A"].tolist() == [18, 10, 4]
+    # B: nothing held on days 0-4; days 5-8 at 300 -> 4 days: grade 1
+    assert got.loc["B"].tolist() == [4, 0, 1]
+
+
+def test_km_estimate_is_carried_forward_past_the_last_time_with_none_at_risk():
+    res = qc_figures.km_at([10.0, 20.0, 30.0, 40.0], [1, 0, 1, 0], 100.0)
+    assert res["estimate"] == pytest.approx(0.75 * 0.5)
+    assert res["n_risk"] == 0
+    mid = qc_figures.km_at([10.0, 20.0, 30.0, 40.0], [1, 0, 1, 0], 25.0)
+    assert (mid["estimate"], mid["n_risk"]) == (pytest.approx(0.75), 2)
