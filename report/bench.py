@@ -95,6 +95,7 @@ def machine_info() -> dict[str, object]:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "quarto_on_path": bool(shutil.which("quarto")),
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -410,6 +411,7 @@ class Bench:
     snapshot_root: str
     python: str = sys.executable
     runs: dict[str, list[Run]] = field(default_factory=dict)
+    on_record: Callable[[], None] | None = None
 
     def _child(self, mode: str, snapshot: str, snapshot_root: str, version: str) -> list[str]:
         return [self.python, "-m", "report.bench", mode, "--root", self.ws, "--timings", "-",
@@ -420,6 +422,8 @@ class Bench:
         self.runs.setdefault(key, []).append(run)
         print(f"  {key:<22} {run.seconds:8.1f} s  peak {run.peak_pss / 1024**2:7.0f} MiB",
               file=sys.stderr, flush=True)
+        if self.on_record is not None:
+            self.on_record()
         return run
 
     def render(self, key: str, snapshot: str | None = None, snapshot_root: str | None = None,
@@ -541,7 +545,7 @@ def summarise(runs: Mapping[str, Sequence[Run]], sizes: Sequence[int]) -> dict[s
         "engine_share_of_cold": _ratio(cold_engine, cold),
     }
     done = [n for n in sizes if f"pipeline_{n}" in sec]
-    for n in done:
+    for n in done[1:]:
         ratios[f"pipeline_{n}_over_pipeline_{done[0]}"] = _ratio(sec[f"pipeline_{n}"],
                                                                  sec[f"pipeline_{done[0]}"])
     exponent = fit_exponent(done, [sec[f"pipeline_{n}"] for n in done])
@@ -579,7 +583,9 @@ def format_table(summary: Mapping[str, object], machine: Mapping[str, object]) -
     base = med.get("baseline", {}).get("median_seconds")
     lines = [f"Machine: {machine['logical_cores']} logical cores "
              f"({machine['physical_cores']} physical), {machine['memory_gb']} GB, "
-             f"{machine['cpu_model']}, {machine['os']}, Python {machine['python']}", "",
+             f"{machine['cpu_model']}, {machine['os']}, Python {machine['python']}; "
+             f"load average at start {machine.get('load_average_at_start')}, "
+             f"at end {machine.get('load_average_1_5_15')}", "",
              f"{'measure':<22}{'median s':>10}{'reps':>6}{'x baseline':>12}{'peak PSS':>12}"
              f"{'peak RSS':>12}", "-" * 74]
     for key, m in med.items():
@@ -610,6 +616,11 @@ def format_table(summary: Mapping[str, object], machine: Mapping[str, object]) -
     return "\n".join(lines)
 
 
+def write_results(out: Path, results: Mapping[str, object]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
 # --- main --------------------------------------------------------------------------------
 
 def parser() -> argparse.ArgumentParser:
@@ -636,8 +647,12 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def run_bench(a: argparse.Namespace) -> dict[str, object]:
-    """Every measure of issue 6 in a temporary copy of ``a.project``; returns the results."""
+def run_bench(a: argparse.Namespace, out: Path | None = None) -> dict[str, object]:
+    """Every measure of issue 6 in a temporary copy of ``a.project``; returns the results.
+
+    With ``out``, the results so far are written there after every measure
+    (``"complete": false``), so a long run can be followed and a stopped one read.
+    """
     if a.quick:
         a.reps, a.pipeline_reps, a.sizes, a.to = 1, 1, "20", "html"
     sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
@@ -645,10 +660,29 @@ def run_bench(a: argparse.Namespace) -> dict[str, object]:
     preps = a.pipeline_reps or a.reps
     tmp = Path(tempfile.mkdtemp(prefix="csr-bench-", dir=a.workdir))
     t_all = time.perf_counter()
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     try:
         ws = make_workspace(Path(a.project).resolve(), tmp / "project")
         bench = Bench(ws, tmp / "logs", a.to, a.snapshot, a.snapshot_root)
         bench.logs.mkdir()
+        source = "committed"
+
+        def results(complete: bool) -> dict[str, object]:
+            runs = {k: v for k, v in bench.runs.items() if k != "cold" or "cold" in only}
+            machine = machine_info()
+            machine["load_average_at_start"] = load_at_start
+            return {"schema": "csr-bench-1", "complete": complete, "machine": machine,
+                    "options": {"reps": a.reps, "pipeline_reps": preps, "sizes": sizes,
+                                "formats": a.to.split(","), "snapshot": a.snapshot,
+                                "snapshot_source": source, "edited_chapter": EDITED_CHAPTER,
+                                "engine": "builtin", "simulation_seed": SIM_SEED,
+                                "memory": "peak over the process tree, psutil every "
+                                          f"{SAMPLE_SECONDS} s: PSS sum (headline) and RSS sum"},
+                    "bench_seconds": round(time.perf_counter() - t_all, 1),
+                    **summarise(runs, sizes)}
+
+        if out is not None:
+            bench.on_record = lambda: write_results(out, results(False))
         say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
         say(f"bench: project copied to {ws}; logs in {bench.logs}")
         source = ensure_snapshot(bench)
@@ -670,18 +704,7 @@ def run_bench(a: argparse.Namespace) -> dict[str, object]:
                 for rep in range(preps):
                     say(f"pipeline n={n}, repetition {rep + 1}/{preps}")
                     bench.pipeline(n)
-        runs = dict(bench.runs)
-        if "cold" not in only:
-            runs.pop("cold", None)
-        summary = summarise(runs, sizes)
-        return {"schema": "csr-bench-1", "machine": machine_info(),
-                "options": {"reps": a.reps, "pipeline_reps": preps, "sizes": sizes,
-                            "formats": a.to.split(","), "snapshot": a.snapshot,
-                            "snapshot_source": source, "edited_chapter": EDITED_CHAPTER,
-                            "engine": "builtin", "simulation_seed": SIM_SEED,
-                            "memory": "peak over the process tree, psutil every "
-                                      f"{SAMPLE_SECONDS} s: PSS sum (headline) and RSS sum"},
-                "bench_seconds": round(time.perf_counter() - t_all, 1), **summary}
+        return results(True)
     finally:
         if a.keep:
             print(f"bench: kept {tmp}", file=sys.stderr)
@@ -694,14 +717,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in ("_render", "_baseline"):
         return child_main(argv)
     a = parser().parse_args(argv)
+    out = a.out or Path(a.project) / RESULTS
     try:
-        results = run_bench(a)
+        results = run_bench(a, out)
     except BenchError as exc:
         print(f"bench failed:\n{exc}", file=sys.stderr)
         return 1
-    out = a.out or Path(a.project) / RESULTS
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    write_results(out, results)
     print(format_table(results, results["machine"]))
     print(f"\nresults: {out}")
     return 0
