@@ -24,6 +24,7 @@ from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.kinetics import derive_var_aplot
+from analysis.formats import raw_decimals
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import DOSE_MARKERS, SERIES_COLORS, dose_color, new_figure
 from data_contract.specs.adpc import ADPC_PARAMS
@@ -58,8 +59,10 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     cols, bign, pc = plot_data(data, config, group_var)
     med = medians(pc, config, group_var)
     rows = bign_rows(DISPLAY_ID, bign, group_var)
+    adpc = data["ADPC"]
     for param in PANELS:
         label = ADPC_PARAMS[param][0]
+        dec = raw_decimals(adpc.loc[adpc["PARAMCD"] == param, "AVAL"])  # SAP 4
         for col in cols:
             if col == TOTAL:
                 continue
@@ -69,7 +72,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
                             group2_level=label)
                 rows.append(ard_mod.row(stat_name="n", stat=r.n, stat_label="n", **keys))
                 rows.append(ard_mod.row(stat_name="median", stat=r.median, stat_label="Median",
-                                        raw_decimals=2, **keys))
+                                        raw_decimals=dec, **keys))
     return ard_mod.frame(rows)
 
 
