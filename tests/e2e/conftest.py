@@ -1,0 +1,68 @@
+"""End-to-end fixtures: the CSR rendered for real (built-in engine) in an
+isolated copy of the project, once per test session.
+
+The copy holds exactly the files git tracks (what a fresh clone has), so the
+user's report/ and _build/ are never touched and a stale cache cannot hide a
+problem. Renders run as the README says (``python -m report ...``, which is
+what ``nox -s render`` runs), in a subprocess with the copy as working folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def tracked_files(root: Path) -> list[str]:
+    out = subprocess.run(["git", "ls-files", "-z"], cwd=root, check=True,
+                         capture_output=True).stdout.decode()
+    return [f for f in out.split("\0") if f]
+
+
+def copy_project(dest: Path) -> Path:
+    for rel in tracked_files(ROOT):
+        src = ROOT / rel
+        if src.is_file():
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target)
+    return dest
+
+
+def run_report(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    proc = subprocess.run([sys.executable, "-m", "report", *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=1800)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"python -m report {' '.join(args)} failed "
+                             f"({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Path:
+    """A fresh copy of the tracked project."""
+    return copy_project(tmp_path_factory.mktemp("csr-project"))
+
+
+@pytest.fixture(scope="session")
+def final_report(project) -> Path:
+    """report/<v>/ built from the default snapshot (sim-final), built-in engine."""
+    run_report(project, "render", "--snapshot", "sim-final", "--version", "e2e-final",
+               "--engine", "builtin")
+    return project / "report" / "e2e-final"
+
+
+@pytest.fixture(scope="session")
+def interim_report(project, final_report) -> Path:
+    """report/<v>/ built from the interim snapshot (sim-interim)."""
+    run_report(project, "render", "--snapshot", "sim-interim", "--version", "e2e-interim",
+               "--engine", "builtin")
+    return project / "report" / "e2e-interim"
