@@ -149,12 +149,41 @@ def coerce_series(s: pd.Series, vartype: VarType) -> tuple[pd.Series, list[tuple
     if vartype == "date":
         return _coerce_dates(s)
     if vartype == "int":
+        if _whole_numbers(s):
+            return s.astype("Int64"), []
         return _coerce_elementwise(s, _to_int, "Int64")
     if vartype == "float":
         if pd.api.types.is_float_dtype(s.dtype) or pd.api.types.is_integer_dtype(s.dtype):
             return s.astype("float64"), []
         return _coerce_elementwise(s, _to_float, "float64")
-    return _coerce_elementwise(s, _to_str, object)
+    return _coerce_text(s)
+
+
+def _whole_numbers(s: pd.Series) -> bool:
+    """True if ``s`` is a numeric (not boolean) column whose present values are all
+    finite whole numbers: then ``astype("Int64")`` is what :func:`_to_int` would give,
+    without a Python call per value (a frozen snapshot's integer columns)."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return False
+    if pd.api.types.is_integer_dtype(s.dtype):
+        return True
+    if not pd.api.types.is_float_dtype(s.dtype):
+        return False
+    v = s.dropna().to_numpy(dtype="float64")
+    return bool(np.isfinite(v).all() and (v == np.floor(v)).all())
+
+
+def _coerce_text(s: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
+    """A text column: when every present value is already a ``str`` (a frozen
+    snapshot's text columns), the same result as :func:`_to_str` per value, with
+    blank strings missing, in a few vectorised steps; otherwise value by value."""
+    vals = s.astype(object).to_numpy()
+    present = pd.notna(vals)
+    if not all(isinstance(v, str) for v in vals[present].tolist()):
+        return _coerce_elementwise(s, _to_str, object)
+    keep = present.copy()
+    keep[present] = pd.Series(vals[present], dtype=object).str.strip().ne("").to_numpy()
+    return pd.Series(np.where(keep, vals, None), dtype=object, name=s.name), []
 
 
 def _is_missing(v: object) -> bool:
