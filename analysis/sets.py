@@ -14,11 +14,18 @@ configuration is a column even when nobody received it (N = 0).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from analysis.ard import TOTAL
-from analysis.catalogue import ANALYSIS_SETS
+from analysis.catalogue import ANALYSIS_SETS, get
 from analysis.config import StudyConfig
+from analysis.stats.summaries import bign_rows as _bign_rows
+
+if TYPE_CHECKING:
+    from analysis.data import StudyData
 
 DEFAULT_GROUP = "TRT01A"
 
@@ -92,3 +99,50 @@ def with_total(df: pd.DataFrame, group_var: str = DEFAULT_GROUP, col: str = "_co
     own = df.assign(**{col: df[group_var].astype(str)})
     tot = df.assign(**{col: TOTAL})
     return pd.concat([own, tot], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Population:
+    """A display's analysis set, its columns and N per column (SAP 2).
+
+    Built by :func:`population`; shared by every display so the set-up is
+    written once.
+    """
+
+    display_id: str
+    group_var: str
+    adsl: pd.DataFrame        # ADSL rows of the analysis set
+    cols: list[str]           # dose levels + Total
+    bign: dict[str, int]      # N per column, Total last
+
+    def bign_rows(self) -> list[dict]:
+        """The ``BIGN`` ARD rows: one per column, the column N of the set."""
+        return _bign_rows(self.display_id, self.bign, self.group_var)
+
+    @property
+    def groups(self) -> pd.DataFrame:
+        """(USUBJID, ``group_var``) rows of the set, values as in ADSL."""
+        return self.adsl[["USUBJID", self.group_var]]
+
+    def in_set(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Rows of ``df`` whose USUBJID is in the analysis set."""
+        return df[df["USUBJID"].isin(self.adsl["USUBJID"])]
+
+    def attach_group(self, df: pd.DataFrame) -> pd.DataFrame:
+        """``df`` restricted to participants of the set, with ``group_var`` attached (as str)."""
+        g = self.adsl[["USUBJID", self.group_var]].copy()
+        g[self.group_var] = g[self.group_var].astype(str)
+        cols = [c for c in df.columns if c != self.group_var]
+        return df[cols].merge(g, on="USUBJID", how="inner")
+
+
+def population(data: StudyData, config: StudyConfig, display_id: str,
+               group_var: str = DEFAULT_GROUP, set_code: str | None = None) -> Population:
+    """The display's analysis set (``set_code``, default the catalogue's; SAP 2),
+    its columns (levels of ``group_var`` + Total, levels decided on all of ADSL
+    so an empty level keeps its column) and N per column.
+    """
+    adsl_all = data["ADSL"]
+    adsl = analysis_set(adsl_all, set_code or get(display_id).analysis_set)
+    cols = columns(adsl, config, group_var, all_adsl=adsl_all)
+    return Population(display_id, group_var, adsl, cols, big_n(adsl, cols, group_var))

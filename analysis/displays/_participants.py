@@ -1,37 +1,20 @@
-"""Shared by the participant displays (T14.1.x): analysis set, columns, N."""
+"""Shared by the participant displays (T14.1.x): analysis set, columns, N (SAP 2)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.sets import analysis_set, big_n, columns
-from analysis.stats.summaries import bign_rows
+from analysis.sets import Population, population
 
-
-@dataclass(frozen=True)
-class SetUp:
-    display_id: str
-    group_var: str
-    adsl: pd.DataFrame          # the analysis set
-    cols: list[str]             # dose levels + Total
-    bign: dict[str, int]
-
-    def bign_rows(self) -> list[dict]:
-        return bign_rows(self.display_id, self.bign, self.group_var)
+SetUp = Population
 
 
 def set_up(data: StudyData, config: StudyConfig, display_id: str,
-           group_var: str = "TRT01A") -> SetUp:
-    """The display's analysis set (catalogue), its columns and column N."""
-    adsl = data["ADSL"]
-    subset = analysis_set(adsl, get(display_id).analysis_set)
-    cols = columns(subset, config, group_var, all_adsl=adsl)
-    return SetUp(display_id, group_var, subset, cols, big_n(subset, cols, group_var))
+           group_var: str = "TRT01A") -> Population:
+    """The display's analysis set (catalogue), its columns and column N (SAP 2)."""
+    return population(data, config, display_id, group_var)
 
 
 def require_variables(adsl: pd.DataFrame, variables, display_id: str) -> list[str]:

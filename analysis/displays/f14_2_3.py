@@ -19,7 +19,6 @@ import pandas as pd
 from analysis import ard as ard_mod
 from analysis import sets
 from analysis.ard import TOTAL
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.titre import derive_var_log2titre
@@ -31,10 +30,8 @@ DISPLAY_ID = "F14.2.3"
 
 
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
-    all_adsl = data["ADSL"]
-    adsl = sets.analysis_set(all_adsl, get(DISPLAY_ID).analysis_set)
-    cols = sets.columns(adsl, config, group_var, all_adsl=all_adsl)
-    bign = sets.big_n(adsl, cols, group_var)
+    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     adlb = data["ADLB"]
     tit = derive_var_log2titre(adlb[adlb["USUBJID"].isin(adsl["USUBJID"])])
     tit = tit[tit["ADY"].notna()].merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")

@@ -19,7 +19,6 @@ import pandas as pd
 from analysis import ard as ard_mod
 from analysis import sets
 from analysis.ard import TOTAL
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.analysis_visits import visit_records
@@ -34,10 +33,8 @@ PARAM = "CD19ABS"
 
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, CD19ABS of the Infused set, medians per group and visit)."""
-    all_adsl = data["ADSL"]
-    adsl = sets.analysis_set(all_adsl, get(DISPLAY_ID).analysis_set)
-    cols = sets.columns(adsl, config, group_var, all_adsl=all_adsl)
-    bign = sets.big_n(adsl, cols, group_var)
+    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     adlb = data["ADLB"]
     lb = adlb[adlb["USUBJID"].isin(adsl["USUBJID"]) & (adlb["PARAMCD"] == PARAM)]
     grp = adsl[["USUBJID", group_var]]

@@ -17,7 +17,6 @@ import pandas as pd
 from analysis import ard as ard_mod
 from analysis import sets
 from analysis.ard import TOTAL
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.analysis_visits import visit_records
@@ -34,10 +33,8 @@ SHORT = {"IL6": "IL-6", "IFNG": "IFN-γ", "TNFA": "TNF-α", "BAFF": "Serum BAFF"
 
 def medians(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, n and median per group, PARAMCD and visit)."""
-    all_adsl = data["ADSL"]
-    adsl = sets.analysis_set(all_adsl, get(DISPLAY_ID).analysis_set)
-    cols = sets.columns(adsl, config, group_var, all_adsl=all_adsl)
-    bign = sets.big_n(adsl, cols, group_var)
+    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     adlb = data["ADLB"]
     lb = adlb[adlb["USUBJID"].isin(adsl["USUBJID"]) & adlb["PARAMCD"].isin(CYTOKINES)]
     recs = visit_records(lb, adsl, config).merge(adsl[["USUBJID", group_var]], on="USUBJID",

@@ -20,7 +20,6 @@ import pandas as pd
 from analysis import ard as ard_mod
 from analysis import sets
 from analysis.ard import TOTAL
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.kinetics import derive_var_aplot
@@ -36,9 +35,8 @@ X_TICKS = (0, 7, 14, 28, 61, 91, 183, 365)
 
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, ADPC of the Infused set from Day 0 with APLOT and group_var)."""
-    adsl = sets.analysis_set(data["ADSL"], get(DISPLAY_ID).analysis_set)
-    cols = sets.columns(adsl, config, group_var, all_adsl=data["ADSL"])
-    bign = sets.big_n(adsl, cols, group_var)
+    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     adpc = data["ADPC"]
     adpc = adpc[adpc["USUBJID"].isin(adsl["USUBJID"]) & (adpc["ADY"] >= 0)]
     pc = derive_var_aplot(adpc).merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")

@@ -21,13 +21,12 @@ import pandas as pd
 
 from analysis import ard as ard_mod
 from analysis import sets
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.analysis_visits import visit_records, visit_summary_rows
 from analysis.derive.baseline import derive_var_base
 from analysis.derive.titre import compute_seroconversion, derive_var_log2titre
-from analysis.stats.summaries import bign_rows, count_rows
+from analysis.stats.summaries import count_rows
 
 DISPLAY_ID = "T14.2.5"
 LOG2_BLOCK = "AQP4-IgG titre, log2(N) of 1:N"
@@ -43,15 +42,13 @@ LAYOUT = {"variable_labels": {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
-    all_adsl = data["ADSL"]
-    adsl = sets.analysis_set(all_adsl, get(DISPLAY_ID).analysis_set)
-    cols = sets.columns(adsl, config, group_var, all_adsl=all_adsl)
-    bign = sets.big_n(adsl, cols, group_var)
-    grp = adsl[["USUBJID", group_var]]
+    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
+    grp = pop.groups
     adlb = data["ADLB"]
     tit = derive_var_log2titre(adlb[adlb["USUBJID"].isin(adsl["USUBJID"])])
     recs = visit_records(tit, adsl, config, value="LOG2TIT").merge(grp, on="USUBJID", how="left")
-    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    rows = pop.bign_rows()
     common = dict(display_id=DISPLAY_ID, group_var=group_var, group2="BLOCK")
     rows += visit_summary_rows(recs, "LOG2TIT", cols, variable="AVISIT", raw_decimals=1,
                                group2_level=LOG2_BLOCK, **common)

@@ -24,14 +24,13 @@ import pandas as pd
 
 from analysis import ard as ard_mod
 from analysis import sets
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.analysis_visits import visit_records, visit_summary_rows
 from analysis.derive.bcells import aplasia_threshold, compute_aplasia
 from analysis.formats import raw_decimals
 from analysis.stats.geometric import geometric_rows
-from analysis.stats.summaries import bign_rows, count_rows
+from analysis.stats.summaries import count_rows
 from data_contract.specs.adlb import ADLB_PARAMS
 
 DISPLAY_ID = "T14.2.6"
@@ -56,14 +55,12 @@ LAYOUT = _layout()
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
-    all_adsl = data["ADSL"]
-    adsl = sets.analysis_set(all_adsl, get(DISPLAY_ID).analysis_set)
-    cols = sets.columns(adsl, config, group_var, all_adsl=all_adsl)
-    bign = sets.big_n(adsl, cols, group_var)
+    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     adlb = data["ADLB"]
     adlb = adlb[adlb["USUBJID"].isin(adsl["USUBJID"]) & adlb["PARAMCD"].isin(PARAMS)]
     grp = adsl[["USUBJID", group_var]]
-    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    rows = pop.bign_rows()
     recs = visit_records(adlb, adsl, config).merge(grp, on="USUBJID", how="left")
     for param in PARAMS:
         rows += visit_summary_rows(recs[recs["PARAMCD"] == param], "AVAL", cols,

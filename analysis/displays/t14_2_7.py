@@ -16,13 +16,11 @@ import pandas as pd
 
 from analysis import ard as ard_mod
 from analysis import sets
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.cytokines import CYTOKINES, compute_peaks
 from analysis.formats import raw_decimals
 from analysis.stats.geometric import geometric_rows
-from analysis.stats.summaries import bign_rows
 from data_contract.specs.adlb import ADLB_PARAMS
 
 DISPLAY_ID = "T14.2.7"
@@ -34,14 +32,12 @@ LAYOUT = {"variable_labels": {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
-    all_adsl = data["ADSL"]
-    adsl = sets.analysis_set(all_adsl, get(DISPLAY_ID).analysis_set)
-    cols = sets.columns(adsl, config, group_var, all_adsl=all_adsl)
-    bign = sets.big_n(adsl, cols, group_var)
+    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    adsl, cols = pop.adsl, pop.cols
     adlb = data["ADLB"]
     peaks = compute_peaks(adlb[adlb["USUBJID"].isin(adsl["USUBJID"])], adsl).merge(
         adsl[["USUBJID", group_var]], on="USUBJID", how="left")
-    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    rows = pop.bign_rows()
     for param in CYTOKINES:
         p = peaks[peaks["PARAMCD"] == param]
         keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="PARAM",

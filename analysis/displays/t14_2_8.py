@@ -21,7 +21,6 @@ import pandas as pd
 
 from analysis import ard as ard_mod
 from analysis import sets
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.kinetics import compute_nca
@@ -44,9 +43,8 @@ LAYOUT = {"variable_labels": {
 
 def nca_with_groups(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(Infused ADSL, columns, N per column, NCA rows merged with ``group_var``)."""
-    adsl = sets.analysis_set(data["ADSL"], get(DISPLAY_ID).analysis_set)
-    cols = sets.columns(adsl, config, group_var, all_adsl=data["ADSL"])
-    bign = sets.big_n(adsl, cols, group_var)
+    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     adpc = data["ADPC"]
     adpc = adpc[adpc["USUBJID"].isin(adsl["USUBJID"])]
     nca = compute_nca(adpc).merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")

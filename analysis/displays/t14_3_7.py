@@ -20,7 +20,6 @@ import pandas as pd
 
 from analysis import ard as ard_mod
 from analysis import sets
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.cytopenia import (
@@ -31,7 +30,7 @@ from analysis.derive.cytopenia import (
     compute_nadir_recovery,
 )
 from analysis.stats.geometric import geometric_rows
-from analysis.stats.summaries import bign_rows, categorical_rows, count_rows
+from analysis.stats.summaries import categorical_rows, count_rows
 from data_contract.specs.adlb import ADLB_PARAMS
 
 DISPLAY_ID = "T14.3.7"
@@ -49,14 +48,12 @@ def _g(x) -> str:
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
-    all_adsl = data["ADSL"]
-    adsl = sets.analysis_set(all_adsl, get(DISPLAY_ID).analysis_set)
-    cols = sets.columns(adsl, config, group_var, all_adsl=all_adsl)
-    bign = sets.big_n(adsl, cols, group_var)
-    grp = adsl[["USUBJID", group_var]]
+    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
+    grp = pop.groups
     adlb = data["ADLB"]
     lb = adlb[adlb["USUBJID"].isin(adsl["USUBJID"])]
-    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    rows = pop.bign_rows()
     shift = compute_grade_shift(lb, adsl).merge(grp, on="USUBJID", how="left")
     for param, grades in CTCAE_V5_LOW.items():
         s = shift[shift["PARAMCD"] == param]

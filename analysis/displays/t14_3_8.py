@@ -16,12 +16,11 @@ import pandas as pd
 
 from analysis import ard as ard_mod
 from analysis import sets
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.analysis_visits import visit_records, visit_summary_rows
 from analysis.derive.immunoglobulins import compute_hypogamma, hypogamma_threshold, ivig_users
-from analysis.stats.summaries import bign_rows, count_rows
+from analysis.stats.summaries import count_rows
 from data_contract.specs.adlb import ADLB_PARAMS
 
 DISPLAY_ID = "T14.3.8"
@@ -35,15 +34,13 @@ LAYOUT = {"variable_labels": {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
-    all_adsl = data["ADSL"]
-    adsl = sets.analysis_set(all_adsl, get(DISPLAY_ID).analysis_set)
-    cols = sets.columns(adsl, config, group_var, all_adsl=all_adsl)
-    bign = sets.big_n(adsl, cols, group_var)
-    grp = adsl[["USUBJID", group_var]]
+    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
+    grp = pop.groups
     adlb = data["ADLB"]
     lb = adlb[adlb["USUBJID"].isin(adsl["USUBJID"]) & adlb["PARAMCD"].isin(PARAMS)]
     adcm = data["ADCM"]
-    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    rows = pop.bign_rows()
     recs = visit_records(lb, adsl, config).merge(grp, on="USUBJID", how="left")
     for param in PARAMS:
         rows += visit_summary_rows(recs[recs["PARAMCD"] == param], "AVAL", cols,
