@@ -7,11 +7,12 @@ the catalogue), its columns (dose levels + Total) and N per column, as an
 
 from __future__ import annotations
 
-import pandas as pd
-
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.sets import Population, population
+from analysis.stats.summaries import in_column
+
+__all__ = ["EfficacyInput", "in_column", "prepare"]
 
 EfficacyInput = Population
 
@@ -20,10 +21,3 @@ def prepare(data: StudyData, config: StudyConfig, display_id: str,
             group_var: str = "TRT01A") -> Population:
     """The display's analysis set, columns and N per column (SAP 2)."""
     return population(data, config, display_id, group_var)
-
-
-def in_column(df: pd.DataFrame, col: str, group_var: str) -> pd.DataFrame:
-    """Rows of ``df`` belonging to column ``col`` (all rows for Total)."""
-    from analysis.ard import TOTAL
-
-    return df if col == TOTAL else df[df[group_var].astype(str) == col]

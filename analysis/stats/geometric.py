@@ -19,9 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import gmean
 
-from analysis import ard
-from analysis.ard import TOTAL
 from analysis.formats import fmt_count
+from analysis.stats.summaries import column_rows
 
 GEOMETRIC_LABELS = {
     "n": "n", "n_zero": "n excluded from geometric mean (value 0)",
@@ -69,15 +68,15 @@ def geometric_rows(
 ) -> list[dict]:
     """ARD rows of :func:`geometric_stats` of ``df[value]`` per column (Total pools all
     rows); ``stats`` selects and orders the statistics (e.g. drop geomean for times)."""
-    rows: list[dict] = []
-    for col in cols:
-        sub = df if col == TOTAL else df[df[group_var].astype(str) == col]
-        s = geometric_stats(sub[value], what=f"{variable} ({col})")
-        rows += ard.stat_rows(
-            {k: s[k] for k in stats}, raw_decimals=raw_decimals, labels=GEOMETRIC_LABELS,
-            display_id=display_id, variable=variable, variable_level=variable_level,
-            group1=group_var, group1_level=col, group2=group2, group2_level=group2_level,
-        )
+    def summarise(values: pd.Series, col: str) -> dict[str, float]:
+        s = geometric_stats(values, what=f"{variable} ({col})")
+        return {k: s[k] for k in stats}
+
+    rows = column_rows(
+        df, value, cols, summarise, labels=GEOMETRIC_LABELS, display_id=display_id,
+        variable=variable, group_var=group_var, raw_decimals=raw_decimals, group2=group2,
+        group2_level=group2_level, variable_level=variable_level,
+    )
     for r in rows:  # a count whatever the decimals of the data
         if r["stat_name"] == "n_zero":
             r["stat_fmt"] = fmt_count(r["stat"])

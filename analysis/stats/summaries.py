@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -67,13 +67,43 @@ def continuous_rows(
 ) -> list[dict]:
     """Continuous summary of ``df[value]`` per column (``df`` has one row per
     participant/record and a ``group_var`` column); Total pools all rows."""
+    return column_rows(
+        df, value, cols, lambda values, _col: continuous_stats(values), labels=CONTINUOUS_LABELS,
+        display_id=display_id, variable=variable, group_var=group_var,
+        raw_decimals=raw_decimals, group2=group2, group2_level=group2_level,
+        variable_level=variable_level,
+    )
+
+
+def in_column(df: pd.DataFrame, col: str, group_var: str) -> pd.DataFrame:
+    """Rows of ``df`` belonging to column ``col`` (all rows for Total)."""
+    return df if col == TOTAL else df[df[group_var].astype(str) == col]
+
+
+def column_rows(
+    df: pd.DataFrame,
+    value: str,
+    cols: list[str],
+    summarise: Callable[[pd.Series, str], Mapping[str, float]],
+    *,
+    labels: Mapping[str, str],
+    display_id: str,
+    variable: str,
+    group_var: str,
+    raw_decimals: int = 0,
+    group2: str = "",
+    group2_level: str = "",
+    variable_level: str = "",
+) -> list[dict]:
+    """ARD rows of ``summarise(df[value] of the column, column)`` per column of
+    ``cols`` (``group1 = group_var``); Total pools all rows (SAP 2, columns)."""
     rows: list[dict] = []
     for col in cols:
-        sub = df if col == TOTAL else df[df[group_var].astype(str) == col]
         rows += ard.stat_rows(
-            continuous_stats(sub[value]), raw_decimals=raw_decimals, labels=CONTINUOUS_LABELS,
-            display_id=display_id, variable=variable, variable_level=variable_level,
-            group1=group_var, group1_level=col, group2=group2, group2_level=group2_level,
+            summarise(in_column(df, col, group_var)[value], col), raw_decimals=raw_decimals,
+            labels=labels, display_id=display_id, variable=variable,
+            variable_level=variable_level, group1=group_var, group1_level=col,
+            group2=group2, group2_level=group2_level,
         )
     return rows
 
