@@ -18,6 +18,7 @@ from report.meta import RenderMeta
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 FILTERS = ("quarto-sap-xref.lua", "quarto-sap-floats.lua")
+FILTER_MODULES = ("sapnum.lua",)  # required by the filters from their own folder
 QUARTO_FORMAT = {"html": "html", "pdf": "typst", "docx": "docx"}
 
 
@@ -42,7 +43,7 @@ def render(staging: Path, out_dir: Path, formats: list[str], meta: RenderMeta) -
     quarto = quarto_path()
     filters = staging / "_build" / "filters"
     filters.mkdir(parents=True, exist_ok=True)
-    for name in FILTERS:
+    for name in (*FILTERS, *FILTER_MODULES):
         shutil.copyfile(ASSETS / name, filters / name)
     build = staging / "_build" / "quarto"
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -15,14 +15,9 @@ a native pandoc Table (cell text stays verbatim: the HTML reader yields plain St
 
 local stringify = pandoc.utils.stringify
 
-local KIND = { t = "Table", f = "Figure", l = "Listing" }
-
---- "tbl-t14-3-1" -> "Table 14.3.1"; nil when the label does not encode a SAP number.
-local function display_name(label)
-  local letter, digits = label:match("^%a+%-(%a)([%d%-]+)$")
-  if not letter or not KIND[letter:lower()] then return nil end
-  return KIND[letter:lower()] .. " " .. digits:gsub("%-", ".")
-end
+package.path = PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "?.lua;" .. package.path
+local sapnum = require("sapnum")
+local display_name = sapnum.display_name
 
 local function parse_options(code)
   local opts = {}

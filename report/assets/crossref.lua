@@ -6,6 +6,9 @@ see cells.lua); @sec-x -> link "Section 12.1" when the heading starts with its I
 number, else the heading text. An unknown label stops the build.
 ]]
 
+package.path = PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "?.lua;" .. package.path
+local sapnum = require("sapnum")
+
 local stringify = pandoc.utils.stringify
 local targets = {}
 
@@ -13,9 +16,7 @@ local function collect(doc)
   doc.blocks:walk({
     Header = function(h)
       if h.identifier ~= "" then
-        local text = stringify(h.content)
-        local number = text:match("^(%d+[%.%d]*)%s")
-        targets[h.identifier] = number and ("Section " .. number:gsub("%.$", "")) or text
+        targets[h.identifier] = sapnum.section_name(stringify(h.content))
       end
     end,
     Table = function(t)
@@ -35,7 +36,7 @@ local function resolve(cite)
   local out = pandoc.Inlines({})
   for i, c in ipairs(cite.citations) do
     local id = c.id
-    if id:match("^tbl%-") or id:match("^fig%-") or id:match("^sec%-") then
+    if sapnum.is_xref(id) then
       local text = targets[id]
       if not text then error("cross-reference to an unknown label: @" .. id) end
       if i > 1 then out:insert(pandoc.Str(",")) ; out:insert(pandoc.Space()) end

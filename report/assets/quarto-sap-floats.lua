@@ -10,13 +10,9 @@ UNVERIFIED: written from the Quarto 1.4 Lua API documentation without a Quarto b
 ]]
 
 local stringify = pandoc.utils.stringify
-local KIND = { t = "Table", f = "Figure", l = "Listing" }
-
-local function display_name(label)
-  local letter, digits = label:match("^%a+%-(%a)([%d%-]+)$")
-  if not letter or not KIND[letter:lower()] then return nil end
-  return KIND[letter:lower()] .. " " .. digits:gsub("%-", ".")
-end
+package.path = PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "?.lua;" .. package.path
+local sapnum = require("sapnum")
+local display_name = sapnum.display_name
 
 return {
   FloatRefTarget = function(float)

@@ -10,13 +10,9 @@ UNVERIFIED: written from the Quarto 1.4 Lua API documentation without a Quarto b
 ]]
 
 local stringify = pandoc.utils.stringify
-local KIND = { t = "Table", f = "Figure", l = "Listing" }
-
-local function display_name(label)
-  local letter, digits = label:match("^%a+%-(%a)([%d%-]+)$")
-  if not letter or not KIND[letter:lower()] then return nil end
-  return KIND[letter:lower()] .. " " .. digits:gsub("%-", ".")
-end
+package.path = PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "?.lua;" .. package.path
+local sapnum = require("sapnum")
+local display_name = sapnum.display_name
 
 local sections = {}
 
@@ -25,7 +21,7 @@ local function resolve(cite)
   for i, c in ipairs(cite.citations) do
     local id = c.id
     local text = display_name(id) or sections[id]
-    if not (id:match("^tbl%-") or id:match("^fig%-") or id:match("^sec%-")) or not text then
+    if not sapnum.is_xref(id) or not text then
       return nil
     end
     if i > 1 then out:insert(pandoc.Str(",")) ; out:insert(pandoc.Space()) end
@@ -39,9 +35,7 @@ return {
     doc.blocks:walk({
       Header = function(h)
         if h.identifier ~= "" then
-          local t = stringify(h.content)
-          local number = t:match("^(%d+[%.%d]*)%s")
-          sections[h.identifier] = number and ("Section " .. number:gsub("%.$", "")) or t
+          sections[h.identifier] = sapnum.section_name(stringify(h.content))
         end
       end,
     })
