@@ -194,12 +194,26 @@ def execute_job(root: str, job: Job, commit: bool = True) -> Outcome:
     tmp = cache.new_temp_entry(rootp, job.key)
     tmp_outputs = (tmp / cache.OUTPUTS_DIR).relative_to(rootp).as_posix()
     params = dict(job.parameters, outputs_dir=tmp_outputs)
-    try:
-        nb = papermill.execute_notebook(
+    def run(kernel_name: str):
+        return papermill.execute_notebook(
             str(rootp / job.chapter), None, parameters=params, cwd=str(rootp),
-            kernel_name=_worker_kernel, progress_bar=False, log_output=False,
+            kernel_name=kernel_name, progress_bar=False, log_output=False,
             request_save_on_cell_execute=False, record_timing=False,
         )
+
+    try:
+        try:
+            nb = run(_worker_kernel)
+        except PapermillExecutionError:
+            raise
+        except RuntimeError as err:
+            # A forked kernel that dies before it starts (seen on a heavily loaded
+            # machine) has run no cell: retry once with a plain kernel.
+            if _worker_kernel == KERNEL_NAME or "Kernel died" not in str(err):
+                raise
+            print(f"{job.chapter}: forked kernel died at start-up ({err}); "
+                  "retrying with a plain kernel", file=sys.stderr, flush=True)
+            nb = run(KERNEL_NAME)
     except PapermillExecutionError as err:
         shutil.rmtree(tmp, ignore_errors=True)
         return Outcome(job.chapter, job.key, failure=_failure(job.chapter, original, err),

@@ -140,3 +140,20 @@ def test_notebooks_are_scheduled_longest_first_by_their_last_execution_time(tmp_
     record_durations(tmp_path, {"a.ipynb": 1.0, "b.ipynb": 9.0, "c.ipynb": 3.0})
     order = [j.chapter for j in longest_first(tmp_path, jobs)]
     assert order == ["b.ipynb", "d.ipynb", "c.ipynb", "a.ipynb"]  # d unknown: the mean, 4.3
+
+
+def test_a_forked_kernel_that_dies_at_start_up_is_retried_with_a_plain_kernel(project, tmp_path,
+                                                                              monkeypatch):
+    from report import execute
+
+    # a kernelspec whose process exits at once stands in for a forked kernel that died
+    spec = tmp_path / "jupyter" / "kernels" / "dies-at-start"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-c", "import sys; sys.exit(3)"],
+        "display_name": "dies", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.setattr(execute, "_worker_kernel", "dies-at-start")
+    plan = build.make_plan(project, build.RenderRequest(snapshot_id=fx.SNAPSHOT, version="v1"))
+    outcome = execute.execute_job(str(project), plan.jobs[0])
+    assert outcome.failure is None and outcome.executed

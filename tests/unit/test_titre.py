@@ -72,7 +72,7 @@ def test_t14_2_5_changes_seronegativity_and_seroconversion():
     assert not ((a.variable == "CHG") & (a.variable_level == "Baseline")).any()
 
 
-def test_f14_2_3_one_point_per_assessment_and_neg_tick():
+def test_f14_2_3_one_point_per_assessment_and_ticks_on_the_dilution_series():
     lb = _tit([("A", -10, "Screening", 320), ("A", 91, "Month 3", None)])
     data = StudyData({"ADSL": _adsl(), "ADLB": lb})
     a = build_ard("F14.2.3", data, CFG)
@@ -81,4 +81,5 @@ def test_f14_2_3_one_point_per_assessment_and_neg_tick():
         ["-10", "A", "8.32"], ["91", "A", "2.32"]]
     from analysis.displays.f14_2_3 import figure
     labels = [t.get_text() for t in figure(data, CFG).axes[0].get_yticklabels()]
-    assert "Neg" in labels and "1:256" in labels
+    # ticks on the assay's doubling dilutions from its lowest dilution (LLOQ 1:10), plus Neg
+    assert labels == ["1:10", "1:20", "1:40", "1:80", "1:160", "1:320", "Neg"]
