@@ -189,14 +189,21 @@ def verify(snapshot_id: str, root: str | Path | None = None) -> dict:
 
 
 def load_snapshot(snapshot_id: str, root: str | Path | None = None) -> Snapshot:
-    """Verify, then read a snapshot's datasets (typed per the contract)."""
+    """Verify, then read a snapshot's datasets (typed per the contract).
+
+    A snapshot frozen under the current contract version holds exactly the
+    typed frames ``freeze`` wrote (the hashes were just verified), so its
+    Parquet files are read as they are; one frozen under another contract
+    version is coerced to the current specifications.
+    """
     manifest = verify(snapshot_id, root)
     folder = _root(root) / snapshot_id
+    current = manifest.get("contract_version") == CONTRACT_VERSION
     datasets: dict[str, pd.DataFrame] = {}
     for name in _dataset_order(manifest["datasets"]):
         entry = manifest["datasets"][name]
         df = pd.read_parquet(folder / entry["file"])
-        datasets[name] = coerce_dataset(df, DATASETS.get(name))[0]
+        datasets[name] = df if current else coerce_dataset(df, DATASETS.get(name))[0]
     return Snapshot(manifest=manifest, datasets=datasets, path=folder)
 
 

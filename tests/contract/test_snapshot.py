@@ -173,3 +173,17 @@ def test_standard_adam_of_another_study_freezes_against_the_core(root: Path):
     assert sorted(m["datasets"]) == ["ADAE", "ADSL"]
     assert m["extensions"] == ["ADSL.BMIBL"]
     assert "ARM" in m["datasets"]["ADSL"]["columns"]  # standard extras are kept
+
+
+def test_load_reads_frozen_frames_as_written_which_are_already_typed(final: Path, root: Path):
+    """The fast path of load_snapshot (no re-coercion for the current contract version)
+    returns exactly what coercion to the contract would give."""
+    from data_contract.readers import coerce_dataset
+    from data_contract.specs import DATASETS
+
+    snap = load_snapshot("final", root)
+    assert snap.manifest["contract_version"] == CONTRACT_VERSION
+    for name, df in snap.datasets.items():
+        coerced, failures = coerce_dataset(df, DATASETS[name])
+        assert not failures
+        pd.testing.assert_frame_equal(df, coerced)
