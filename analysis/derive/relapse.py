@@ -85,19 +85,27 @@ def derive_relapse_flags(adrelap: pd.DataFrame, config: StudyConfig) -> pd.DataF
         parts = ([REASON_SHORT] if gt24 != "Y" else []) + ([REASON_FEVER] if fev != "N" else [])
         reasons.append("; ".join(parts))
     df["RLREASON"] = reasons
-    df["RLCNTFL"] = "N"
-    df["RLCLUSDT"] = pd.NaT
     q = df[qual].sort_values(["USUBJID", "ASTDT", "RLSEQ"])
-    for _, sub in q.groupby("USUBJID", sort=False):
-        first = None
-        for idx, onset in zip(sub.index, sub["ASTDT"], strict=False):
-            if first is None or (onset - first).days > merge_days:
-                first = onset
-                df.loc[idx, "RLCNTFL"] = "Y"
-            else:
-                df.loc[idx, "RLREASON"] = f"Merged into the relapse of {first.date().isoformat()}"
-            df.loc[idx, "RLCLUSDT"] = first
-    df["RLCLUSDT"] = pd.to_datetime(df["RLCLUSDT"])
+    # One pass over the qualifying onsets in participant/date order (plain arrays:
+    # the chaining is sequential within a participant, the assignment is in bulk).
+    opens = np.zeros(len(q), dtype=bool)
+    cluster = np.empty(len(q), dtype="datetime64[ns]")
+    prev_subject, first = None, None
+    for i, (subject, onset) in enumerate(zip(q["USUBJID"].to_numpy(),
+                                             q["ASTDT"].to_numpy(), strict=True)):
+        if subject != prev_subject or (onset - first) > np.timedelta64(merge_days, "D"):
+            first, prev_subject = onset, subject
+            opens[i] = True
+        cluster[i] = first
+    cnt = pd.Series("N", index=df.index)
+    cnt[q.index[opens]] = "Y"
+    df["RLCNTFL"] = cnt
+    clus = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+    clus[q.index] = cluster
+    df["RLCLUSDT"] = clus
+    merged = q.index[~opens]
+    df.loc[merged, "RLREASON"] = ("Merged into the relapse of "
+                                  + clus[merged].dt.strftime("%Y-%m-%d"))
     return df
 
 
@@ -177,22 +185,25 @@ def derive_relapse_periods(adrelap: pd.DataFrame, adsl: pd.DataFrame, cutoff: da
     enr = pd.to_datetime(a["ENRLDT"]) if "ENRLDT" in a else pd.Series(pd.NaT, index=a.index)
     if "RFICDT" in a:
         enr = enr.fillna(pd.to_datetime(a["RFICDT"]))
-    rel = relapses(adrelap, config)
-    rows = []
-    for r in fu.itertuples(index=False):
-        onsets = rel.loc[rel["USUBJID"] == r.USUBJID, "ASTDT"]
-        e = enr.get(r.USUBJID, pd.NaT)
-        if pd.isna(e):
-            raise ValueError(f"ADSL USUBJID={r.USUBJID}: ENRLDT (and RFICDT) missing; "
-                             "pre-treatment relapses cannot be counted")
-        start = e - pd.DateOffset(months=months)
-        n_pre = int(((onsets >= start) & (onsets < e)).sum())
-        n_post = int(((onsets >= r.INFDT) & (onsets <= r.FUENDDT)).sum())
-        rows.append({"USUBJID": r.USUBJID, "PERIOD": "PRE", "RELAPSES": n_pre,
-                     "EXPOSURE": months / 12.0})
-        rows.append({"USUBJID": r.USUBJID, "PERIOD": "POST", "RELAPSES": n_post,
-                     "EXPOSURE": float(r.FUYRS)})
-    out = pd.DataFrame(rows, columns=["USUBJID", "PERIOD", "RELAPSES", "EXPOSURE"])
+    fu = fu.assign(ENRLDT=fu["USUBJID"].map(enr))
+    if fu["ENRLDT"].isna().any():
+        bad = fu.loc[fu["ENRLDT"].isna(), "USUBJID"].iloc[0]
+        raise ValueError(f"ADSL USUBJID={bad}: ENRLDT (and RFICDT) missing; "
+                         "pre-treatment relapses cannot be counted")
+    fu["PRESTART"] = fu["ENRLDT"] - pd.DateOffset(months=months)
+    rel = relapses(adrelap, config)[["USUBJID", "ASTDT"]].merge(fu, on="USUBJID")
+    pre = (rel["ASTDT"] >= rel["PRESTART"]) & (rel["ASTDT"] < rel["ENRLDT"])
+    post = (rel["ASTDT"] >= rel["INFDT"]) & (rel["ASTDT"] <= rel["FUENDDT"])
+    n_pre = fu["USUBJID"].map(rel[pre].groupby("USUBJID").size()).fillna(0)
+    n_post = fu["USUBJID"].map(rel[post].groupby("USUBJID").size()).fillna(0)
+    both = pd.DataFrame({
+        "USUBJID": np.repeat(fu["USUBJID"].to_numpy(), 2),
+        "PERIOD": np.tile(["PRE", "POST"], len(fu)),
+        "RELAPSES": np.column_stack([n_pre.to_numpy(), n_post.to_numpy()]).ravel(),
+        "EXPOSURE": np.column_stack([np.full(len(fu), months / 12.0),
+                                     fu["FUYRS"].to_numpy(dtype=float)]).ravel(),
+    })
+    out = both[["USUBJID", "PERIOD", "RELAPSES", "EXPOSURE"]].copy()
     out["RELAPSES"] = out["RELAPSES"].astype(int)
     out["EXPOSURE"] = out["EXPOSURE"].astype(float)
     out["ARR"] = out["RELAPSES"] / out["EXPOSURE"]
