@@ -475,6 +475,19 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+# A listing RTF holds at most this many rows (a few hundred pages). A trial of this
+# size lists a few hundred rows, all of them; only stress-scale data (thousands of
+# participants) reach the limit, and then the RTF says so and points to the complete
+# listing that the CSR links (listings/<id>.csv and .html). rtflite writes about
+# 600 rows a second, so an RTF of every row of a 100,000-row listing would take minutes.
+RTF_LISTING_MAX_ROWS = 3000
+
+
+def rtf_truncation_note(display_id: str, n_rows: int) -> str:
+    return (f"This RTF lists the first {RTF_LISTING_MAX_ROWS:,} of {n_rows:,} rows; the complete "
+            f"listing is listings/{display_id}.csv (and .html) in the report folder.")
+
+
 def write_display_rtf(display: Display, *, body: pd.DataFrame, column_headers: Sequence[str],
                       set_line: str, footnotes: Sequence[str], source: str,
                       meta: PageMeta | Mapping, out_dir: str | Path) -> Path:
@@ -487,7 +500,11 @@ def write_display_rtf(display: Display, *, body: pd.DataFrame, column_headers: S
     """
     if display.id.startswith("F"):
         raise ValueError(f"{display.id} is a figure: use write_figure_rtf")
+    footnotes = list(footnotes)
     if display.id.startswith("L"):
+        if len(body) > RTF_LISTING_MAX_ROWS:
+            footnotes.append(rtf_truncation_note(display.id, len(body)))
+            body = body.head(RTF_LISTING_MAX_ROWS)
         parts = listing_body(body)
     else:
         parts = table_body(body)

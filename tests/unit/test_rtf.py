@@ -190,3 +190,21 @@ def test_index_lists_every_display_with_its_files(tmp_path):
     first = (tmp_path / "index.csv").read_bytes(), page
     write_index(tmp_path, entries_for(tmp_path))
     assert ((tmp_path / "index.csv").read_bytes(), (tmp_path / "index.html").read_text()) == first
+
+
+def test_a_listing_longer_than_the_rtf_limit_keeps_the_first_rows_and_says_where_the_rest_is(
+        tmp_path, monkeypatch):
+    import pandas as pd
+
+    from analysis.catalogue import get
+    from analysis.style import rtf
+
+    monkeypatch.setattr(rtf, "RTF_LISTING_MAX_ROWS", 5)
+    body = pd.DataFrame({"Participant": [f"P-{i:03d}" for i in range(12)], "Value": range(12)})
+    path = rtf.write_display_rtf(get("L16.2.1"), body=body, column_headers=["Participant", "Value"],
+                                 set_line="Analysis set: Enrolled", footnotes=["A note."],
+                                 source="Source: x", meta=rtf.page_meta("P", "v1", "2027-01-01", False),
+                                 out_dir=tmp_path)
+    text = path.read_text(encoding="ascii", errors="replace")
+    assert "P-004" in text and "P-005" not in text
+    assert "first 5 of 12 rows" in text and "listings/L16.2.1.csv" in text
