@@ -13,8 +13,6 @@ Conventions (footnoted in the displays):
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from analysis.derive.baseline import derive_var_base
@@ -29,17 +27,16 @@ def compute_peaks(adlb: pd.DataFrame, adsl: pd.DataFrame,
     for v in ("USUBJID", "PARAMCD", "AVAL", "ADY", "ADT"):
         if v not in adlb.columns:
             raise KeyError(f"compute_peaks: ADLB has no variable {v}")
+    keys = ["USUBJID", "PARAMCD"]
     lb = derive_var_base(adlb[adlb["PARAMCD"].isin(params)], adsl)
-    rows = []
-    for (u, p), g in lb.groupby(["USUBJID", "PARAMCD"], sort=True):
-        base = g["BASE"].iloc[0]
-        post = g[(g["ADY"] >= 1) & g["AVAL"].notna()].sort_values(["ADY", "ADT"])
-        if post.empty:
-            peak, tpeak = math.nan, math.nan
-        else:
-            i = post["AVAL"].to_numpy(float).argmax()
-            peak, tpeak = float(post["AVAL"].iloc[i]), float(post["ADY"].iloc[i])
-        fold = peak / base if not pd.isna(base) and base > 0 and not math.isnan(peak) else math.nan
-        rows.append({"USUBJID": u, "PARAMCD": p, "BASE": base, "PEAK": peak, "TPEAK": tpeak,
-                     "FOLD": fold})
-    return pd.DataFrame(rows, columns=PEAK_COLUMNS)
+    out = lb.groupby(keys, sort=True)["BASE"].first().reset_index()
+    post = lb[(lb["ADY"] >= 1) & lb["AVAL"].notna()].sort_values([*keys, "ADY", "ADT"])
+    # the first maximum in study-day order (idxmax keeps the first in frame order)
+    at_peak = post.loc[post.groupby(keys, sort=True)["AVAL"].idxmax(), [*keys, "AVAL", "ADY"]]
+    at_peak = at_peak.rename(columns={"AVAL": "PEAK", "ADY": "TPEAK"})
+    out = out.merge(at_peak, on=keys, how="left")
+    out["PEAK"] = out["PEAK"].astype(float)
+    out["TPEAK"] = out["TPEAK"].astype(float)
+    base = out["BASE"].astype(float)
+    out["FOLD"] = (out["PEAK"] / base).where(base > 0)
+    return out[PEAK_COLUMNS]
