@@ -24,7 +24,7 @@ from analysis.data import StudyData
 from analysis.derive.titre import derive_var_log2titre
 from analysis.displays.f14_2_6 import _color_marker
 from analysis.stats.summaries import bign_rows
-from analysis.style.figures import new_figure
+from analysis.style.figures import new_figure, participant_lines
 
 DISPLAY_ID = "F14.2.3"
 
@@ -57,17 +57,15 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **op
     fig, ax = new_figure(height=4.2)
     for lev in [c for c in cols if c != TOTAL]:
         color, marker = _color_marker(lev, cols, config)
-        first = True
-        for _, g in tit[tit[group_var].astype(str) == lev].groupby("USUBJID", sort=True):
-            x = g["ADY"].astype(float) / per_month
-            ax.plot(x, g["LOG2TIT"], color=color, lw=0.8, alpha=0.8,
-                    label=f"{lev} (N = {bign[lev]})" if first else None)
-            seroneg = (g["SERONEG"] == "Y").to_numpy()
-            ax.plot(x[~seroneg], g["LOG2TIT"][~seroneg], ls="none", marker=marker, ms=3,
-                    color=color)
-            ax.plot(x[seroneg], g["LOG2TIT"][seroneg], ls="none", marker=marker, ms=4,
-                    mfc="white", color=color)
-            first = False
+        sub = tit[tit[group_var].astype(str) == lev].assign(MONTHS=lambda t: t["ADY"] / per_month)
+        if sub.empty:
+            continue
+        participant_lines(ax, sub, "MONTHS", "LOG2TIT", color=color, lw=0.8, alpha=0.8)
+        seroneg = (sub["SERONEG"] == "Y").to_numpy()
+        ax.plot(sub["MONTHS"][~seroneg].astype(float), sub["LOG2TIT"][~seroneg], ls="none",
+                marker=marker, ms=3, color=color, label=f"{lev} (N = {bign[lev]})")
+        ax.plot(sub["MONTHS"][seroneg].astype(float), sub["LOG2TIT"][seroneg], ls="none",
+                marker=marker, ms=4, mfc="white", color=color)
     if len(tit):
         _titre_ticks(ax, tit)
     months = [0, 1, 2, 3, 6, 9, 12]

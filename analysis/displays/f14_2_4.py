@@ -25,7 +25,7 @@ from analysis.derive.analysis_visits import visit_records
 from analysis.derive.bcells import aplasia_threshold
 from analysis.displays.f14_2_6 import X_TICKS, _color_marker
 from analysis.stats.summaries import bign_rows
-from analysis.style.figures import new_figure
+from analysis.style.figures import new_figure, participant_lines
 
 DISPLAY_ID = "F14.2.4"
 PARAM = "CD19ABS"
@@ -66,9 +66,7 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **op
     fig, ax = new_figure(height=4.2)
     for lev in [c for c in cols if c != TOTAL]:
         color, marker = _color_marker(lev, cols, config)
-        for _, g in lb[lb[group_var].astype(str) == lev].groupby("USUBJID", sort=True):
-            g = g.sort_values("ADY")
-            ax.plot(g["ADY"].astype(float), g["AVAL"], color=color, lw=0.5, alpha=0.45)
+        participant_lines(ax, lb[lb[group_var].astype(str) == lev], "ADY", "AVAL", color=color)
         m = med[med[group_var].astype(str) == lev]
         ax.plot(m["X"], m["median"], color=color, lw=2, marker=marker, ms=4,
                 label=f"{lev} (N = {bign[lev]})")

@@ -25,7 +25,13 @@ from analysis.data import StudyData
 from analysis.derive.kinetics import derive_var_aplot
 from analysis.formats import raw_decimals
 from analysis.stats.summaries import bign_rows
-from analysis.style.figures import DOSE_MARKERS, SERIES_COLORS, dose_color, new_figure
+from analysis.style.figures import (
+    DOSE_MARKERS,
+    SERIES_COLORS,
+    dose_color,
+    new_figure,
+    participant_lines,
+)
 from data_contract.specs.adpc import ADPC_PARAMS
 
 DISPLAY_ID = "F14.2.6"
@@ -92,9 +98,8 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **op
         sub = pc[pc["PARAMCD"] == param]
         for lev in levels:
             color, marker = _color_marker(lev, cols, config)
-            for _, g in sub[sub[group_var].astype(str) == lev].groupby("USUBJID", sort=True):
-                g = g.sort_values("ADY")
-                ax.plot(g["ADY"].astype(float), g["APLOT"], color=color, lw=0.5, alpha=0.45)
+            participant_lines(ax, sub[sub[group_var].astype(str) == lev], "ADY", "APLOT",
+                              color=color)
             m = med[(med["PARAMCD"] == param) & (med[group_var].astype(str) == lev)]
             ax.plot(m["AVISITN"], m["median"], color=color, lw=2, marker=marker, ms=4,
                     label=f"{lev} (N = {bign[lev]})")

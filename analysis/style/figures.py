@@ -93,3 +93,17 @@ def plain_log_axis(ax, axis: str = "y") -> None:
     target.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.10g}"))
     target.set_minor_formatter(NullFormatter())
+
+
+def participant_lines(ax, frame, x: str, y: str, *, color: str, lw: float = 0.5,
+                      alpha: float = 0.45, by: str = "USUBJID") -> None:
+    """One thin line per participant (points in ``x`` order), drawn as a single LineCollection: the same picture as one ``plot`` call per
+    participant, in a fraction of the time when there are thousands of them."""
+    import numpy as np
+    from matplotlib.collections import LineCollection
+
+    segments = [g[[x, y]].to_numpy(dtype=float, na_value=np.nan)
+                for _, g in frame.sort_values([by, x]).groupby(by, sort=True)]
+    if segments:
+        ax.add_collection(LineCollection(segments, colors=color, linewidths=lw, alpha=alpha))
+        ax.autoscale_view()
