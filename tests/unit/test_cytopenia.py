@@ -10,7 +10,11 @@ import pytest
 from analysis.config import load_config
 from analysis.data import StudyData
 from analysis.derive.cytopenia import (
-    compute_grade_shift, compute_icaht, compute_nadir_recovery, ctcae_grade, icaht_grade,
+    compute_grade_shift,
+    compute_icaht,
+    compute_nadir_recovery,
+    ctcae_grade,
+    icaht_grade,
 )
 from analysis.displays import build_ard
 
