@@ -177,6 +177,32 @@ class Chapter:
                              **self._options(options)))
         return own + self.standard_footnotes()
 
+    def computable(self, display_id: str, **options) -> bool:
+        """Whether the display's ARD can be computed from this snapshot: its datasets
+        and the variables it needs are present (quietly; for prose that quotes it)."""
+        if self.missing(*get(display_id).datasets):
+            return False
+        try:
+            self.ard(display_id, **options)
+        except KeyError:
+            return False
+        return True
+
+    def has_stat(self, display_id: str, stat_name: str, *, options: dict | None = None,
+                 **filters) -> bool:
+        """Whether exactly one ARD row matches (what :meth:`stat` needs)."""
+        try:
+            self._match(display_id, stat_name, options, filters)
+        except ValueError:
+            return False
+        return True
+
+    def columns(self, display_id: str, **options) -> list[str]:
+        """The display's column levels other than Total, in order (from its BIGN rows)."""
+        ard = self.ard(display_id, **options)
+        bign = ard[(ard["variable"] == "BIGN") & (ard["group1_level"] != "Total")]
+        return list(dict.fromkeys(bign["group1_level"]))
+
     def available(self, display_id: str) -> bool:
         """Whether the snapshot holds the display's datasets (says so once if not)."""
         missing = self.missing(*get(display_id).datasets)

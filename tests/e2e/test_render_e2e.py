@@ -195,3 +195,44 @@ def test_diff_interim_to_final_reports_added_participants_and_new_terms(project,
     html = out.read_text(encoding="utf-8")
     assert "NCT06561009-01-0020" in html  # enrolled after the interim cut-off
     assert "T14.3.3" in html
+
+
+TRICKY_TERM = r"<b>IL-6 > 100 pg/mL</b> 50% #1 $x$ @ref *a* \end"
+
+
+@pytest.fixture(scope="module")
+def pilot_report(project, final_report):
+    """Another study's standard ADaM (ADSL + ADAE only, CDISC-pilot style) with a
+    preferred term full of markup characters, frozen and rendered like any snapshot."""
+    from contract.factories import PILOT_CUTOFF, pilot
+
+    from data_contract.snapshot import freeze
+
+    data = pilot()
+    data["ADAE"].loc[0, ["AETERM", "AEDECOD"]] = TRICKY_TERM
+    freeze(data, "pilot", PILOT_CUTOFF, source="standard ADaM of another study (test)",
+           root=project / "data" / "snapshots")
+    run_report(project, "render", "--snapshot", "pilot", "--version", "e2e-pilot",
+               "--engine", "builtin")
+    return project / "report" / "e2e-pilot"
+
+
+def test_a_snapshot_with_only_adsl_and_adae_renders_and_says_what_is_absent(pilot_report):
+    soup = BeautifulSoup((pilot_report / "csr.html").read_text(encoding="utf-8"), "html.parser")
+    text = _norm(soup.get_text(" "))
+    for absent in ("ADPC", "ADRELAP", "ADLB", "ADEDSS", "ADVA", "ADMRI", "ADEX"):
+        assert f"holds no {absent}" in text, f"no line says the snapshot holds no {absent}"
+    assert "Table 14.1.3 Demographics and baseline characteristics" in text
+    assert "Table 14.3.3 TEAEs by SOC and PT, Day 0-28 (primary)" in text
+    assert not re.search(r"Traceback|\b[A-Za-z]+Error:", text)
+
+
+def test_data_text_shows_verbatim_in_html_pdf_and_docx(pilot_report):
+    soup = BeautifulSoup((pilot_report / "csr.html").read_text(encoding="utf-8"), "html.parser")
+    assert TRICKY_TERM in soup.get_text()
+    assert not soup.find_all("b", string=re.compile("IL-6"))  # never interpreted as HTML
+    pdf = _norm(" ".join(p.extract_text() or "" for p in PdfReader(pilot_report / "csr.pdf").pages))
+    assert _norm(TRICKY_TERM) in pdf
+    doc = Document(str(pilot_report / "csr.docx"))
+    cells = " ".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert TRICKY_TERM in cells

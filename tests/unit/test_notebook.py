@@ -110,3 +110,23 @@ def test_real_data_tables_carry_no_simulated_note(tmp_path, fake_display):
 
 def test_esc_escapes_data_text():
     assert Chapter.esc("*a* <b>") == r"\*a\* \<b\>"
+
+
+def test_prose_helpers_tell_what_can_be_quoted(tmp_path, fake_display):
+    ch = _chapter(tmp_path)
+    assert ch.computable("T14.1.2")
+    assert ch.columns("T14.1.2") == ["DL1"]
+    assert ch.has_stat("T14.1.2", "n", variable="INF", group1_level="Total")
+    assert not ch.has_stat("T14.1.2", "n", variable="DLT", group1_level="Total")
+
+
+def test_a_display_is_not_computable_without_its_data_or_variables(tmp_path, monkeypatch):
+    mod = types.ModuleType("analysis.displays.t14_1_2")
+
+    def needs_a_flag(data, config, group_var="TRT01A", **options):
+        raise KeyError("ADSL has no INFFL")
+
+    mod.ard = needs_a_flag
+    monkeypatch.setitem(sys.modules, "analysis.displays.t14_1_2", mod)
+    assert not _chapter(tmp_path).computable("T14.1.2")
+    assert not _chapter(tmp_path, datasets={}).computable("T14.1.2")
