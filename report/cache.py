@@ -27,6 +27,8 @@ import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from data_contract.snapshot import sha256_file
+
 CACHE_DIR = Path("_build") / "cache"
 CODE_PATHS = ("analysis", "data_contract", "study.yml")
 LOCK_FILE = "requirements.lock"
@@ -41,13 +43,6 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file's bytes (read in 1 MiB blocks)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def tree_files(path: Path) -> list[Path]:
