@@ -615,8 +615,8 @@ def format_table(summary: Mapping[str, object], machine: Mapping[str, object]) -
                 f"{Path(k).stem} {v}" for k, v in sorted(nbs.items(), key=lambda kv: -kv[1])))
     lines += ["", "Targets (2-core, 24 GB machine):"]
     for k, t in summary["targets"].items():
-        lines.append(f"  {k:<28} target {t['target']:<12} value {t['value']!s:<14} "
-                     f"{'met' if t['met'] else 'NOT MET'}")
+        verdict = "not measured" if t["value"] is None else ("met" if t["met"] else "NOT MET")
+        lines.append(f"  {k:<28} target {t['target']:<12} value {t['value']!s:<14} {verdict}")
     return "\n".join(lines)
 
 

@@ -83,3 +83,11 @@ def test_bench_smoke_run_reports_every_measure_with_its_ratio(tmp_path, capsys):
     assert results["machine"]["logical_cores"] >= 1
     assert "x baseline" in capsys.readouterr().out
     assert not any(p.name.startswith("csr-bench-") for p in tmp_path.iterdir())
+
+
+def test_table_says_not_measured_rather_than_not_met_for_a_target_without_a_value():
+    s = bench.summarise({"cold": [run("cold", 30.0)], "warm": [run("warm", 3.0)]}, sizes=[])
+    table = bench.format_table(s, bench.machine_info())
+    assert "pipeline_20000_seconds" in table
+    line = next(ln for ln in table.splitlines() if "pipeline_20000_seconds" in ln)
+    assert line.rstrip().endswith("not measured")
