@@ -24,7 +24,7 @@ from analysis.data import StudyData
 from analysis.derive.titre import derive_var_log2titre
 from analysis.displays.f14_2_6 import _color_marker
 from analysis.stats.summaries import bign_rows
-from analysis.style.figures import new_figure, participant_lines
+from analysis.style.figures import legend_below, new_figure, participant_lines
 
 DISPLAY_ID = "F14.2.3"
 
@@ -74,10 +74,7 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **op
                 right=12.5)
     ax.set_xlabel("Months since CAR-T infusion (negative: screening)")
     ax.set_ylabel("AQP4-IgG titre (1:N, log2 scale)")
-    handles, labels_ = ax.get_legend_handles_labels()
-    if handles:
-        fig.legend(handles, labels_, loc="outside lower center", ncol=min(3, len(handles)),
-                   frameon=False)
+    legend_below(fig, ax)
     return fig
 
 

@@ -25,7 +25,7 @@ from analysis.derive.analysis_visits import visit_records
 from analysis.derive.bcells import aplasia_threshold
 from analysis.displays.f14_2_6 import X_TICKS, _color_marker
 from analysis.stats.summaries import bign_rows
-from analysis.style.figures import new_figure, participant_lines
+from analysis.style.figures import legend_below, new_figure, participant_lines
 
 DISPLAY_ID = "F14.2.4"
 PARAM = "CD19ABS"
@@ -78,8 +78,7 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **op
     ax.set_xticks(list(X_TICKS), [str(t) for t in X_TICKS])
     ax.set_xlabel("Study day (Day 0 = CAR-T infusion)")
     ax.set_ylabel("CD19+ B cells in blood (cells/µL)")
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False)
+    legend_below(fig, ax, ncol=2)
     return fig
 
 

@@ -24,7 +24,7 @@ from analysis.derive.cytokines import CYTOKINES
 from analysis.displays.f14_2_6 import X_TICKS, _color_marker
 from analysis.formats import raw_decimals
 from analysis.stats.summaries import bign_rows
-from analysis.style.figures import new_figure, plain_log_axis
+from analysis.style.figures import legend_below, new_figure, plain_log_axis
 from data_contract.specs.adlb import ADLB_PARAMS
 
 DISPLAY_ID = "F14.2.5"
@@ -84,10 +84,7 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **op
         ax.set_ylabel("Median (pg/mL)")
     for ax in axes[-1]:
         ax.set_xlabel("Study day (Day 0 = CAR-T infusion)")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncol=min(3, len(handles)),
-                   frameon=False)
+    legend_below(fig, axes[0, 0])
     return fig
 
 

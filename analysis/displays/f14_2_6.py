@@ -29,6 +29,7 @@ from analysis.style.figures import (
     DOSE_MARKERS,
     SERIES_COLORS,
     dose_color,
+    legend_below,
     new_figure,
     participant_lines,
 )
@@ -112,10 +113,7 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **op
         ax.set_ylabel(f"{'CAR transgene' if param == 'CARTCOPY' else 'CAR+ T cells'}\n({unit})")
         ax.set_title(label, loc="left")
     axes[-1].set_xlabel("Study day (Day 0 = CAR-T infusion)")
-    handles, labels_ = axes[0].get_legend_handles_labels()
-    if handles:
-        fig.legend(handles, labels_, loc="outside lower center", ncol=min(3, len(handles)),
-                   frameon=False)
+    legend_below(fig, axes[0])
     return fig
 
 

@@ -107,3 +107,12 @@ def participant_lines(ax, frame, x: str, y: str, *, color: str, lw: float = 0.5,
     if segments:
         ax.add_collection(LineCollection(segments, colors=color, linewidths=lw, alpha=alpha))
         ax.autoscale_view()
+
+
+def legend_below(fig: Figure, ax, ncol: int | None = None) -> None:
+    """The house legend: ``ax``'s entries in one frameless legend centred below the
+    figure (outside the axes, so it never covers data); up to three columns."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center",
+                   ncol=ncol or min(3, len(handles)), frameon=False)
