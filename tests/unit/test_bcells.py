@@ -6,15 +6,12 @@ import math
 
 import pandas as pd
 import pytest
+from _biomarker_literals import CFG, DL1, DL2, DL3, adsl
 
-from analysis.config import load_config
 from analysis.data import StudyData
 from analysis.derive.analysis_visits import visit_records
 from analysis.derive.bcells import compute_aplasia, subject_aplasia
 from analysis.displays import build_ard
-
-CFG = load_config()  # threshold 10 cells/uL
-DL1, DL2, DL3 = "DL1 (0.5 × 10⁶/kg)", "DL2 (1.0 × 10⁶/kg)", "DL3 (2.0 × 10⁶/kg)"
 
 
 def test_aplasia_then_reconstitution_on_day_91():
@@ -39,13 +36,6 @@ def test_no_post_baseline_value_is_not_evaluable():
     assert (r["NPOST"], r["APLFL"]) == (0, "")
 
 
-def _adsl():
-    d = pd.to_datetime
-    return pd.DataFrame({
-        "USUBJID": ["A", "B", "C"], "TRT01A": [DL1, DL1, DL2], "TRT01AN": [1, 1, 2],
-        "INFFL": ["Y", "Y", "Y"], "SAFFL": ["Y"] * 3,
-        "LDSTDT": d(["2025-01-06"] * 3), "INFDT": d(["2025-01-10"] * 3),
-    })
 
 
 def _adlb(rows):
@@ -59,7 +49,7 @@ def _adlb(rows):
 def test_baseline_prefers_pre_lymphodepletion_value_and_keeps_last_in_window():
     lb = _adlb([("A", "CD19ABS", -10, "Screening", 120), ("A", "CD19ABS", 0, "Day 0", 80),
                 ("A", "CD19ABS", 7, "Day 7", 3), ("A", "CD19ABS", 9, "Day 7", 1)])
-    r = visit_records(lb, _adsl(), CFG)
+    r = visit_records(lb, adsl(), CFG)
     assert r[["AVISITR", "AVAL", "BASE"]].values.tolist() == [
         ["Baseline", 120.0, 120.0], ["Day 7", 1.0, 120.0]]
 
@@ -71,7 +61,7 @@ def test_t14_2_6_ard_aplasia_block_with_missing_baseline_and_empty_dose_level():
         ("B", "CD19ABS", 7, "Day 7", 2), ("B", "CD19ABS", 28, "Day 28", 4),  # no baseline
         ("C", "CD19ABS", -10, "Screening", 60),                               # no post-baseline
     ])
-    a = build_ard("T14.2.6", StudyData({"ADSL": _adsl(), "ADLB": lb}), CFG)
+    a = build_ard("T14.2.6", StudyData({"ADSL": adsl(), "ADLB": lb}), CFG)
 
     def val(var, col, stat, level=""):
         r = a[(a.variable == var) & (a.group1_level == col) & (a.stat_name == stat)
@@ -94,7 +84,7 @@ def test_t14_2_6_ard_aplasia_block_with_missing_baseline_and_empty_dose_level():
 
 def test_f14_2_4_medians_and_symlog_axis():
     lb = _adlb([("A", "CD19ABS", 7, "Day 7", 0), ("B", "CD19ABS", 7, "Day 7", 4)])
-    data = StudyData({"ADSL": _adsl(), "ADLB": lb})
+    data = StudyData({"ADSL": adsl(), "ADLB": lb})
     a = build_ard("F14.2.4", data, CFG)
     m = a[(a.stat_name == "median") & (a.group1_level == DL1)]
     assert m[["variable_level", "stat"]].values.tolist() == [["Day 7", 2.0]]

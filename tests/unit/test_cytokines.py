@@ -6,23 +6,11 @@ import math
 
 import pandas as pd
 import pytest
+from _biomarker_literals import CFG, DL1, DL3, INF, adsl
 
-from analysis.config import load_config
 from analysis.data import StudyData
 from analysis.derive.cytokines import compute_peaks
 from analysis.displays import build_ard
-
-CFG = load_config()
-DL1, DL2, DL3 = "DL1 (0.5 × 10⁶/kg)", "DL2 (1.0 × 10⁶/kg)", "DL3 (2.0 × 10⁶/kg)"
-INF = pd.Timestamp("2025-01-10")
-
-
-def _adsl():
-    return pd.DataFrame({
-        "USUBJID": ["A", "B", "C"], "TRT01A": [DL1, DL1, DL2], "TRT01AN": [1, 1, 2],
-        "INFFL": ["Y"] * 3, "SAFFL": ["Y"] * 3,
-        "LDSTDT": [INF - pd.Timedelta(days=4)] * 3, "INFDT": [INF] * 3,
-    })
 
 
 def _lb(rows):
@@ -34,14 +22,14 @@ def _lb(rows):
 def test_peak_fold_and_first_day_of_peak():
     lb = _lb([("A", "IL6", -5, "Screening", 4), ("A", "IL6", 0, "Day 0", 100),
               ("A", "IL6", 1, "Day 1", 40), ("A", "IL6", 4, "Day 4", 40), ("A", "IL6", 7, "Day 7", 8)])
-    r = compute_peaks(lb, _adsl()).iloc[0]
+    r = compute_peaks(lb, adsl()).iloc[0]
     # baseline = pre-lymphodepletion value 4; Day 0 is not post-infusion
     assert (r["BASE"], r["PEAK"], r["TPEAK"], r["FOLD"]) == (4.0, 40.0, 1.0, 10.0)
 
 
 def test_missing_baseline_gives_missing_fold_and_no_post_value_gives_no_peak():
     lb = _lb([("B", "BAFF", 7, "Day 7", 900), ("C", "BAFF", -5, "Screening", 500)])
-    p = compute_peaks(lb, _adsl()).set_index("USUBJID")
+    p = compute_peaks(lb, adsl()).set_index("USUBJID")
     assert p.loc["B", "PEAK"] == 900 and math.isnan(p.loc["B", "FOLD"])
     assert math.isnan(p.loc["C", "PEAK"]) and math.isnan(p.loc["C", "TPEAK"])
 
@@ -49,7 +37,7 @@ def test_missing_baseline_gives_missing_fold_and_no_post_value_gives_no_peak():
 def test_t14_2_7_geometric_peak_and_empty_dose_level():
     lb = _lb([("A", "IL6", -5, "Screening", 2), ("A", "IL6", 4, "Day 4", 20),
               ("B", "IL6", -5, "Screening", 5), ("B", "IL6", 7, "Day 7", 500)])
-    a = build_ard("T14.2.7", StudyData({"ADSL": _adsl(), "ADLB": lb}), CFG)
+    a = build_ard("T14.2.7", StudyData({"ADSL": adsl(), "ADLB": lb}), CFG)
     il6 = "Interleukin-6 (pg/mL)"
 
     def val(var, col, stat):
@@ -66,7 +54,7 @@ def test_t14_2_7_geometric_peak_and_empty_dose_level():
 
 def test_f14_2_5_medians_by_visit():
     lb = _lb([("A", "TNFA", 1, "Day 1", 10), ("B", "TNFA", 1, "Day 1", 30)])
-    data = StudyData({"ADSL": _adsl(), "ADLB": lb})
+    data = StudyData({"ADSL": adsl(), "ADLB": lb})
     a = build_ard("F14.2.5", data, CFG)
     assert a[(a.stat_name == "median")][["group1_level", "variable_level", "stat"]].values.tolist() == [
         [DL1, "Day 1", 20.0]]

@@ -6,23 +6,11 @@ import math
 
 import pandas as pd
 import pytest
+from _biomarker_literals import CFG, DL1, DL2, DL3, INF, adsl
 
-from analysis.config import load_config
 from analysis.data import StudyData
 from analysis.derive.titre import derive_var_log2titre
 from analysis.displays import build_ard
-
-CFG = load_config()
-DL1, DL2, DL3 = "DL1 (0.5 × 10⁶/kg)", "DL2 (1.0 × 10⁶/kg)", "DL3 (2.0 × 10⁶/kg)"
-INF = pd.Timestamp("2025-01-10")
-
-
-def _adsl():
-    return pd.DataFrame({
-        "USUBJID": ["A", "B", "C"], "TRT01A": [DL1, DL1, DL2], "TRT01AN": [1, 1, 2],
-        "INFFL": ["Y"] * 3, "SAFFL": ["Y"] * 3,
-        "LDSTDT": [INF - pd.Timedelta(days=4)] * 3, "INFDT": [INF] * 3,
-    })
 
 
 def _tit(rows):
@@ -52,7 +40,7 @@ def test_t14_2_5_changes_seronegativity_and_seroconversion():
         ("B", -10, "Screening", None), ("B", 28, "Day 28", None),   # negative at baseline
         ("C", -10, "Screening", 40),                                  # no post-baseline visit
     ])
-    a = build_ard("T14.2.5", StudyData({"ADSL": _adsl(), "ADLB": lb}), CFG)
+    a = build_ard("T14.2.5", StudyData({"ADSL": adsl(), "ADLB": lb}), CFG)
 
     def val(var, col, stat, level=""):
         r = a[(a.variable == var) & (a.group1_level == col) & (a.stat_name == stat)
@@ -74,7 +62,7 @@ def test_t14_2_5_changes_seronegativity_and_seroconversion():
 
 def test_f14_2_3_one_point_per_assessment_and_ticks_on_the_dilution_series():
     lb = _tit([("A", -10, "Screening", 320), ("A", 91, "Month 3", None)])
-    data = StudyData({"ADSL": _adsl(), "ADLB": lb})
+    data = StudyData({"ADSL": adsl(), "ADLB": lb})
     a = build_ard("F14.2.3", data, CFG)
     pts = a[a.variable == "LOG2TIT"]
     assert pts[["group2_level", "variable_level", "stat_fmt"]].values.tolist() == [
