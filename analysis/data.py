@@ -7,6 +7,7 @@ read-only by convention: derivations return new frames and never modify
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class StudyData:
-    datasets: dict[str, pd.DataFrame]
+    datasets: Mapping[str, pd.DataFrame]
     cutoff: date | None = None
     snapshot_id: str = ""
     simulated: bool = False
@@ -34,9 +35,20 @@ class StudyData:
     def has(self, *names: str) -> bool:
         return all(n in self.datasets for n in names)
 
+    def transient(self) -> Mapping[str, pd.DataFrame]:
+        """The datasets for one pass over all of them (e.g. validation): a snapshot's
+        are read when asked and not kept, so the pass holds one dataset at a time;
+        datasets already in use, and in-memory data, are shared as they are."""
+        transient = getattr(self.datasets, "transient", None)
+        return transient() if transient else self.datasets
+
 
 def from_snapshot(snapshot_id: str, root: str | Path | None = None) -> StudyData:
-    """Load a frozen snapshot (hashes verified) as :class:`StudyData`."""
+    """Open a frozen snapshot (hashes verified) as :class:`StudyData`.
+
+    Each dataset is read on first use, so a chapter holds in memory only the
+    datasets its displays use (:class:`data_contract.snapshot.SnapshotDatasets`).
+    """
     from data_contract.snapshot import load_snapshot
 
     snap = load_snapshot(snapshot_id, root=root)

@@ -187,3 +187,33 @@ def test_load_reads_frozen_frames_as_written_which_are_already_typed(final: Path
         coerced, failures = coerce_dataset(df, DATASETS[name])
         assert not failures
         pd.testing.assert_frame_equal(df, coerced)
+
+
+def test_load_reads_no_dataset_until_one_is_used(final: Path, root: Path):
+    snap = load_snapshot("final", root)
+    assert list(snap.datasets) == list(f.study()) and "ADLB" in snap.datasets
+    assert snap.datasets.loaded() == []
+    adae = snap.datasets["ADAE"]
+    assert snap.datasets.loaded() == ["ADAE"]
+    assert snap.datasets["ADAE"] is adae  # read once
+
+
+def test_a_file_changed_after_verification_is_refused_when_read(final: Path, root: Path):
+    """What is analysed is what was verified: the hash is checked again on the bytes read."""
+    snap = load_snapshot("final", root)
+    adae = final / "adae.parquet"
+    adae.write_bytes(adae.read_bytes() + b"x")
+    with pytest.raises(SnapshotError, match="changed file adae.parquet"):
+        snap.datasets["ADAE"]
+    assert snap.datasets["ADSL"]["USUBJID"].iloc[0] == S1  # untouched files still read
+
+
+def test_a_transient_pass_reads_each_dataset_without_keeping_it(final: Path, root: Path):
+    snap = load_snapshot("final", root)
+    held = snap.datasets["ADSL"]
+    once = snap.datasets.transient()
+    assert once["ADSL"] is held  # a dataset already in use is shared
+    first = once["ADAE"]
+    assert once["ADAE"] is not first  # read again, never kept
+    pd.testing.assert_frame_equal(once["ADAE"], first)
+    assert snap.datasets.loaded() == ["ADSL"]
