@@ -44,8 +44,10 @@ def validation_summary(data: StudyData) -> str:
     """Validate the snapshot again against the contract and summarise the result."""
     from data_contract.validate import validate
 
-    report = validate(data.datasets, cutoff=data.cutoff, profile=data.manifest.get("profile", "auto"))
-    rows = [(name, str(len(df)), str(len(df.columns))) for name, df in sorted(data.datasets.items())]
+    report = validate(data.transient(), cutoff=data.cutoff,
+                      profile=data.manifest.get("profile", "auto"))
+    rows = [(name, str(report.datasets[name]), str(report.variables[name]))
+            for name in sorted(report.datasets)]
     verdict = ("The snapshot satisfies every rule of the data contract "
                f"(profile {report.profile})." if report.ok else
                f"The snapshot breaks {len(report.errors)} contract rule(s); see below.")

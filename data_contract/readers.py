@@ -109,11 +109,15 @@ def read_file(path: Path) -> pd.DataFrame:
 
 
 def _blank_to_na(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
+    """Blank or all-space text values as missing (None); a new frame."""
+    df = df.copy(deep=False)  # Copy-on-Write: setting a column never reaches the caller's
     for col in df.columns:
         if df[col].dtype == object:
             s = df[col]
-            blank = s.map(lambda v: isinstance(v, str) and v.strip() == "")
+            try:  # non-text values give NaN, i.e. not blank
+                blank = s.str.strip().eq("")
+            except AttributeError:  # no text value at all
+                continue
             if blank.any():
                 df[col] = s.where(~blank, None)
     return df
@@ -144,17 +148,25 @@ def coerce_dataset(
 
 
 def coerce_series(s: pd.Series, vartype: VarType) -> tuple[pd.Series, list[tuple[int, object]]]:
-    """Coerce one column; returns the coerced series and ``(position, raw value)`` failures."""
-    s = s.reset_index(drop=True)
+    """Coerce one column; returns the coerced series and ``(position, raw value)`` failures.
+
+    A column that already has its type and needs no change is returned as it is (the
+    same object: a frozen snapshot's columns), so validating a large dataset does not
+    double it.
+    """
+    if not s.index.equals(pd.RangeIndex(len(s))):
+        s = s.reset_index(drop=True)
     if vartype == "date":
         return _coerce_dates(s)
     if vartype == "int":
+        if s.dtype == "Int64":
+            return s, []
         if _whole_numbers(s):
             return s.astype("Int64"), []
         return _coerce_elementwise(s, _to_int, "Int64")
     if vartype == "float":
         if pd.api.types.is_float_dtype(s.dtype) or pd.api.types.is_integer_dtype(s.dtype):
-            return s.astype("float64"), []
+            return (s if s.dtype == "float64" else s.astype("float64")), []
         return _coerce_elementwise(s, _to_float, "float64")
     return _coerce_text(s)
 
@@ -183,6 +195,8 @@ def _coerce_text(s: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
         return _coerce_elementwise(s, _to_str, object)
     keep = present.copy()
     keep[present] = pd.Series(vals[present], dtype=object).str.strip().ne("").to_numpy()
+    if s.dtype == object and (keep == present).all() and all(v is None for v in vals[~present]):
+        return s, []  # already text, no blank and every missing value None: unchanged
     return pd.Series(np.where(keep, vals, None), dtype=object, name=s.name), []
 
 
@@ -269,7 +283,14 @@ def _to_date(v: object) -> pd.Timestamp:
     raise TypeError(f"{type(v).__name__} is not a date")
 
 
+DAY_NS = 86_400_000_000_000
+
+
 def _coerce_dates(s: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
+    if s.dtype == "datetime64[ns]":
+        v = s.to_numpy()
+        if ((v.view("i8") % DAY_NS == 0) | np.isnat(v)).all():
+            return s, []  # already dates (midnight, no time zone)
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         if getattr(s.dt, "tz", None) is not None:
             s = s.dt.tz_localize(None)

@@ -37,7 +37,7 @@ picks ``core`` when none of the study's extension datasets is present.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -97,6 +97,7 @@ class ValidationReport:
     datasets: dict[str, int]
     cutoff: date | None = None
     extensions: list[str] = field(default_factory=list)
+    variables: dict[str, int] = field(default_factory=dict)  # columns per dataset
 
     @property
     def ok(self) -> bool:
@@ -171,13 +172,14 @@ def fmt_value(v: object) -> str:
 # --------------------------------------------------------------------------- profile
 
 
-def resolve_profile(datasets: dict[str, pd.DataFrame], profile: str = "auto") -> str:
+def resolve_profile(datasets: Iterable[str], profile: str = "auto") -> str:
     """``full`` or ``core``; ``auto`` is ``core`` when no extension dataset is present."""
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {PROFILES}, not {profile!r}")
     if profile != "auto":
         return profile
-    return "full" if any(n in datasets for n in EXTENSION_DATASETS) else "core"
+    names = set(datasets)
+    return "full" if any(n in names for n in EXTENSION_DATASETS) else "core"
 
 
 def specs_for(profile: str) -> dict[str, DatasetSpec]:
@@ -549,10 +551,19 @@ def rule_study_days(name: str, df: pd.DataFrame, infdt: dict) -> list[ContractEr
 # --------------------------------------------------------------------------- validate
 
 
+# The consistency rules of single datasets beyond ADSL and ADAE (which need ADSL).
+DATASET_RULES = {"ADLB": rules_adlb, "ADPC": rules_adpc, "ADVA": rules_adva}
+
+
 def _typed(name: str, df: pd.DataFrame, spec: DatasetSpec | None
            ) -> tuple[pd.DataFrame, list[ContractError], set[tuple[int, str]]]:
-    """Coerce the spec variables; uncoercible values become ``type`` errors and missing."""
-    df = df.reset_index(drop=True).copy()
+    """Coerce the spec variables; uncoercible values become ``type`` errors and missing.
+
+    Works on a shallow copy (columns are replaced, never written into), so the
+    caller's frame is unchanged and columns that already have their type are shared.
+    """
+    df = df.copy(deep=False)
+    df.index = pd.RangeIndex(len(df))
     errors: list[ContractError] = []
     bad_cells: set[tuple[int, str]] = set()
     if spec is None:
@@ -562,7 +573,8 @@ def _typed(name: str, df: pd.DataFrame, spec: DatasetSpec | None
             continue
         raw = df[v.name]
         converted, bad = coerce_series(raw, v.type)
-        df[v.name] = converted
+        if converted is not raw:  # an unchanged column stays shared with the caller's
+            df[v.name] = converted
         for i, value in bad:
             bad_cells.add((i + 1, v.name))
             errors.append(ContractError(name, i + 1, _usubjid(df, i), v.name, "type",
@@ -571,108 +583,141 @@ def _typed(name: str, df: pd.DataFrame, spec: DatasetSpec | None
     return df, errors, bad_cells
 
 
-def validate(datasets: dict[str, pd.DataFrame], cutoff: date | None = None,
+def validate(datasets: Mapping[str, pd.DataFrame], cutoff: date | None = None,
              profile: str = "auto") -> ValidationReport:
     """Validate ``datasets`` ({NAME: frame}) against the contract; see the module doc.
 
     Never raises for bad data: every problem is a :class:`ContractError` of the report.
+    The datasets are checked one at a time in contract order (ADSL first: the
+    cross-dataset rules of the others use it), and only ADSL's typed copy is
+    kept, so a mapping that reads each dataset when asked (a snapshot's) holds
+    one dataset in memory at a time.
     """
-    datasets = {str(k).upper(): v for k, v in datasets.items()}
-    resolved = resolve_profile(datasets, profile)
+    keys = {str(k).upper(): k for k in datasets}
+    resolved = resolve_profile(keys, profile)
     specs = specs_for(resolved)
     errors: list[ContractError] = []
-    typed: dict[str, pd.DataFrame] = {}
+    rows: dict[str, int] = {}
+    variables: dict[str, int] = {}
+    extensions: dict[str, list[str]] = {}
+    adsl: pd.DataFrame | None = None
+    adsl_ids: set | None = None
+    infdt: dict = {}
 
     for name in specs:
-        if name not in datasets:
+        if name not in keys:
             errors.append(ContractError(name, None, None, None, "missing_dataset", "",
                                         f"dataset {name} is required by the {resolved} "
                                         "profile and is absent"))
-    for name, raw in datasets.items():
+    for name in _dataset_order(keys):
+        raw = datasets[keys[name]]
+        rows[name], variables[name] = len(raw), len(raw.columns)
         spec = specs.get(name)
-        if spec is None:
-            errors.append(ContractError(name, None, None, None, "unknown_dataset", name,
-                                        f"dataset {name} is not part of the contract "
-                                        f"({resolved} profile: {', '.join(specs)})"))
-        df, type_errors, bad_cells = _typed(name, raw, spec)
-        typed[name] = df
-        errors += type_errors
-        ident = rule_direct_identifiers(name, df, spec)
-        errors += ident
+        df, errs = _dataset_errors(name, raw, spec, resolved)
+        del raw
+        errors += errs
         if spec is None:
             continue
-        ident_cols = {e.variable for e in ident}
-        for v in spec.variables:
-            needed = v.required or resolved == "full"
-            if v.name not in df.columns and needed:
-                errors.append(ContractError(name, None, None, v.name, "missing_variable", "",
-                                            f"{name} lacks the variable {v.name} ({v.label})"))
-        if resolved == "full":
-            for col in df.columns:
-                if col not in spec.names and col not in ident_cols:
-                    errors.append(ContractError(name, None, None, str(col), "unknown_variable",
-                                                str(col), f"{col} is not a variable of {name} "
-                                                          "in the contract"))
-        errors += [e for e in schema_errors(name, df, spec)
-                   if (e.row, e.variable) not in bad_cells]
-
-    adsl = typed.get("ADSL")
-    adsl_ids = set(adsl["USUBJID"].dropna()) if adsl is not None and "USUBJID" in adsl else None
-    infdt = _subject_map(adsl, "INFDT") if adsl is not None and "INFDT" in adsl and \
-        _is_date(adsl["INFDT"]) else {}
-    for name, df in typed.items():
-        spec = specs.get(name)
-        if spec is None:
-            continue
-        if adsl_ids is not None and name != "ADSL":
-            errors += rule_subject_in_adsl(name, df, adsl_ids)
-        if cutoff is not None:
-            errors += rule_after_cutoff(name, df, spec, cutoff)
-        errors += rule_study_days(name, df, infdt)
-    if adsl is not None:
-        errors += rules_adsl(adsl)
-    if "ADAE" in typed:
-        errors += rules_adae(typed["ADAE"], adsl)
-    if "ADLB" in typed and "ADLB" in specs:
-        errors += rules_adlb(typed["ADLB"])
-    if "ADPC" in typed and "ADPC" in specs:
-        errors += rules_adpc(typed["ADPC"])
-    if "ADVA" in typed and "ADVA" in specs:
-        errors += rules_adva(typed["ADVA"])
+        if name == "ADSL":
+            adsl = df
+            adsl_ids = set(df["USUBJID"].dropna()) if "USUBJID" in df else None
+            infdt = _subject_map(df, "INFDT") if "INFDT" in df and _is_date(df["INFDT"]) else {}
+        errors += _cross_dataset_errors(name, df, spec, adsl, adsl_ids, infdt, cutoff)
+        extensions[name] = _extensions_of(name, df, resolved)
+        del df
 
     errors = sorted(set(errors), key=_sort_key)
     return ValidationReport(
         errors=errors,
         profile=resolved,
-        datasets={n: len(datasets[n]) for n in _dataset_order(datasets)},
+        datasets=rows,
         cutoff=cutoff,
-        extensions=extensions_present(typed, resolved),
+        extensions=([n for n in EXTENSION_DATASETS if n in keys]
+                    + [x for n in CORE_DATASETS for x in extensions.get(n, [])]),
+        variables=variables,
     )
 
 
-def extensions_present(typed: dict[str, pd.DataFrame], profile: str) -> list[str]:
+def _dataset_errors(name: str, raw: pd.DataFrame, spec: DatasetSpec | None, profile: str
+                    ) -> tuple[pd.DataFrame, list[ContractError]]:
+    """The typed frame of one dataset and its own errors: unknown dataset, types,
+    direct identifiers, missing and unknown variables, the pandera schema."""
+    errors: list[ContractError] = []
+    if spec is None:
+        errors.append(ContractError(name, None, None, None, "unknown_dataset", name,
+                                    f"dataset {name} is not part of the contract "
+                                    f"({profile} profile: {', '.join(specs_for(profile))})"))
+    df, type_errors, bad_cells = _typed(name, raw, spec)
+    errors += type_errors
+    ident = rule_direct_identifiers(name, df, spec)
+    errors += ident
+    if spec is None:
+        return df, errors
+    ident_cols = {e.variable for e in ident}
+    for v in spec.variables:
+        needed = v.required or profile == "full"
+        if v.name not in df.columns and needed:
+            errors.append(ContractError(name, None, None, v.name, "missing_variable", "",
+                                        f"{name} lacks the variable {v.name} ({v.label})"))
+    if profile == "full":
+        for col in df.columns:
+            if col not in spec.names and col not in ident_cols:
+                errors.append(ContractError(name, None, None, str(col), "unknown_variable",
+                                            str(col), f"{col} is not a variable of {name} "
+                                                      "in the contract"))
+    errors += [e for e in schema_errors(name, df, spec) if (e.row, e.variable) not in bad_cells]
+    return df, errors
+
+
+def _cross_dataset_errors(name: str, df: pd.DataFrame, spec: DatasetSpec, adsl: pd.DataFrame | None,
+                          adsl_ids: set | None, infdt: dict, cutoff: date | None
+                          ) -> list[ContractError]:
+    """The rules of one typed dataset that look beyond its own rows: subjects in ADSL,
+    dates after the cut-off, study days, and the dataset's own consistency rules."""
+    errors: list[ContractError] = []
+    if adsl_ids is not None and name != "ADSL":
+        errors += rule_subject_in_adsl(name, df, adsl_ids)
+    if cutoff is not None:
+        errors += rule_after_cutoff(name, df, spec, cutoff)
+    errors += rule_study_days(name, df, infdt)
+    if name == "ADSL":
+        errors += rules_adsl(df)
+    elif name == "ADAE":
+        errors += rules_adae(df, adsl)
+    elif name in DATASET_RULES:
+        errors += DATASET_RULES[name](df)
+    return errors
+
+
+def extensions_present(typed: Mapping[str, pd.DataFrame], profile: str) -> list[str]:
     """The study extensions a set of datasets holds: extension datasets by name, and the
     extension variables of the core datasets as ``DATASET.VARIABLE``. In the core profile
     an extension variable counts only when its values satisfy its specification, so the
     report can rely on every extension the manifest lists."""
     out: list[str] = [n for n in EXTENSION_DATASETS if n in typed]
     for name in CORE_DATASETS:
-        df = typed.get(name)
-        if df is None:
-            continue
-        spec = DATASETS[name]
-        ext = [v for v in spec.variables if not v.core and v.name in df.columns]
-        if profile == "core" and ext:
-            sub = DatasetSpec(name, spec.label, (), tuple(ext))
-            probe = df[[v.name for v in ext]].copy()
-            failing = set()
-            for v in ext:
-                _, bad = coerce_series(probe[v.name], v.type)
-                if bad:
-                    failing.add(v.name)
-                else:
-                    probe[v.name] = coerce_series(probe[v.name], v.type)[0]
-            failing |= {e.variable for e in schema_errors(name, probe, sub)}
-            ext = [v for v in ext if v.name not in failing]
-        out += [f"{name}.{v.name}" for v in ext]
+        if name in typed:
+            out += _extensions_of(name, typed[name], profile)
     return out
+
+
+def _extensions_of(name: str, df: pd.DataFrame, profile: str) -> list[str]:
+    """The extension variables of core dataset ``name`` that ``df`` holds (see
+    :func:`extensions_present`); empty for any other dataset."""
+    if name not in CORE_DATASETS:
+        return []
+    spec = DATASETS[name]
+    ext = [v for v in spec.variables if not v.core and v.name in df.columns]
+    if profile == "core" and ext:
+        sub = DatasetSpec(name, spec.label, (), tuple(ext))
+        probe = df[[v.name for v in ext]].copy()
+        failing = set()
+        for v in ext:
+            _, bad = coerce_series(probe[v.name], v.type)
+            if bad:
+                failing.add(v.name)
+            else:
+                probe[v.name] = coerce_series(probe[v.name], v.type)[0]
+        failing |= {e.variable for e in schema_errors(name, probe, sub)}
+        ext = [v for v in ext if v.name not in failing]
+    return [f"{name}.{v.name}" for v in ext]

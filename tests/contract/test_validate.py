@@ -3,6 +3,9 @@ variable, rule), plus the report, profiles and the valid literal study."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
@@ -204,3 +207,45 @@ def test_profile_auto_is_core_without_extension_datasets():
     assert validate(f.pilot()).profile == "core"
     assert validate(f.study()).profile == "full"
     assert validate(f.pilot(), profile="core").profile == "core"
+
+
+class _FreshFrames(Mapping):
+    """Datasets handed out as new copies on each read, like a snapshot's transient pass;
+    records how many of the other datasets are still alive at each read."""
+
+    def __init__(self, datasets: dict):
+        self._data = datasets
+        self._alive: list[weakref.ref] = []
+        self.alive_at_read: list[int] = []
+
+    def __getitem__(self, name):
+        gc.collect()
+        self.alive_at_read.append(sum(r() is not None for r in self._alive))
+        frame = self._data[name].copy()
+        if name != "ADSL":  # ADSL is kept on purpose: the other datasets' rules use it
+            self._alive.append(weakref.ref(frame))
+        return frame
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+
+def test_validation_holds_one_dataset_at_a_time():
+    frames = _FreshFrames(f.study())
+    report = validate(frames, cutoff=f.FINAL_CUTOFF)
+    assert report.ok, report.format()
+    assert len(frames.alive_at_read) == len(f.study())  # each dataset read once
+    assert max(frames.alive_at_read) == 0, frames.alive_at_read
+
+
+def test_validation_does_not_change_or_copy_typed_columns():
+    study = f.study()
+    before = {n: df.copy() for n, df in study.items()}
+    report = validate(study, cutoff=f.FINAL_CUTOFF)
+    assert report.ok
+    assert report.variables["ADSL"] == len(study["ADSL"].columns)
+    for name, df in study.items():
+        pd.testing.assert_frame_equal(df, before[name])

@@ -31,3 +31,27 @@ def test_coerce_series_matches_value_by_value_coercion(values, vartype, expected
     assert [None if pd.isna(v) else v for v in got] == [None if pd.isna(v) else v for v in expected]
     if not bad:
         assert got.equals(slow)
+
+
+@pytest.mark.parametrize(("series", "vartype"), [
+    (pd.Series(["a", None, "b"], dtype=object), "text"),
+    (pd.Series([1, None, 3], dtype="Int64"), "int"),
+    (pd.Series([1.5, np.nan]), "float"),
+    (pd.Series(pd.to_datetime(["2025-01-02", None])), "date"),
+])
+def test_a_column_that_already_has_its_type_is_returned_as_it_is(series, vartype):
+    """No copy of a frozen snapshot's columns (validation of 3 million ADLB rows)."""
+    got, bad = readers.coerce_series(series, vartype)
+    assert got is series and bad == []
+
+
+@pytest.mark.parametrize(("series", "vartype", "expected"), [
+    (pd.Series(["a", " "], dtype=object), "text", ["a", None]),
+    (pd.Series(["a", np.nan], dtype=object), "text", ["a", None]),
+    (pd.Series(pd.to_datetime(["2025-01-02 13:45"])), "date", [pd.Timestamp("2025-01-02")]),
+    (pd.Series([1, 2]), "int", [1, 2]),
+])
+def test_a_column_that_needs_a_change_is_coerced_not_passed_through(series, vartype, expected):
+    got, _ = readers.coerce_series(series, vartype)
+    assert got is not series
+    assert [None if pd.isna(v) else v for v in got] == expected
