@@ -18,6 +18,9 @@ from analysis.derive.baseline import derive_var_base
 from analysis.stats.summaries import continuous_rows
 
 BASELINE = "Baseline"
+# The variables visit_records reads (with value "AVAL"): what a display selects from
+# a large BDS dataset before deriving by-visit records.
+VISIT_COLUMNS = ("USUBJID", "PARAMCD", "AVAL", "ADT", "ADY", "AVISIT")
 
 
 def visit_records(bds: pd.DataFrame, adsl: pd.DataFrame, config: StudyConfig,

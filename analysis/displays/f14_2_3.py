@@ -21,6 +21,7 @@ from analysis import sets
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.derive.titre import PARAMCD as TITRE
 from analysis.derive.titre import derive_var_log2titre
 from analysis.displays.f14_2_6 import _color_marker
 from analysis.stats.summaries import bign_rows
@@ -32,8 +33,7 @@ DISPLAY_ID = "F14.2.3"
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
-    adlb = data["ADLB"]
-    tit = derive_var_log2titre(adlb[adlb["USUBJID"].isin(adsl["USUBJID"])])
+    tit = derive_var_log2titre(pop.records(data["ADLB"], params=[TITRE]))
     tit = tit[tit["ADY"].notna()].merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")
     return cols, bign, tit.sort_values(["USUBJID", "ADY"]).reset_index(drop=True)
 

@@ -35,8 +35,7 @@ def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, CD19ABS of the Infused set, medians per group and visit)."""
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
-    adlb = data["ADLB"]
-    lb = adlb[adlb["USUBJID"].isin(adsl["USUBJID"]) & (adlb["PARAMCD"] == PARAM)]
+    lb = pop.records(data["ADLB"], params=[PARAM])
     grp = adsl[["USUBJID", group_var]]
     recs = visit_records(lb, adsl, config).merge(grp, on="USUBJID", how="left")
     med = (recs.groupby([group_var, "AVISITR", "AVISITRN"])["AVAL"]

@@ -19,7 +19,7 @@ from analysis import sets
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.derive.analysis_visits import visit_records
+from analysis.derive.analysis_visits import VISIT_COLUMNS, visit_records
 from analysis.derive.cytokines import CYTOKINES
 from analysis.displays.f14_2_6 import X_TICKS, _color_marker
 from analysis.formats import raw_decimals
@@ -35,8 +35,7 @@ def medians(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, n and median per group, PARAMCD and visit)."""
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
-    adlb = data["ADLB"]
-    lb = adlb[adlb["USUBJID"].isin(adsl["USUBJID"]) & adlb["PARAMCD"].isin(CYTOKINES)]
+    lb = pop.records(data["ADLB"], params=CYTOKINES, columns=VISIT_COLUMNS)
     recs = visit_records(lb, adsl, config).merge(adsl[["USUBJID", group_var]], on="USUBJID",
                                                   how="left")
     med = (recs.groupby([group_var, "PARAMCD", "AVISITR", "AVISITRN"])["AVAL"]

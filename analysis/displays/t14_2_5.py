@@ -25,6 +25,7 @@ from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.analysis_visits import visit_records, visit_summary_rows
 from analysis.derive.baseline import derive_var_base
+from analysis.derive.titre import PARAMCD as TITRE
 from analysis.derive.titre import compute_seroconversion, derive_var_log2titre
 from analysis.stats.summaries import count_rows
 
@@ -45,8 +46,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
-    adlb = data["ADLB"]
-    tit = derive_var_log2titre(adlb[adlb["USUBJID"].isin(adsl["USUBJID"])])
+    tit = derive_var_log2titre(pop.records(data["ADLB"], params=[TITRE]))
     recs = visit_records(tit, adsl, config, value="LOG2TIT").merge(grp, on="USUBJID", how="left")
     rows = pop.bign_rows()
     common = dict(display_id=DISPLAY_ID, group_var=group_var, group2="BLOCK")

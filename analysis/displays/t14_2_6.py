@@ -26,7 +26,7 @@ from analysis import ard as ard_mod
 from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.derive.analysis_visits import visit_records, visit_summary_rows
+from analysis.derive.analysis_visits import VISIT_COLUMNS, visit_records, visit_summary_rows
 from analysis.derive.bcells import aplasia_threshold, compute_aplasia
 from analysis.formats import raw_decimals
 from analysis.stats.geometric import geometric_rows
@@ -57,8 +57,7 @@ LAYOUT = _layout()
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
-    adlb = data["ADLB"]
-    adlb = adlb[adlb["USUBJID"].isin(adsl["USUBJID"]) & adlb["PARAMCD"].isin(PARAMS)]
+    adlb = pop.records(data["ADLB"], params=PARAMS, columns=VISIT_COLUMNS)
     grp = adsl[["USUBJID", group_var]]
     rows = pop.bign_rows()
     recs = visit_records(adlb, adsl, config).merge(grp, on="USUBJID", how="left")

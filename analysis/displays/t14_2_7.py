@@ -35,7 +35,8 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols = pop.adsl, pop.cols
     adlb = data["ADLB"]
-    peaks = compute_peaks(adlb[adlb["USUBJID"].isin(adsl["USUBJID"])], adsl).merge(
+    lb = pop.records(adlb, params=CYTOKINES, columns=["USUBJID", "PARAMCD", "AVAL", "ADT", "ADY"])
+    peaks = compute_peaks(lb, adsl).merge(
         adsl[["USUBJID", group_var]], on="USUBJID", how="left")
     rows = pop.bign_rows()
     for param in CYTOKINES:

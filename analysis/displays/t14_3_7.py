@@ -36,6 +36,7 @@ from data_contract.specs.adlb import ADLB_PARAMS
 DISPLAY_ID = "T14.3.7"
 ICAHT_BLOCK = "Early ICAHT (Day 0-30)"
 DAY_STATS = ("n", "median", "min", "max")
+LB_COLUMNS = ["USUBJID", "PARAMCD", "AVAL", "ANRLO", "ADT", "ADY"]
 LAYOUT = {"variable_labels": {
     "ICAHT": "ICAHT grade", "NADIR": "Nadir (post-infusion minimum)",
     "NADIRDY": "Day of nadir", "RECOV": "Recovered after nadir",
@@ -51,8 +52,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
-    adlb = data["ADLB"]
-    lb = adlb[adlb["USUBJID"].isin(adsl["USUBJID"])]
+    lb = pop.records(data["ADLB"], params=CTCAE_V5_LOW, columns=LB_COLUMNS)
     rows = pop.bign_rows()
     shift = compute_grade_shift(lb, adsl).merge(grp, on="USUBJID", how="left")
     for param, grades in CTCAE_V5_LOW.items():

@@ -18,7 +18,7 @@ from analysis import ard as ard_mod
 from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.derive.analysis_visits import visit_records, visit_summary_rows
+from analysis.derive.analysis_visits import VISIT_COLUMNS, visit_records, visit_summary_rows
 from analysis.derive.immunoglobulins import compute_hypogamma, hypogamma_threshold, ivig_users
 from analysis.stats.summaries import count_rows
 from data_contract.specs.adlb import ADLB_PARAMS
@@ -37,8 +37,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
-    adlb = data["ADLB"]
-    lb = adlb[adlb["USUBJID"].isin(adsl["USUBJID"]) & adlb["PARAMCD"].isin(PARAMS)]
+    lb = pop.records(data["ADLB"], params=PARAMS, columns=VISIT_COLUMNS)
     adcm = data["ADCM"]
     rows = pop.bign_rows()
     recs = visit_records(lb, adsl, config).merge(grp, on="USUBJID", how="left")
