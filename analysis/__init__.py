@@ -12,3 +12,8 @@ Layout (one job per module):
                  ``ard(data, config)`` (and ``figure``/``listing`` where it applies);
 - ``style/``     the house style of tables (great-tables), figures (matplotlib), listings.
 """
+
+import pandas as pd
+
+# pandas Copy-on-Write, as in data_contract/__init__.py (the pandas 3.0 default).
+pd.set_option("mode.copy_on_write", True)

@@ -38,11 +38,14 @@ RECORD_DATE_VARIABLES = ("ADT", "ASTDT", "EXSTDT")
 
 
 def _with_date_types(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with the contract's date variables as datetime64 (where they all read)."""
+    """A copy with the contract's date variables as datetime64 (where they all read).
+
+    Lazy under pandas Copy-on-Write (data_contract/__init__.py): columns are shared
+    with the input until written, and writing one never changes the input."""
     from data_contract.readers import coerce_series
     from data_contract.specs import DATASETS
 
-    df = df.copy().reset_index(drop=True)
+    df = df.reset_index(drop=True)
     spec = DATASETS.get(name)
     for v in spec.variables if spec else ():
         if v.type == "date" and v.name in df.columns:

@@ -74,9 +74,17 @@ def _frame(name: str, cols: dict, studyid: str) -> pd.DataFrame:
         elif v.type == "date":
             s = np.asarray(x, dtype="datetime64[ns]")
         else:
-            s = np.asarray(x, dtype=object)
+            s = _shared_text(np.asarray(x, dtype=object))
         data[v.name] = s
     return pd.DataFrame(data)
+
+
+def _shared_text(x: np.ndarray) -> np.ndarray:
+    """Text values with one object per distinct value, missing as None (as a snapshot
+    read from Parquet holds them): ``np.full`` and string casts make one object per
+    row, e.g. 3 million copies of the study id in ADLB at 20,000 participants."""
+    codes, uniques = pd.factorize(x)
+    return np.append(np.asarray(uniques, dtype=object), None)[codes]  # code -1 -> None
 
 
 def _seq(usub: np.ndarray, *sort_keys) -> tuple[np.ndarray, np.ndarray]:
@@ -281,6 +289,9 @@ def simulate_trial(n: int = 20, seed: int | None = None,
         "ADVA": _frame("ADVA", vr, studyid),
         "ADMRI": _frame("ADMRI", mr, studyid),
     }
+    # The participant-level intermediates are copied into the frames: free them before
+    # the cut-off makes its own copies (3 million ADLB rows at 20,000 participants).
+    del labs, lb, pc, pcr, edss, edss_rows, va, vr, mri, mr
     datasets = finalise(datasets, final_cut, config)
     return SimulatedTrial(datasets=datasets, final_cutoff=final_cut, interim_cutoff=interim_cut,
                           seed=seed, n=n, decisions=esc.decisions,

@@ -178,3 +178,13 @@ def test_same_seed_freezes_byte_identical_snapshots(tmp_path):
     assert files
     for f in files:
         assert (paths[0] / f).read_bytes() == (paths[1] / f).read_bytes(), f
+
+
+def test_simulated_text_holds_one_object_per_distinct_value(default_trial):
+    """Repeated text shares one object (as read from Parquet), not one per row: at 20,000
+    participants one object per ADLB row and column is about 1 GB."""
+    for name, df in default_trial.datasets.items():
+        for col in df.columns[df.dtypes == object]:
+            values = df[col].to_numpy()
+            present = values[pd.notna(values)]
+            assert len({id(v) for v in present}) == len(set(present.tolist())), (name, col)
