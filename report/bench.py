@@ -475,6 +475,7 @@ class Bench:
         ren = measure(key, self._child("_render", snap, SNAPSHOT_ROOT, snap), self.ws,
                       self.logs / f"{key}-{rep}.log")
         stages = {"simulate_freeze": round(sim.seconds, 3), **ren.stages,
+                  "peak_pss_bytes": {"simulate_freeze": sim.peak_pss, "render": ren.peak_pss},
                   "csr_html_bytes": _size(self.ws / "report" / snap / "csr.html"),
                   "csr_pdf_bytes": _size(self.ws / "report" / snap / "csr.pdf"),
                   "listings_bytes": _tree_size(self.ws / "report" / snap / "listings")}
@@ -606,6 +607,9 @@ def format_table(summary: Mapping[str, object], machine: Mapping[str, object]) -
         parts = [f"{k} {st[k]}" for k in ("simulate_freeze", "startup", "verify", "plan_hashes",
                                           "execute", "engine", "publish") if k in st]
         lines.append(f"  {key:<20} " + ", ".join(parts))
+        if st.get("peak_pss_bytes"):
+            lines.append(f"  {'':<20} peak PSS: " + ", ".join(
+                f"{k} {_mib(v).strip()}" for k, v in st["peak_pss_bytes"].items()))
         if st.get("engine_steps"):
             lines.append(f"  {'':<20} engine: " + ", ".join(
                 f"{k} {v}" for k, v in st["engine_steps"].items()))
@@ -690,7 +694,8 @@ def run_bench(a: argparse.Namespace, out: Path | None = None) -> dict[str, objec
         say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
         say(f"bench: project copied to {ws}; logs in {bench.logs}")
         source = ensure_snapshot(bench)
-        for rep in range(a.reps):
+        render_measures = only & {"cold", "warm", "rebuild", "one_changed", "baseline"}
+        for rep in range(a.reps if render_measures else 0):
             say(f"repetition {rep + 1}/{a.reps}")
             if "cold" in only or "warm" in only or "rebuild" in only:
                 bench.cold()
