@@ -13,7 +13,7 @@ from importlib import metadata
 
 from analysis.config import PROJECT_ROOT
 from analysis.data import StudyData
-from analysis.style.markdown import inline_code, table
+from analysis.style.markdown import grouped, inline_code, table
 
 KEY_PACKAGES = (
     "pandas", "numpy", "scipy", "statsmodels", "lifelines", "pandera", "pyreadstat",
@@ -34,9 +34,14 @@ def manifest_table(data: StudyData) -> str:
         ("Source", str(m.get("source", ""))),
     ]
     out = [table(("Item", "Value"), head), ""]
-    rows = [(name, str(d.get("file", "")), str(d.get("rows", "")), inline_code(d.get("sha256", "")))
+    rows = [(name, str(d.get("file", "")), str(d.get("rows", "")),
+             inline_code(grouped(d.get("sha256", ""))))
             for name, d in sorted(m.get("datasets", {}).items())]
-    out.append(table(("Dataset", "File", "Rows", "SHA-256"), rows, raw=(3,)))
+    out.append(table(("Dataset", "File", "Rows", "SHA-256"), rows, raw=(3,),
+                     widths=(1.2, 1.6, 0.8, 3), align="llrl"))
+    out += ["", "SHA-256 digests are shown in groups of 16 hexadecimal digits; the "
+                "snapshot's manifest.json and the report's provenance.json hold them "
+                "unbroken."]
     return "\n".join(out)
 
 
@@ -51,7 +56,7 @@ def validation_summary(data: StudyData) -> str:
     verdict = ("The snapshot satisfies every rule of the data contract "
                f"(profile {report.profile})." if report.ok else
                f"The snapshot breaks {len(report.errors)} contract rule(s); see below.")
-    text = [verdict, "", table(("Dataset", "Rows", "Variables"), rows)]
+    text = [verdict, "", table(("Dataset", "Rows", "Variables"), rows, align="lrr")]
     if not report.ok:
         text += ["", "```", report.format(), "```"]
     return "\n".join(text)
@@ -76,7 +81,8 @@ def contract_table(dataset: str) -> str:
         rows.append((v.name, v.label, v.type, "yes" if v.required else "",
                      "yes" if v.core else "", v.unit or "", ", ".join(rule)))
     header = ("Variable", "Label", "Type", "Required", "Core", "Unit", "Allowed values / range")
-    return f"**{spec.name}**: {spec.label}. Keys: {', '.join(spec.keys)}.\n\n" + table(header, rows)
+    return (f"**{spec.name}**: {spec.label}. Keys: {', '.join(spec.keys)}.\n\n"
+            + table(header, rows, widths=(1.3, 2.4, 0.7, 1, 0.7, 1.2, 4.5), align="lllccll"))
 
 
 def contract_overview() -> str:
@@ -86,7 +92,8 @@ def contract_overview() -> str:
     rows = [(s.name, s.label, ", ".join(s.keys), str(len(s.variables)), "yes" if s.core else "")
             for s in DATASETS.values()]
     return (f"Data contract version {CONTRACT_VERSION}.\n\n"
-            + table(("Dataset", "Label", "Keys", "Variables", "Standard core"), rows))
+            + table(("Dataset", "Label", "Keys", "Variables", "Standard core"), rows,
+                    widths=(1, 3, 2.5, 1, 1), align="lllrc"))
 
 
 def software_table() -> str:

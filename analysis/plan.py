@@ -26,25 +26,25 @@ def design_table(config: StudyConfig) -> str:
         ("Target enrolment", str(s["target_enrolment"])),
         ("Ages", f"{s['age_range'][0]} to {s['age_range'][1]} years"),
     ]
-    return _md_table(("Item", "Registry record"), rows)
+    return _md_table(("Item", "Registry record"), rows, widths=(1, 4))
 
 
 def assumptions_table(config: StudyConfig) -> str:
     """Markdown table of every SAP [assumption] with the text the analysis used."""
     rows = [(key.replace("_", " ").capitalize(), " ".join(str(v["text"]).split()))
             for key, v in config.assumptions.items()]
-    return _md_table(("Assumption", "As configured in study.yml"), rows)
+    return _md_table(("Assumption", "As configured in study.yml"), rows, widths=(1, 4))
 
 
 def dose_level_table(config: StudyConfig) -> str:
     rows = [(lv.name, f"{lv.dose_per_kg:g}", config.assumptions["dose_levels"]["dose_unit"])
             for lv in config.dose_levels]
-    return _md_table(("Dose level", "CAR-T dose", "Unit"), rows)
+    return _md_table(("Dose level", "CAR-T dose", "Unit"), rows, align="lrl")
 
 
 def visit_table(config: StudyConfig) -> str:
     rows = [(v["avisit"], str(v["avisitn"])) for v in config.visits]
-    return _md_table(("Visit", "Nominal study day"), rows)
+    return _md_table(("Visit", "Nominal study day"), rows, align="lr")
 
 
 def analysis_sets_table() -> str:
@@ -56,4 +56,5 @@ def analysis_sets_table() -> str:
     }
     rows = [(f"{name} ({code})", definitions[code], flag)
             for code, (name, flag) in ANALYSIS_SETS.items()]
-    return _md_table(("Analysis set", "Definition (SAP 2)", "ADSL flag"), rows)
+    return _md_table(("Analysis set", "Definition (SAP 2)", "ADSL flag"), rows,
+                     widths=(1.2, 3, 1))
