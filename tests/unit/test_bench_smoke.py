@@ -80,8 +80,11 @@ def test_bench_smoke_run_reports_every_measure_with_its_ratio(tmp_path, capsys):
     stages = results["medians"]["pipeline_20"]["stages_of_median_run"]
     assert {"simulate_freeze", "verify", "execute", "engine", "publish"} <= set(stages)
     assert stages["execute_per_notebook"]
+    peaks = stages["peak_pss_bytes"]  # where the pipeline's memory goes, per stage
+    assert set(peaks) == {"simulate_freeze", "render"} and all(v > 0 for v in peaks.values())
     assert results["machine"]["logical_cores"] >= 1
-    assert "x baseline" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "x baseline" in printed and "peak PSS: simulate_freeze" in printed
     assert not any(p.name.startswith("csr-bench-") for p in tmp_path.iterdir())
 
 
