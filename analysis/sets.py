@@ -125,10 +125,6 @@ class Population:
         """(USUBJID, ``group_var``) rows of the set, values as in ADSL."""
         return self.adsl[["USUBJID", self.group_var]]
 
-    def in_set(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Rows of ``df`` whose USUBJID is in the analysis set."""
-        return df[df["USUBJID"].isin(self.adsl["USUBJID"])]
-
     def records(self, df: pd.DataFrame, *, params: Iterable[str] | None = None,
                 columns: Iterable[str] | None = None) -> pd.DataFrame:
         """Rows of ``df`` for participants of the set: only parameters ``params``

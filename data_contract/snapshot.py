@@ -79,11 +79,19 @@ class SnapshotDatasets(Mapping):
         self._frames: dict[str, pd.DataFrame] = {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
-        if name not in self._frames:
-            if name not in self._names:
-                raise KeyError(name)
-            self._frames[name] = self._read(name)
-        return self._frames[name]
+        return self.get_frame(name, keep=True)
+
+    def get_frame(self, name: str, keep: bool) -> pd.DataFrame:
+        """Dataset ``name``: the frame already held, else read from its file (and held
+        from then on when ``keep``)."""
+        if name in self._frames:
+            return self._frames[name]
+        if name not in self._names:
+            raise KeyError(name)
+        df = self._read(name)
+        if keep:
+            self._frames[name] = df
+        return df
 
     def __contains__(self, name: object) -> bool:  # without reading (Mapping's would)
         return name in self._names
@@ -131,12 +139,7 @@ class _TransientDatasets(Mapping):
         self._source = source
 
     def __getitem__(self, name: str) -> pd.DataFrame:
-        src = self._source
-        if name in src._frames:
-            return src._frames[name]
-        if name not in src._names:
-            raise KeyError(name)
-        return src._read(name)
+        return self._source.get_frame(name, keep=False)
 
     def __contains__(self, name: object) -> bool:
         return name in self._source

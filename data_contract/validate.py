@@ -610,21 +610,19 @@ def validate(datasets: Mapping[str, pd.DataFrame], cutoff: date | None = None,
                                         f"dataset {name} is required by the {resolved} "
                                         "profile and is absent"))
     for name in _dataset_order(keys):
-        raw = datasets[keys[name]]
-        rows[name], variables[name] = len(raw), len(raw.columns)
         spec = specs.get(name)
-        df, errs = _dataset_errors(name, raw, spec, resolved)
-        del raw
+        df, errs = _dataset_errors(name, datasets[keys[name]], spec, resolved)
+        rows[name], variables[name] = len(df), len(df.columns)
         errors += errs
-        if spec is None:
-            continue
-        if name == "ADSL":
-            adsl = df
-            adsl_ids = set(df["USUBJID"].dropna()) if "USUBJID" in df else None
-            infdt = _subject_map(df, "INFDT") if "INFDT" in df and _is_date(df["INFDT"]) else {}
-        errors += _cross_dataset_errors(name, df, spec, adsl, adsl_ids, infdt, cutoff)
-        extensions[name] = _extensions_of(name, df, resolved)
-        del df
+        if spec is not None:
+            if name == "ADSL":
+                adsl = df
+                adsl_ids = set(df["USUBJID"].dropna()) if "USUBJID" in df else None
+                infdt = (_subject_map(df, "INFDT")
+                         if "INFDT" in df and _is_date(df["INFDT"]) else {})
+            errors += _cross_dataset_errors(name, df, spec, adsl, adsl_ids, infdt, cutoff)
+            extensions[name] = _extensions_of(name, df, resolved)
+        del df  # before the next dataset is read: one in memory at a time
 
     errors = sorted(set(errors), key=_sort_key)
     return ValidationReport(

@@ -45,8 +45,7 @@ def nca_with_groups(data: StudyData, config: StudyConfig, group_var: str = "TRT0
     """(Infused ADSL, columns, N per column, NCA rows merged with ``group_var``)."""
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
-    adpc = data["ADPC"]
-    adpc = adpc[adpc["USUBJID"].isin(adsl["USUBJID"])]
+    adpc = pop.records(data["ADPC"])
     nca = compute_nca(adpc).merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")
     return adsl, cols, bign, nca
 

@@ -38,7 +38,6 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
     lb = pop.records(data["ADLB"], params=PARAMS, columns=VISIT_COLUMNS)
-    adcm = data["ADCM"]
     rows = pop.bign_rows()
     recs = visit_records(lb, adsl, config).merge(grp, on="USUBJID", how="left")
     for param in PARAMS:
@@ -49,7 +48,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="BLOCK", group2_level=BLOCK)
     rows += count_rows(hypo, bign, variable="EVAL", **keys)
     rows += count_rows(hypo[hypo["HYPOFL"] == "Y"], bign, variable="HYPO", **keys)
-    iv = ivig_users(adcm[adcm["USUBJID"].isin(adsl["USUBJID"])], adsl)
+    iv = ivig_users(pop.records(data["ADCM"]), adsl)
     rows += count_rows(iv.merge(grp, on="USUBJID"), bign, variable="IVIG", **keys)
     return ard_mod.frame(rows)
 
