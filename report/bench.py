@@ -11,7 +11,8 @@ Measures, in one run and in a temporary copy of the project (the user's
 3. ``one_changed``: one chapter notebook edited (a markdown cell appended),
    the draft version removed and rendered again;
 4. ``pipeline``: simulate + freeze a snapshot of each of ``--sizes``
-   participants, then a cold render of it;
+   participants, then a cold render of it (peak memory of each of the two
+   steps is reported too);
 
 and the ``baseline``: what one would do by hand, a loop of
 ``papermill.execute_notebook`` over the same notebooks with the same
