@@ -13,7 +13,6 @@ Layout (one job per module):
 - ``style/``     the house style of tables (great-tables), figures (matplotlib), listings.
 """
 
-import pandas as pd
-
-# pandas Copy-on-Write, as in data_contract/__init__.py (the pandas 3.0 default).
-pd.set_option("mode.copy_on_write", True)
+# The data contract package sets pandas Copy-on-Write (the pandas 3.0 default) for the
+# whole project; import it first so the analysis always runs in that mode.
+import data_contract  # noqa: F401

@@ -14,5 +14,6 @@ CONTRACT_VERSION = "1.0.0"
 
 # pandas Copy-on-Write (the default from pandas 3.0): selections, column subsets and
 # index resets share memory until written, so the large datasets (3 million ADLB rows
-# at 20,000 participants) are not copied at every step. Set in analysis/__init__.py too.
+# at 20,000 participants) are not copied at every step. analysis/__init__.py imports
+# this package first, so the analysis runs in this mode too.
 pd.set_option("mode.copy_on_write", True)

@@ -34,3 +34,13 @@ def test_records_without_parameters_or_columns_keep_all_of_them_in_input_order()
     got = pop.records(ADLB)
     pd.testing.assert_frame_equal(got, ADLB.drop(index=11))
     assert pop.bign == {DL1: 2, DL2: 1, DL3: 0, "Total": 3}
+
+
+def test_importing_the_analysis_package_turns_on_pandas_copy_on_write():
+    """Selections share memory until written (the lab displays rely on it at 20,000)."""
+    import subprocess
+    import sys
+
+    code = "import analysis, pandas; print(pandas.get_option('mode.copy_on_write'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
