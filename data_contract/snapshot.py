@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -32,6 +31,7 @@ import pyarrow.parquet as pq
 
 from data_contract import CONTRACT_VERSION
 from data_contract.cutoff import apply_cutoff
+from data_contract.names import InvalidName, check_name
 from data_contract.readers import coerce_dataset
 from data_contract.specs import DATASETS
 from data_contract.validate import _dataset_order, validate
@@ -39,7 +39,6 @@ from data_contract.validate import _dataset_order, validate
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_ROOT = PROJECT_ROOT / "data" / "snapshots"
 MANIFEST = "manifest.json"
-SNAPSHOT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True,
                        write_statistics=True, version="2.6", data_page_version="1.0")
 
@@ -156,10 +155,11 @@ def _root(root: str | Path | None) -> Path:
 
 
 def _check_id(snapshot_id: str) -> None:
-    if not SNAPSHOT_ID.fullmatch(snapshot_id or ""):
-        raise SnapshotError(
-            f"invalid snapshot id {snapshot_id!r}: use letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit")
+    """The one name rule (:func:`data_contract.names.check_name`), as a SnapshotError."""
+    try:
+        check_name(snapshot_id, "snapshot id")
+    except InvalidName as exc:
+        raise SnapshotError(str(exc)) from None
 
 
 def sha256_file(path: Path) -> str:

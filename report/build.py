@@ -97,6 +97,21 @@ def default_version(snapshot_id: str) -> str:
     return snapshot_id
 
 
+def check_names(request: RenderRequest) -> str:
+    """Check the request's snapshot id, then its version, by the one name rule
+    (:mod:`data_contract.names`) before any path is built; return the version.
+
+    The snapshot id comes first, so a bad ``--snapshot`` is reported as a bad
+    snapshot id (not as the default version it would have become)."""
+    from data_contract.names import InvalidName, check_name
+
+    try:
+        check_name(request.snapshot_id, "snapshot id")
+    except InvalidName as exc:
+        raise BuildError(str(exc)) from None
+    return publish.check_version_name(request.resolved_version)
+
+
 # --- inputs ---------------------------------------------------------------------------
 
 def check_snapshot(root: Path, snapshot_root: str, snapshot_id: str) -> SnapshotInfo:
@@ -174,7 +189,7 @@ def staged_sources(root: Path, chapters: Sequence[str]) -> list[str]:
 def make_plan(root: Path, request: RenderRequest) -> Plan:
     """Verify the snapshot and compute every input hash, cache key and the fingerprint."""
     root = Path(root)
-    version = publish.check_version_name(request.resolved_version)
+    version = check_names(request)
     bad = [f for f in request.formats if f not in FORMATS]
     if bad or not request.formats:
         raise BuildError(f"unknown output format(s) {bad}; choose from {list(FORMATS)}")
@@ -321,7 +336,7 @@ def render(root: Path | None = None, request: RenderRequest | None = None,
     """
     root = Path(root or PROJECT_ROOT).resolve()
     request = request or RenderRequest()
-    version = publish.check_version_name(request.resolved_version)
+    version = check_names(request)
     with publish.version_lock(root, version):
         plan = make_plan(root, request)
         if publish.check_immutable(root, version, plan.fingerprint, plan.inputs):

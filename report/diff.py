@@ -211,6 +211,8 @@ def new_ae_terms(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> 
 
 def diff_versions(root: Path, old: str, new: str) -> VersionDiff:
     """Compare the ARDs (and participant listing) of two published versions."""
+    for v in (old, new):            # both names, before any path is built from either
+        publish.check_version_name(v)
     dirs = []
     for v in (old, new):
         d = publish.version_dir(root, v)
@@ -302,6 +304,8 @@ def to_html(d: VersionDiff) -> str:
 
 
 def default_out(root: Path, old: str, new: str) -> Path:
+    """``report/diff-<old>-vs-<new>.html`` (both names checked first)."""
+    old, new = publish.check_version_name(old), publish.check_version_name(new)
     return Path(root) / publish.REPORT_DIR / f"diff-{old}-vs-{new}.html"
 
 
@@ -316,7 +320,7 @@ def write_diff(root: Path, old: str, new: str, out: Path | None = None) -> tuple
 def main(root: Path, old: str, new: str, out: str | None = None) -> int:
     try:
         d, path = write_diff(root, old, new, Path(out) if out else None)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, publish.PublishError) as exc:
         print(exc, file=sys.stderr)
         return 1
     print(d.summary())

@@ -21,11 +21,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from data_contract.names import InvalidName, check_name
 from report import provenance
 
 REPORT_DIR = "report"
 LOCK_DIR = Path("_build") / "locks"
-_VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 _RESERVED = {"assets", "filters", "templates"}
 
 
@@ -34,21 +34,26 @@ class PublishError(RuntimeError):
 
 
 def check_version_name(version: str) -> str:
-    """``version`` if it is a usable folder name under report/ (letters, digits, ``._+-``)."""
-    if not _VERSION_RE.match(version) or version in _RESERVED or version.endswith(".py"):
-        raise PublishError(
-            f"invalid report version {version!r}: use letters, digits and . _ + - "
-            f"(not starting with one of them, not one of {sorted(_RESERVED)})")
+    """``version`` if it is a usable folder name under report/
+    (:func:`data_contract.names.check_name`; not a reserved name, not ``*.py``)."""
+    try:
+        check_name(version, "report version", _RESERVED)
+    except InvalidName as exc:
+        raise PublishError(str(exc)) from None
+    if version.endswith(".py"):
+        raise PublishError(f"invalid report version {version!r}: a version is not a .py name")
     return version
 
 
 def version_dir(root: Path, version: str) -> Path:
-    return Path(root) / REPORT_DIR / version
+    """``report/<version>`` (the name checked first: no path is built from a bad one)."""
+    return Path(root) / REPORT_DIR / check_version_name(version)
 
 
 @contextmanager
 def version_lock(root: Path, version: str) -> Iterator[None]:
     """Hold an exclusive ``flock`` for ``version`` while the block runs (waits for it)."""
+    check_version_name(version)
     lock_dir = Path(root) / LOCK_DIR
     lock_dir.mkdir(parents=True, exist_ok=True)
     with open(lock_dir / f"{version}.lock", "a+b") as fh:

@@ -15,7 +15,7 @@ import shutil
 import sys
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from analysis.ard import read_csv
 from report import build, cache, provenance, publish
@@ -108,16 +108,27 @@ def compare_versions(published: Path, rebuilt: Path) -> list[FileDifference]:
     return diffs
 
 
+def _inside_project(snapshot_root: object) -> str:
+    """The snapshot folder a provenance record names, if it is a relative path that
+    stays inside the project (the record is a file, so its content is not trusted)."""
+    path = PurePosixPath(str(snapshot_root))
+    if path.is_absolute() or ".." in path.parts or not str(snapshot_root):
+        raise build.BuildError(f"provenance.json names the snapshot folder {snapshot_root!r}: "
+                               "only a relative folder inside the project is used")
+    return str(snapshot_root)
+
+
 def verify(root: Path, version: str, *, use_cache: bool = False, workers: int | None = None,
            progress=print_progress) -> VerifyResult:
     """Rebuild ``version`` from its provenance record and compare it file by file."""
     root = Path(root).resolve()
-    published = publish.version_dir(root, version)
+    published = publish.version_dir(root, version)   # checks the name before any path
     record = provenance.read(published)
     snap = record["snapshot"]
     request = build.RenderRequest(
         snapshot_id=snap["id"], version=version, formats=tuple(record["formats"]),
-        engine=record["engine"]["requested"], snapshot_root=snap.get("root", "data/snapshots"),
+        engine=record["engine"]["requested"],
+        snapshot_root=_inside_project(snap.get("root", build.DEFAULT_SNAPSHOT_ROOT)),
         workers=workers)
     with publish.version_lock(root, version):
         plan = build.make_plan(root, request)
