@@ -27,6 +27,11 @@ Conventions that the generic table layout relies on:
 - text results (a 3+3 decision, a list of terms) use ``stat_name='text'``,
   ``stat`` NaN and the text in ``stat_fmt``.
 The row order of an ARD is the display's row order.
+
+In the CSV files (:func:`to_csv_text`) a text cell starting with ``=``, ``+``,
+``-``, ``@``, a tab, a carriage return or ``'`` carries one extra leading
+``'`` (spreadsheets show it as text, never as a formula; plain numbers such
+as ``-1.5`` are not changed); :func:`read_csv` removes it.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from analysis.csv_cells import csv_text, restore_frame
 from analysis.formats import fmt_stat
 
 ARD_COLUMNS = [
@@ -134,13 +140,19 @@ def check(ard: pd.DataFrame, display_id: str | None = None) -> pd.DataFrame:
 
 
 def to_csv_text(ard: pd.DataFrame) -> str:
-    """Deterministic CSV text of an ARD (floats written with ``repr`` precision)."""
+    """Deterministic CSV text of an ARD (floats written with ``repr`` precision, CRLF
+    line ends). Text cells that a spreadsheet could run as a formula are neutralised
+    (:func:`analysis.csv_cells.neutralise`: one leading ``'``; plain numbers
+    such as ``-1.5`` are left as they are); :func:`read_csv` undoes it, so the
+    file is lossless: drop one leading ``'`` from any text cell that has one.
+    """
     out = ard[ARD_COLUMNS].copy()
     out["stat"] = [("" if math.isnan(v) else repr(float(v))) for v in out["stat"]]
-    return out.to_csv(index=False, lineterminator="\n")
+    return csv_text(out, TEXT_COLUMNS)
 
 
 def read_csv(path) -> pd.DataFrame:
+    """An ARD written by :func:`to_csv_text`, with the original text values."""
     df = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS}, keep_default_na=False,
                      na_values={"stat": [""]})
-    return frame(df.to_dict("records"))
+    return frame(restore_frame(df, TEXT_COLUMNS).to_dict("records"))

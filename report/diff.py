@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.ard import ARD_COLUMNS, read_csv
+from analysis.csv_cells import restore_frame
 from report import publish
 
 KEY = [c for c in ARD_COLUMNS if c not in ("stat", "stat_fmt", "stat_label")]
@@ -137,7 +138,7 @@ def participants(version_dir: Path, ards: dict[str, pd.DataFrame]) -> tuple[set[
     or grouped by it).
     """
     for path in sorted((Path(version_dir) / "listings").glob(f"{PARTICIPANT_LISTING}*.csv")):
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        df = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
         for col in SUBJECT_VARIABLES:
             if col in df.columns:
                 return set(df[col]) - {""}, f"listings/{path.name}"

@@ -11,7 +11,9 @@ number of participants. Every listing is written in full (HTML and CSV) so the
 published report always carries them.
 
 Cell text is escaped (great-tables and pandas' ``to_html`` escape HTML), so
-data text is shown verbatim.
+data text is shown verbatim. In the CSV, a cell a spreadsheet could run as a
+formula (``=``, ``+``, ``-``, ``@``, tab, carriage return; not a plain number)
+starts with one extra ``'`` (:mod:`analysis.csv_cells`, lossless).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 from great_tables import GT, md
 
+from analysis.csv_cells import csv_text
 from analysis.style.rtf import column_widths
 from analysis.style.tables import decorate, house_style, table_id
 
@@ -132,8 +135,8 @@ def write_full(listing: pd.DataFrame, display_id: str, outputs_dir: str | Path, 
     csv_path = folder / f"{display_id}.csv"
     html_path.write_text(full_page(listing, title=title, set_line=set_line,
                                    footnotes=footnotes, source=source), encoding="utf-8")
-    csv_path.write_text(as_text(listing).to_csv(index=False, lineterminator="\n"),
-                        encoding="utf-8")
+    # cells a spreadsheet could run as formulas start with ' (analysis.csv_cells)
+    csv_path.write_bytes(csv_text(as_text(listing)).encode("utf-8"))
     return html_path, csv_path
 
 

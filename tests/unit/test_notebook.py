@@ -66,7 +66,7 @@ def test_stat_raises_naming_display_and_filters_on_no_or_several_matches(tmp_pat
 def test_ard_is_written_as_deterministic_csv(tmp_path, fake_display):
     ch = _chapter(tmp_path)
     df = ch.ard("T14.1.2")
-    text = (tmp_path / "ard" / "T14.1.2.csv").read_text()
+    text = (tmp_path / "ard" / "T14.1.2.csv").read_bytes().decode("utf-8")   # CRLF line ends kept
     assert text == ard.to_csv_text(df)
     assert text.splitlines()[1].startswith("T14.1.2,TRT01A,DL1,,,BIGN,,N,,2.0,2")
 
