@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.style.rtf import VERSION_TOKEN
-from report import cache, provenance, publish, tlf_index
+from report import cache, provenance, publish, scratch, tlf_index
 from report.execute import Job, execute_all, print_progress
 
 DEFAULT_SNAPSHOT = "sim-final"
 DEFAULT_SNAPSHOT_ROOT = "data/snapshots"
 FORMATS = ("html", "pdf", "docx")
-STAGE_DIR = Path("_build") / "stage"
 INPUTS_SCHEMA = "report-inputs-1"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -261,10 +260,11 @@ def collect_outputs(plan: Plan, entries: Mapping[str, Path], dest: Path) -> list
 
 
 def typeset_book(root: Path, plan: Plan, entries: Mapping[str, Path],
-                 progress: Progress) -> list[Path]:
-    """Stage the executed book and typeset it; the documents, in the order of the formats."""
-    staging = _reset(root / STAGE_DIR / plan.version)
-    engine_out = _reset(root / STAGE_DIR / f"{plan.version}.out")
+                 progress: Progress, work: Path) -> list[Path]:
+    """Stage the executed book in ``work`` and typeset it; the documents, in the order of
+    the formats."""
+    staging = _reset(work / "stage")
+    engine_out = _reset(work / "out")
     collect_outputs(plan, entries, staging)
     stage(root, plan, entries, staging)
     progress(f"typesetting {', '.join(plan.request.formats)} with the "
@@ -290,21 +290,25 @@ def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
     Returns (executed chapters, cached chapters). Raises
     :class:`report.execute.NotebookExecutionError` or :class:`BuildError`;
     ``out`` is then incomplete and the caller discards it.
-    Must run under the version's lock (the staging folder is per version).
+    Temporary work (staging, the engine's folders) is under ``_build/tmp``
+    (:mod:`report.scratch`) and removed on return.
     """
     root = Path(root)
     progress(f"snapshot {plan.snapshot.snapshot_id} verified "
              f"(manifest {plan.snapshot.manifest_sha256[:12]})")
     result = execute_all(root, plan.jobs, workers=plan.request.workers, progress=progress,
                          use_cache=use_cache)
+    work = None
     try:
         formats = list(plan.request.formats)
-        cached = cache.render_entry(root, plan.fingerprint, formats) if use_cache else None
+        cached = (cache.render_entry(root, plan.fingerprint, formats, report=progress)
+                  if use_cache else None)
         if cached is not None:
             progress(f"typeset documents cached ({', '.join(formats)})")
             documents = [cached / f"csr.{fmt}" for fmt in formats]
         else:
-            documents = typeset_book(root, plan, result.entries, progress)
+            work = scratch.make(root, f"typeset-{plan.version}")
+            documents = typeset_book(root, plan, result.entries, progress, work)
             if use_cache:
                 cache.store_render(root, plan.fingerprint, documents)
         for path in documents:
@@ -320,8 +324,7 @@ def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
             inputs=plan.inputs, root=root, published=out)
         provenance.write(record, out)
     finally:
-        shutil.rmtree(root / STAGE_DIR / plan.version, ignore_errors=True)
-        shutil.rmtree(root / STAGE_DIR / f"{plan.version}.out", ignore_errors=True)
+        scratch.remove(work)
         result.discard_uncached()
     return result.executed, [j.chapter for j in plan.jobs if j.chapter not in result.executed]
 
@@ -337,6 +340,9 @@ def render(root: Path | None = None, request: RenderRequest | None = None,
     root = Path(root or PROJECT_ROOT).resolve()
     request = request or RenderRequest()
     version = check_names(request)
+    for name in scratch.clean_stale(root):
+        progress(f"removed {(scratch.SCRATCH_DIR / name).as_posix()}, left by a build that "
+                 "no longer runs")
     with publish.version_lock(root, version):
         plan = make_plan(root, request)
         if publish.check_immutable(root, version, plan.fingerprint, plan.inputs):
@@ -344,7 +350,6 @@ def render(root: Path | None = None, request: RenderRequest | None = None,
                      "nothing to do")
             return RenderResult(version, publish.version_dir(root, version), "unchanged",
                                 cached=[j.chapter for j in plan.jobs])
-        publish.remove_stale_temp_dirs(root, version)
         tmp = publish.temp_version_dir(root, version)
         try:
             executed, cached = assemble(root, plan, tmp, progress=progress)

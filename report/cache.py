@@ -11,10 +11,18 @@ SHA-256 of everything the execution depends on (:func:`notebook_key`):
 - the analysis code the notebooks import (every file under ``analysis/``,
   ``data_contract/`` and ``study.yml``) and the lock file.
 
-Entries are written to a temporary folder next to the cache and renamed into
-place, so a reader sees a complete entry or none, and two builds producing the
-same entry at once do not corrupt each other (the second rename loses, the
-first entry stays: both hold the same content).
+Entries are written to a temporary folder under ``_build/tmp`` and renamed into
+place by the build process (never by a worker), so a reader sees a complete
+entry or none, nothing is committed after the build died, and two builds
+producing the same entry at once do not corrupt each other (the second rename
+loses, the first entry stays: both hold the same content).
+
+Each entry records the SHA-256 of every file it holds (``entry.json``); an
+entry is reused only if its files match the record exactly. A truncated,
+edited or partly deleted entry is discarded with a message naming the entry
+and the files, and the notebook is executed again. (The record detects
+damage and edits of the files; someone who can write ``_build/`` can also
+rewrite the record, or the code: it is not a signature.)
 """
 
 from __future__ import annotations
@@ -23,8 +31,7 @@ import hashlib
 import json
 import os
 import shutil
-import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from data_contract.snapshot import sha256_file
@@ -34,7 +41,8 @@ CODE_PATHS = ("analysis", "data_contract", "study.yml")
 LOCK_FILE = "requirements.lock"
 NOTEBOOK_FILE = "notebook.ipynb"
 OUTPUTS_DIR = "outputs"
-KEY_SCHEMA = "report-cache-1"  # bump when the entry layout or normalisation changes
+KEY_SCHEMA = "report-cache-2"  # bump when the entry layout or normalisation changes
+RECORD_FILE = "entry.json"     # the SHA-256 of every file of the entry
 _SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 _SKIP_SUFFIXES = (".pyc", ".pyo")
 
@@ -116,22 +124,91 @@ def outputs_dir_param(key: str) -> str:
     return (CACHE_DIR / key / OUTPUTS_DIR).as_posix()
 
 
-def lookup(root: Path, key: str) -> Path | None:
-    """The complete cache entry of ``key``, or None."""
+# --- what an entry holds: recorded when it is committed, checked when it is reused ----
+
+def content_record(folder: Path, key: str) -> dict[str, object]:
+    """The record of a folder's files: ``{"key", "files": {relative path: sha256}}``."""
+    files = {f.relative_to(folder).as_posix(): sha256_file(f) for f in tree_files(folder)
+             if f.relative_to(folder).as_posix() != RECORD_FILE}
+    return {"schema": KEY_SCHEMA, "key": key, "files": files}
+
+
+def write_record(folder: Path, key: str) -> None:
+    (folder / RECORD_FILE).write_text(canonical_json(content_record(folder, key)) + "\n",
+                                      encoding="utf-8")
+
+
+def check_record(folder: Path, key: str) -> str | None:
+    """None if ``folder`` holds exactly the files its record lists, with the recorded
+    hashes, for ``key``; else what is wrong (every file named)."""
+    try:
+        record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+        recorded = dict(record["files"])
+        if record.get("key") != key:
+            return f"its record is for another key ({str(record.get('key'))[:16]})"
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"its record {RECORD_FILE} is missing or unreadable ({exc})"
+    found = content_record(folder, key)["files"]
+    problems = [f"{rel}: sha256 {sha} recorded, {found[rel]} found"
+                for rel, sha in sorted(recorded.items()) if rel in found and found[rel] != sha]
+    problems += [f"{rel}: missing" for rel in sorted(set(recorded) - set(found))]
+    problems += [f"{rel}: not in the record" for rel in sorted(set(found) - set(recorded))]
+    return "; ".join(problems) or None
+
+
+def discard(root: Path, folder: Path) -> None:
+    """Remove a bad entry: renamed away first (readers never see half of it), then deleted."""
+    from report import scratch
+
+    trash = scratch.make(root, "discarded")
+    try:
+        os.rename(folder, trash / folder.name)
+    except OSError:
+        pass
+    scratch.remove(trash)
+
+
+Report = Callable[[str], None]
+
+
+def lookup(root: Path, key: str, report: Report | None = None) -> Path | None:
+    """The complete, intact cache entry of ``key``, or None.
+
+    An entry is reused only if its files are exactly those its record lists,
+    with the recorded SHA-256 (:func:`check_record`). A damaged or edited entry
+    is discarded, ``report`` is told which entry and files, and None is
+    returned: the notebook is executed again.
+    """
     d = entry_dir(root, key)
-    return d if (d / NOTEBOOK_FILE).is_file() else None
+    if not d.is_dir():
+        return None
+    problem = check_record(d, key)
+    if problem is None:
+        return d
+    discard(root, d)
+    if report is not None:
+        report(f"cache entry {d.relative_to(root).as_posix()} was damaged or edited "
+               f"({problem}); discarded, executing again")
+    return None
 
 
 def new_temp_entry(root: Path, key: str) -> Path:
-    """A fresh temporary folder beside the cache where an entry is built."""
-    tmp = root / CACHE_DIR / f".tmp-{key[:16]}-{uuid.uuid4().hex[:12]}"
-    (tmp / OUTPUTS_DIR).mkdir(parents=True)
+    """A fresh temporary folder (under ``_build/tmp``, owned by this process) where an
+    entry is built."""
+    from report import scratch
+
+    tmp = scratch.make(root, f"entry-{key[:16]}")
+    (tmp / OUTPUTS_DIR).mkdir()
     return tmp
 
 
 def commit_entry(root: Path, key: str, tmp: Path) -> Path:
-    """Rename a completed temporary entry into place (atomic); keep an existing one."""
+    """Record the hashes of a completed temporary entry and rename it into place
+    (atomic); keep an existing intact entry. Called by the build process itself, never
+    by a worker, so nothing is committed after the build died."""
     final = entry_dir(root, key)
+    write_record(tmp, key)
+    final.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.rename(tmp, final)
     except OSError:
@@ -145,25 +222,39 @@ def commit_entry(root: Path, key: str, tmp: Path) -> Path:
 RENDER_DIR = "render"
 
 
-def render_entry(root: Path, fingerprint: str, formats) -> Path | None:
+def render_entry(root: Path, fingerprint: str, formats, report: Report | None = None
+                 ) -> Path | None:
     """The cached typeset documents (``csr.<fmt>``) of a version fingerprint, or None.
 
     The fingerprint covers every input of the documents (notebook keys, sources,
     metadata, formats, engine, rendering code), so equal fingerprints mean equal
-    documents.
+    documents. The documents are checked against their recorded hashes like a
+    notebook entry; a damaged entry is discarded (``report`` is told) and None
+    returned.
     """
     d = root / CACHE_DIR / RENDER_DIR / fingerprint
-    return d if all((d / f"csr.{fmt}").is_file() for fmt in formats) else None
+    if not all((d / f"csr.{fmt}").is_file() for fmt in formats):
+        return None
+    problem = check_record(d, fingerprint)
+    if problem is None:
+        return d
+    discard(root, d)
+    if report is not None:
+        report(f"cached documents {d.relative_to(root).as_posix()} were damaged or edited "
+               f"({problem}); discarded, typesetting again")
+    return None
 
 
 def store_render(root: Path, fingerprint: str, documents) -> Path:
     """Cache typeset documents under their fingerprint (temporary folder + rename)."""
+    from report import scratch
+
     parent = root / CACHE_DIR / RENDER_DIR
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".tmp-{fingerprint[:16]}-{uuid.uuid4().hex[:12]}"
-    tmp.mkdir()
+    tmp = scratch.make(root, f"render-{fingerprint[:16]}")
     for path in documents:
         shutil.copyfile(path, tmp / Path(path).name)
+    write_record(tmp, fingerprint)
     final = parent / fingerprint
     try:
         os.rename(tmp, final)

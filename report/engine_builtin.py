@@ -4,7 +4,9 @@ One pandoc run per notebook (in parallel) turns each executed notebook into a pa
 with the Quarto cell options applied (``assets/cells.lua``); the ASTs are joined into one
 book (parts and appendices as headings); one pandoc run per format resolves the SAP-numbered
 cross-references (``assets/crossref.lua``) and writes HTML, typst and DOCX; typst compiles
-the PDF once. Everything happens in a temporary folder; outputs are byte-reproducible.
+the PDF once. Everything happens in a temporary folder inside the staging folder
+(``_build/`` there); outputs are byte-reproducible. pandoc dies with the build
+(:mod:`report.lifeline`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from report import lifeline
 from report.book import Book, load_book
 from report.docx_post import finalize_docx
 from report.engine_error import EngineError
@@ -46,7 +49,7 @@ def pandoc_path() -> str:
 def _run_pandoc(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(FIXED_EPOCH), "LC_ALL": "C.UTF-8"}
     proc = subprocess.run([pandoc_path(), *args], cwd=cwd, input=stdin, capture_output=True,
-                          env=env, check=False)
+                          env=env, check=False, preexec_fn=lifeline.preexec())
     if proc.returncode != 0:
         raise EngineError(f"pandoc {' '.join(args)} failed:\n{proc.stderr.decode(errors='replace')}")
     return proc.stdout
@@ -169,7 +172,9 @@ def render(staging: Path, out_dir: Path, formats: list[str], meta: RenderMeta) -
     book = load_book(staging)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="csr-builtin-") as tmp:
+    # the work folder lives in the staging folder (itself under _build/tmp in a build)
+    (Path(staging) / "_build").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="builtin-", dir=Path(staging) / "_build") as tmp:
         work = Path(tmp)
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             asts = dict(zip(book.chapters, pool.map(

@@ -1,8 +1,10 @@
 """Execute the chapter notebooks with papermill, in parallel and cached.
 
 Each notebook runs in its own kernel (papermill + nbclient), with the project
-root as working directory and a fixed environment (:data:`KERNEL_ENV`), in a
-pool of worker processes. A notebook whose cache key (:func:`report.cache.notebook_key`)
+root as working directory and a fixed environment (:data:`KERNEL_ENV`), in its
+own worker process (:func:`run_jobs`: at most one per CPU at a time; workers
+die with the build, a killed worker's chapter is named and run once more, and
+only the build process commits cache entries). A notebook whose cache key (:func:`report.cache.notebook_key`)
 already has an entry is not executed again.
 
 Executed notebooks are normalised before they are cached (:func:`normalise`):
@@ -17,17 +19,16 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
 
-from report import cache, kernel_fork
+from report import cache, kernel_fork, lifeline, scratch
 
 KERNEL_NAME = "python3"
 KERNEL_LOG = Path("_build") / "logs" / "kernels.log"
@@ -176,14 +177,15 @@ def _init_worker(env: Mapping[str, str], kernel_name: str, log_path: str) -> Non
     logging.getLogger("papermill").setLevel(logging.ERROR)
 
 
-def execute_job(root: str, job: Job, commit: bool = True) -> Outcome:
-    """Execute one notebook into a new cache entry (runs in a worker process).
+def execute_job(root: str, job: Job, commit: bool = True, tmp: Path | None = None) -> Outcome:
+    """Execute one notebook into a cache entry folder.
 
     The notebook runs with the project root as working directory; its
-    ``outputs_dir`` parameter is the entry's temporary folder while it runs
-    and reads as the final entry folder in the cached notebook. With
-    ``commit=False`` the entry stays in its temporary folder (a fresh rebuild
-    that must not touch the cache); the caller removes it.
+    ``outputs_dir`` parameter is the entry's temporary folder (``tmp``, else a
+    new one) while it runs and reads as the final entry folder in the cached
+    notebook. With ``commit`` the entry is committed to the cache here (a
+    direct call); a worker process runs with ``commit=False`` and the build
+    process commits what it returns (:func:`execute_all`).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -191,7 +193,7 @@ def execute_job(root: str, job: Job, commit: bool = True) -> Outcome:
     rootp = Path(root)
     start = time.perf_counter()
     original = nbformat.read(rootp / job.chapter, as_version=4)
-    tmp = cache.new_temp_entry(rootp, job.key)
+    tmp = Path(tmp) if tmp is not None else cache.new_temp_entry(rootp, job.key)
     tmp_outputs = (tmp / cache.OUTPUTS_DIR).relative_to(rootp).as_posix()
     params = dict(job.parameters, outputs_dir=tmp_outputs)
     def run(kernel_name: str):
@@ -279,6 +281,132 @@ class ExecutionResult:
         self.temporary.clear()
 
 
+def _worker(conn, root: str, job: Job, tmp: str, parent: int, env: Mapping[str, str],
+            kernel_name: str, log_path: str) -> None:
+    """A worker process (forked from the build): execute one job, send the outcome."""
+    lifeline.die_with_parent(parent)
+    _init_worker(env, kernel_name, log_path)
+    try:
+        outcome = execute_job(root, job, commit=False, tmp=Path(tmp))
+    except BaseException as err:  # reported as the chapter's failure, never lost
+        outcome = Outcome(job.chapter, job.key, failure=CellFailure(
+            job.chapter, 0, "", None, "", type(err).__name__, strip_ansi(str(err)), ""))
+    conn.send(outcome)
+    conn.close()
+
+
+@dataclass
+class _Running:
+    job: Job
+    process: object            # multiprocessing.Process
+    conn: object               # the parent's end of the pipe
+    tmp: Path
+    attempt: int
+    outcome: Outcome | None = None
+
+
+def _signal_name(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"signal {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"signal {-exitcode}"
+    return f"exit code {exitcode}"
+
+
+def _killed_failure(job: Job, how: str) -> CellFailure:
+    return CellFailure(job.chapter, 0, "", None, "", "WorkerKilled",
+                       f"the worker process executing {job.chapter} was stopped by {how}, "
+                       f"twice (retried once); nothing of it was cached", "")
+
+
+def run_jobs(root: Path, jobs: Sequence[Job], workers: int, env: Mapping[str, str],
+             kernel_name: str, log_path: Path, progress: Callable[[str], None],
+             use_cache: bool) -> list[Outcome]:
+    """Execute ``jobs`` in at most ``workers`` worker processes at a time.
+
+    Each job runs in its own process, forked from this one, which dies with it
+    (:func:`report.lifeline.die_with_parent`) and sends back its outcome; its
+    entry folder is made here (``_build/tmp``) and, with ``use_cache``,
+    committed here, by this process, so a worker can never commit after the
+    build died. A worker that stops without an outcome (killed) is reported by
+    chapter, its folder removed and the job run once more; killed again, the
+    job fails. On any exception (Ctrl-C) every worker is killed and its folder
+    removed.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    import papermill  # noqa: F401  imported once here; every forked worker inherits it
+
+    ctx = multiprocessing.get_context("fork")
+    queue: list[tuple[Job, int]] = [(job, 1) for job in jobs]     # (job, attempt)
+    running: list[_Running] = []
+    outcomes: list[Outcome] = []
+    done = 0
+
+    def start(job: Job, attempt: int) -> None:
+        tmp = cache.new_temp_entry(root, job.key)
+        parent_end, child_end = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_worker, name=f"csr-worker {job.chapter}", args=(
+            child_end, str(root), job, str(tmp), os.getpid(), dict(env), kernel_name,
+            str(log_path)))
+        proc.start()
+        child_end.close()
+        running.append(_Running(job, proc, parent_end, tmp, attempt))
+
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                start(*queue.pop(0))
+            ready = wait([r.conn for r in running] + [r.process.sentinel for r in running])
+            for r in list(running):
+                if r.conn in ready and r.outcome is None:
+                    try:
+                        r.outcome = r.conn.recv()
+                    except (EOFError, OSError):
+                        pass
+                if r.process.sentinel not in ready and r.outcome is None:
+                    continue
+                r.process.join()
+                if r.process.is_alive():
+                    continue
+                running.remove(r)
+                r.conn.close()
+                outcome = r.outcome
+                if outcome is None:                 # the worker died without an answer
+                    scratch.remove(r.tmp)
+                    how = _signal_name(r.process.exitcode)
+                    if r.attempt == 1:
+                        progress(f"  the worker executing {r.job.chapter} was stopped by "
+                                 f"{how}; executing it once more")
+                        queue.insert(0, (r.job, 2))
+                        continue
+                    outcome = Outcome(r.job.chapter, r.job.key,
+                                      failure=_killed_failure(r.job, how))
+                elif outcome.failure is None and use_cache:
+                    outcome.entry = cache.commit_entry(root, r.job.key, r.tmp)
+                elif outcome.failure is not None:
+                    scratch.remove(r.tmp)
+                done += 1
+                outcomes.append(outcome)
+                left = len(jobs) - done
+                if outcome.failure is not None:
+                    progress(f"  [{done}/{len(jobs)}] FAILED {outcome.chapter} "
+                             f"(cell {outcome.failure.cell_number}), {left} left")
+                else:
+                    progress(f"  [{done}/{len(jobs)}] executed {outcome.chapter} "
+                             f"in {outcome.seconds:.1f} s, {left} left")
+    except BaseException:
+        for r in running:
+            if r.process.is_alive():
+                r.process.kill()
+            r.process.join()
+            scratch.remove(r.tmp)
+        raise
+    return outcomes
+
+
 def execute_all(
     root: Path,
     jobs: Sequence[Job],
@@ -289,21 +417,23 @@ def execute_all(
 ) -> ExecutionResult:
     """Cache entries of every job (chapter -> entry folder), executing the missing ones.
 
-    Cached chapters are reported and skipped; the rest run in ``workers``
-    processes (default: one per CPU). If any notebook fails, the others still
-    finish (their entries stay cached) and :class:`NotebookExecutionError`
-    names every failing chapter and cell. ``use_cache=False`` executes every
-    notebook into temporary entries, leaving the cache untouched.
-    ``fork_kernels`` starts kernels from a preloaded fork server
-    (:mod:`report.kernel_fork`); without it (or if it fails to start) every
-    kernel is a fresh ``python3`` kernel. Kernel messages go to
+    Cached chapters are reported and skipped (an entry that fails its hash check
+    is discarded, said, and executed again); the rest run in ``workers``
+    processes (default: one per CPU; :func:`run_jobs`). If any notebook fails,
+    the others still finish (their entries stay cached) and
+    :class:`NotebookExecutionError` names every failing chapter and cell.
+    ``use_cache=False`` executes every notebook into temporary entries, leaving
+    the cache untouched. ``fork_kernels`` starts kernels from a preloaded fork
+    server (:mod:`report.kernel_fork`); without it (or if it fails to start)
+    every kernel is a fresh ``python3`` kernel. Kernel messages go to
     ``_build/logs/kernels.log``.
     """
     root = Path(root).resolve()
     entries: dict[str, Path] = {}
     todo: list[Job] = []
     for job in jobs:
-        hit = cache.lookup(root, job.key) if use_cache else None
+        hit = (cache.lookup(root, job.key, lambda m, c=job.chapter: progress(f"  {c}: {m}"))
+               if use_cache else None)
         if hit is not None:
             entries[job.chapter] = hit
         else:
@@ -317,7 +447,6 @@ def execute_all(
     workers = max(1, min(workers or default_workers(), len(todo)))
     failures: list[CellFailure] = []
     durations: dict[str, float] = {}
-    done = 0
     log_path = root / KERNEL_LOG
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env, kernel_name = dict(KERNEL_ENV), KERNEL_NAME
@@ -328,29 +457,18 @@ def execute_all(
                 env["JUPYTER_PATH"], kernel_name = server.jupyter_path, kernel_fork.KERNEL_NAME
             except (OSError, RuntimeError) as exc:
                 progress(f"  ({exc}; starting plain kernels)")
-        pool = stack.enter_context(ProcessPoolExecutor(
-            max_workers=workers, mp_context=get_context("fork"), initializer=_init_worker,
-            initargs=(env, kernel_name, str(log_path))))
-        futures = {pool.submit(execute_job, str(root), job, use_cache): job
-                   for job in longest_first(root, todo)}
         progress(f"  executing {len(todo)} notebook(s) in {workers} process(es)")
-        for fut in as_completed(futures):
-            job = futures[fut]
-            done += 1
-            outcome = fut.result()
-            left = len(todo) - done
-            if outcome.failure is not None:
-                failures.append(outcome.failure)
-                progress(f"  [{done}/{len(todo)}] FAILED {job.chapter} "
-                         f"(cell {outcome.failure.cell_number}), {left} left")
-            else:
-                entries[job.chapter] = outcome.entry
-                result.executed.append(job.chapter)
-                durations[job.chapter] = outcome.seconds
-                if not use_cache:
-                    result.temporary.append(outcome.entry)
-                progress(f"  [{done}/{len(todo)}] executed {job.chapter} "
-                         f"in {outcome.seconds:.1f} s, {left} left")
+        outcomes = run_jobs(root, longest_first(root, todo), workers, env, kernel_name,
+                            log_path, progress, use_cache)
+    for outcome in outcomes:
+        if outcome.failure is not None:
+            failures.append(outcome.failure)
+        else:
+            entries[outcome.chapter] = outcome.entry
+            result.executed.append(outcome.chapter)
+            durations[outcome.chapter] = outcome.seconds
+            if not use_cache:
+                result.temporary.append(outcome.entry)
     if durations:
         record_durations(root, durations)
     if failures:

@@ -13,6 +13,12 @@ the connection file, working directory and environment Jupyter gave it),
 forwards signals (interrupts) to it, and exits with the kernel's exit code.
 If the client is killed, the server kills its kernel.
 
+The server, its kernels and the clients die with the process that started them
+(:mod:`report.lifeline`); the server's socket is in Linux's abstract namespace
+(no file) and serves only the same user; the kernel spec lives in a scratch
+folder under ``_build/tmp`` (:mod:`report.scratch`), removed on exit or, after
+a kill, at the next build's start.
+
 Only third-party libraries are preloaded (:data:`PRELOAD`): the notebooks'
 own code (``analysis``...) is imported by each notebook as usual. The server
 lives for one render, so no state leaks from one render to the next.
@@ -25,12 +31,14 @@ import os
 import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
+
+from report import lifeline, scratch
 
 KERNEL_NAME = "csr-fork"
 SOCKET_ENV = "CSR_KERNEL_FORK_SOCKET"
@@ -121,21 +129,34 @@ def _connect_when_ready(path: str, timeout: float = 300.0) -> socket.socket:
         try:
             sock.connect(path)
             return sock
-        except (FileNotFoundError, ConnectionRefusedError):
+        except (FileNotFoundError, ConnectionRefusedError):  # not listening yet
             sock.close()
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
 
 
-def serve(sock_path: str) -> None:
-    """Preload the libraries, then fork one kernel per client request until terminated."""
+def _same_user(conn: socket.socket) -> bool:
+    """Whether the peer of a Unix socket connection runs as this user (``SO_PEERCRED``)."""
+    try:
+        creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    except (OSError, AttributeError):
+        return False
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    return uid == os.getuid()
+
+
+def serve(sock_name: str) -> None:
+    """Preload the libraries, then fork one kernel per client request until terminated.
+
+    The socket is in Linux's abstract namespace (``sock_name`` without its leading
+    NUL): no file to leave behind. Only processes of the same user are served."""
     failed = _preload()
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    srv.bind(sock_path + ".bind")
-    srv.listen(64)
-    os.rename(sock_path + ".bind", sock_path)   # clients connect only once it listens
+    srv.bind("\0" + sock_name)
+    srv.listen(64)                               # clients retry until it listens
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    server_pid = os.getpid()
     print(f"kernel fork server ready (not preloaded: {failed or 'none'})", file=sys.stderr, flush=True)
     kernels: dict[int, socket.socket] = {}       # pid -> client connection
     by_conn: dict[socket.socket, int] = {}
@@ -145,12 +166,16 @@ def serve(sock_path: str) -> None:
             for s in readable:
                 if s is srv:
                     conn, _ = srv.accept()
+                    if not _same_user(conn):
+                        conn.close()
+                        continue
                     request = _recv_line(conn)
                     if request is None:
                         conn.close()
                         continue
                     pid = os.fork()
                     if pid == 0:
+                        lifeline.die_with_parent(server_pid)   # no kernel outlives the server
                         srv.close()
                         for c in [conn, *by_conn]:
                             c.close()
@@ -200,8 +225,14 @@ def serve(sock_path: str) -> None:
 # --- client (the kernel command Jupyter runs) -------------------------------------------
 
 def connect(argv: list[str]) -> int:
-    """Ask the fork server for a kernel with ``argv`` (``-f <connection file>``); wait for it."""
-    sock = _connect_when_ready(os.environ[SOCKET_ENV])
+    """Ask the fork server for a kernel with ``argv`` (``-f <connection file>``); wait for it.
+
+    The client dies with the worker that started it (jupyter_client names it in
+    ``JPY_PARENT_PID``); the server then kills its kernel."""
+    parent = os.environ.get("JPY_PARENT_PID", "")
+    if parent.isdigit():
+        lifeline.die_with_parent(int(parent))
+    sock = _connect_when_ready("\0" + os.environ[SOCKET_ENV])
     env = {k: v for k, v in os.environ.items() if k != SOCKET_ENV}
     sock.sendall((json.dumps({"argv": argv, "cwd": os.getcwd(), "env": env}) + "\n").encode())
     reply = _recv_line(sock, timeout=60)
@@ -251,8 +282,8 @@ class ForkServer:
         return str(Path(self.tmp) / "jupyter")
 
     def __enter__(self) -> ForkServer:
-        self.tmp = tempfile.mkdtemp(prefix="csr-kf-")
-        sock = str(Path(self.tmp) / "s")
+        self.tmp = str(scratch.make(self.cwd, "kernels"))
+        sock = f"csr-kernel-fork-{Path(self.tmp).name}"
         spec_dir = Path(self.jupyter_path) / "kernels" / KERNEL_NAME
         spec_dir.mkdir(parents=True)
         spec = {"argv": [sys.executable, "-m", "report.kernel_fork", "connect",
@@ -266,7 +297,7 @@ class ForkServer:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "report.kernel_fork", "serve", sock],
                 cwd=self.cwd, env={**os.environ, **self.env}, stdout=subprocess.DEVNULL,
-                stderr=log, stdin=subprocess.DEVNULL)
+                stderr=log, stdin=subprocess.DEVNULL, preexec_fn=lifeline.preexec())
         finally:
             log.close()
         # Not waited for: kernels connect once it has preloaded (the workers start meanwhile).

@@ -2,7 +2,7 @@
 
 - :func:`version_lock` serialises builds of the same version (``fcntl.flock`` on
   ``_build/locks/<version>.lock``), across threads and processes.
-- A version is assembled in a temporary folder next to its destination
+- A version is assembled in a temporary folder under ``_build/tmp``
   (:func:`temp_version_dir`) and moved into place by one ``os.rename``
   (:func:`move_into_place`): readers see the complete version or none.
 - A published version is immutable (:func:`check_immutable`): the same inputs
@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import shutil
-import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -111,27 +109,12 @@ def suggest_version(root: Path, version: str) -> str:
 
 
 def temp_version_dir(root: Path, version: str) -> Path:
-    """A new empty folder beside ``report/<version>`` to assemble it in."""
-    parent = Path(root) / REPORT_DIR
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".tmp-{version}-{uuid.uuid4().hex[:12]}"
-    tmp.mkdir()
-    return tmp
+    """A new empty folder to assemble ``version`` in: under ``_build/tmp`` (owned by this
+    process, removed at the next start if the build is killed; :mod:`report.scratch`),
+    on the same file system as ``report/``."""
+    from report import scratch
 
-
-def remove_stale_temp_dirs(root: Path, version: str) -> list[str]:
-    """Remove folders an interrupted build of ``version`` left beside report/<version>.
-
-    Call only under :func:`version_lock` of ``version``: no other build of it runs.
-    """
-    pattern = re.compile(rf"^\.tmp-{re.escape(version)}-[0-9a-f]{{12}}$")
-    parent = Path(root) / REPORT_DIR
-    removed = []
-    for d in sorted(parent.glob(".tmp-*")) if parent.is_dir() else []:
-        if d.is_dir() and pattern.match(d.name):
-            shutil.rmtree(d, ignore_errors=True)
-            removed.append(d.name)
-    return removed
+    return scratch.make(root, f"publish-{check_version_name(version)}")
 
 
 def move_into_place(tmp: Path, root: Path, version: str) -> Path:
@@ -139,6 +122,7 @@ def move_into_place(tmp: Path, root: Path, version: str) -> Path:
     dest = version_dir(root, version)
     if dest.exists():
         raise PublishError(f"{dest} appeared while building; not overwritten")
+    dest.parent.mkdir(parents=True, exist_ok=True)
     os.rename(tmp, dest)
     return dest
 

@@ -11,18 +11,14 @@ without its ``built_at`` timestamp.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from analysis.ard import read_csv
-from report import build, cache, provenance, publish
+from report import build, cache, provenance, publish, scratch
 from report.diff import compare_ard
 from report.execute import print_progress
-
-VERIFY_DIR = Path("_build") / "verify"
 
 
 @dataclass
@@ -130,15 +126,15 @@ def verify(root: Path, version: str, *, use_cache: bool = False, workers: int | 
         engine=record["engine"]["requested"],
         snapshot_root=_inside_project(snap.get("root", build.DEFAULT_SNAPSHOT_ROOT)),
         workers=workers)
+    scratch.clean_stale(root)
     with publish.version_lock(root, version):
         plan = build.make_plan(root, request)
-        out = root / VERIFY_DIR / f"{version}-{uuid.uuid4().hex[:12]}"
-        out.mkdir(parents=True)
+        out = scratch.make(root, f"verify-{version}")
         try:
             build.assemble(root, plan, out, use_cache=use_cache, progress=progress)
             return VerifyResult(version, compare_versions(published, out))
         finally:
-            shutil.rmtree(out, ignore_errors=True)
+            scratch.remove(out)
 
 
 def main(root: Path, version: str, use_cache: bool = False, workers: int | None = None) -> int:

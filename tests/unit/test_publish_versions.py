@@ -86,6 +86,7 @@ def test_failing_notebook_publishes_nothing_and_leaves_earlier_version_intact(pr
         render(project, "v2")
     assert not (project / "report" / "v2").exists()
     assert not list((project / "report").glob(".tmp-*"))
+    assert not list((project / "_build" / "tmp").iterdir())     # no temporary work left
     assert tree_bytes(project / "report" / "v1") == first
 
 
@@ -135,9 +136,19 @@ def test_rerender_of_a_removed_version_reuses_cached_notebooks_and_documents(pro
         k: v for k, v in first.items() if k != "provenance.json"}
 
 
-def test_stale_temp_dirs_of_an_interrupted_build_are_removed_only_for_that_version(tmp_path):
-    parent = tmp_path / "report"
-    for name in (".tmp-v1-0123456789ab", ".tmp-v1-2-0123456789ab", ".tmp-v1-x"):
-        (parent / name).mkdir(parents=True)
-    assert publish.remove_stale_temp_dirs(tmp_path, "v1") == [".tmp-v1-0123456789ab"]
-    assert sorted(p.name for p in parent.iterdir()) == [".tmp-v1-2-0123456789ab", ".tmp-v1-x"]
+def test_temporary_folders_of_builds_that_no_longer_run_are_removed_others_kept(tmp_path):
+    import subprocess
+
+    from report import scratch
+
+    mine = scratch.make(tmp_path, "publish-v1")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = tmp_path / scratch.SCRATCH_DIR / f"{gone.pid}-12345-0123abcd-publish-v1"
+    pid, start = scratch.owner_tag().split("-")       # this pid, as if reused by a new process
+    reused = tmp_path / scratch.SCRATCH_DIR / f"{pid}-{int(start) - 500}-0123abcd-entry"
+    for d in (dead, reused, tmp_path / scratch.SCRATCH_DIR / "not-made-by-a-build"):
+        d.mkdir()
+    removed = scratch.clean_stale(tmp_path)
+    assert sorted(removed) == sorted([dead.name, reused.name, "not-made-by-a-build"])
+    assert [p.name for p in (tmp_path / scratch.SCRATCH_DIR).iterdir()] == [mine.name]
