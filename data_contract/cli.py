@@ -4,7 +4,8 @@ Commands (``nox -s snapshot -- <command> ...`` passes them on):
 
 - ``freeze SRC --id ID --cutoff YYYY-MM-DD [--description TEXT] [--simulated] [--root DIR]``
 - ``validate SRC [--cutoff YYYY-MM-DD]``
-- ``verify ID [--root DIR]``
+- ``verify ID [--root DIR]`` (files against the manifest, the manifest against the
+  snapshot ledger ``<root>/LEDGER.jsonl``)
 - ``cut ID --cutoff YYYY-MM-DD --id NEW [--root DIR]``
 - ``simulate --id ID [--seed S] [--n N] [--cutoff YYYY-MM-DD] [--root DIR]``
 
@@ -16,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from datetime import date
 from pathlib import Path
 
-from data_contract.readers import ReaderError, read_source
-from data_contract.snapshot import SnapshotError, cut, freeze, verify
+from data_contract import ledger
+from data_contract.readers import ReaderError, SourceFolderWarning, read_source
+from data_contract.snapshot import SNAPSHOT_ROOT, SnapshotError, cut, freeze, verify
 from data_contract.validate import validate
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -94,8 +97,10 @@ def cmd_validate(a: argparse.Namespace) -> int:
 
 
 def cmd_verify(a: argparse.Namespace) -> int:
-    manifest = verify(a.snapshot_id, root=a.root)
-    print(f"snapshot {a.snapshot_id}: {len(manifest['datasets'])} files verified")
+    manifest = verify(a.snapshot_id, root=a.root)   # files, then manifest against the ledger
+    entry = ledger.entry_for(a.root or SNAPSHOT_ROOT, a.snapshot_id)
+    print(f"snapshot {a.snapshot_id}: {len(manifest['datasets'])} files verified; the "
+          f"manifest matches {entry.describe()}")
     return EXIT_OK
 
 
@@ -131,7 +136,16 @@ COMMANDS = {"freeze": cmd_freeze, "validate": cmd_validate, "verify": cmd_verify
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # exits 2 on a usage error
-    try:
-        return COMMANDS[args.command](args)
-    except (SnapshotError, ReaderError) as exc:
-        return _fail(str(exc))
+    with warnings.catch_warnings(record=True) as notes:
+        warnings.simplefilter("always", SourceFolderWarning)
+        try:
+            return COMMANDS[args.command](args)
+        except (SnapshotError, ReaderError, ledger.LedgerError) as exc:
+            return _fail(str(exc))
+        finally:
+            for note in notes:   # files of a source folder that were not read
+                if issubclass(note.category, SourceFolderWarning):
+                    sys.stderr.write(f"note: {note.message}\n")
+                else:
+                    warnings.showwarning(note.message, note.category, note.filename,
+                                         note.lineno)

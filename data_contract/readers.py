@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,16 +55,17 @@ def read_source(folder: str | Path) -> dict[str, pd.DataFrame]:
     Returns ``{DATASET: frame}`` with types coerced per the contract where every
     value of a column can be coerced; a column holding a value that cannot be
     coerced keeps its raw values (the validator reports them). Raises
-    :class:`ReaderError` for a missing folder, a folder without datasets, or two
-    files naming the same dataset.
+    :class:`ReaderError` for a missing folder, a folder without datasets, two
+    files naming the same dataset, or a symbolic link pointing outside the
+    folder; other files are listed in a :class:`SourceFolderWarning`
+    (:func:`source_files`).
     """
     from data_contract.specs import DATASETS
 
     folder = Path(folder)
     if not folder.is_dir():
         raise ReaderError(f"source folder {folder} does not exist or is not a folder")
-    files = sorted(p for p in folder.iterdir()
-                   if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+    files = source_files(folder)
     if not files:
         raise ReaderError(
             f"source folder {folder} holds no dataset files ({', '.join(SOURCE_SUFFIXES)})")
@@ -81,6 +83,34 @@ def read_source(folder: str | Path) -> dict[str, pd.DataFrame]:
         spec = DATASETS.get(name)
         out[name] = coerce_dataset(raw, spec)[0] if spec is not None else _blank_to_na(raw)
     return out
+
+
+class SourceFolderWarning(UserWarning):
+    """Entries of a source folder that are not read (listed, never silently skipped)."""
+
+
+def source_files(folder: Path) -> list[Path]:
+    """The dataset files of ``folder``, sorted.
+
+    A symbolic link that points outside the folder is refused (:class:`ReaderError`
+    naming it and its target): what is frozen is what the folder holds. Every other
+    entry that is not a dataset file (another extension, a subfolder) is listed in
+    one :class:`SourceFolderWarning`.
+    """
+    base = folder.resolve()
+    entries = sorted(folder.iterdir())
+    outside = [f"{p.name} -> {p.resolve()}" for p in entries
+               if p.is_symlink() and not p.resolve().is_relative_to(base)]
+    if outside:
+        raise ReaderError(f"source folder {folder}: symbolic link(s) pointing outside the "
+                          f"folder: {'; '.join(outside)}. Copy the file into the folder.")
+    files = [p for p in entries if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES]
+    ignored = [p.name + ("/" if p.is_dir() else "") for p in entries if p not in files]
+    if ignored:
+        warnings.warn(SourceFolderWarning(
+            f"source folder {folder}: not read (not {', '.join(SOURCE_SUFFIXES)}): "
+            f"{', '.join(ignored)}"), stacklevel=3)
+    return files
 
 
 def read_file(path: Path) -> pd.DataFrame:

@@ -10,7 +10,9 @@ byte-identical files.
 
 A snapshot is written only when its data pass the contract, into a temporary
 folder in the same root that is renamed into place; an existing id is never
-overwritten.
+overwritten. Each frozen snapshot gets a line in the root's append-only,
+hash-chained ledger (``LEDGER.jsonl``, :mod:`data_contract.ledger`), which
+:func:`verify` checks the manifest against.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from data_contract import CONTRACT_VERSION
+from data_contract import CONTRACT_VERSION, ledger
 from data_contract.cutoff import apply_cutoff
 from data_contract.names import InvalidName, check_name
 from data_contract.readers import coerce_dataset
@@ -229,9 +231,21 @@ def freeze(datasets: dict[str, pd.DataFrame], snapshot_id: str, cutoff: date,
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
                                     encoding="utf-8")
         os.chmod(tmp, 0o755)
-        if target.exists():
-            raise SnapshotError(f"snapshot {snapshot_id} already exists in {root}")
-        os.rename(tmp, target)
+        with ledger.locked(root):      # rename and ledger entry together, one freeze at a time
+            if target.exists():
+                raise SnapshotError(f"snapshot {snapshot_id} already exists in {root}")
+            if ledger.entry_for(root, snapshot_id) is not None:
+                raise SnapshotError(f"snapshot {snapshot_id} is already in the ledger "
+                                    f"{ledger.path_of(root)}; a snapshot id is frozen once")
+            os.rename(tmp, target)
+            try:
+                ledger.append(root, snapshot_id, sha256_file(target / MANIFEST), source)
+            except BaseException:
+                os.rename(target, tmp)
+                raise
+    except ledger.LedgerError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise SnapshotError(str(exc)) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -254,9 +268,12 @@ def read_manifest(snapshot_id: str, root: str | Path | None = None) -> dict:
 
 
 def verify(snapshot_id: str, root: str | Path | None = None) -> dict:
-    """Recompute every file's sha256 against the manifest; return the manifest.
+    """Recompute every file's sha256 against the manifest, and the manifest's against
+    the ledger (:mod:`data_contract.ledger`); return the manifest.
 
-    Raises :class:`SnapshotError` naming each changed, missing or extra file.
+    Raises :class:`SnapshotError` naming each changed, missing or extra file, or
+    giving both manifest hashes when the manifest does not match the ledger (or the
+    snapshot is not in it).
     """
     manifest = read_manifest(snapshot_id, root)
     folder = _root(root) / snapshot_id
@@ -277,6 +294,10 @@ def verify(snapshot_id: str, root: str | Path | None = None) -> dict:
     if problems:
         raise SnapshotError(f"snapshot {snapshot_id} failed verification:\n  "
                             + "\n  ".join(problems))
+    try:   # the files match the manifest; the manifest must match the ledger
+        ledger.check(_root(root), snapshot_id, sha256_file(folder / MANIFEST))
+    except ledger.LedgerError as exc:
+        raise SnapshotError(str(exc)) from None
     return manifest
 
 

@@ -53,10 +53,11 @@ class SnapshotInfo:
     snapshot_id: str
     manifest: Mapping[str, object]
     manifest_sha256: str
+    ledger: Mapping[str, object] = field(default_factory=dict)  # seq, line_sha256, frozen_at
 
     def record(self, snapshot_root: str) -> dict[str, object]:
         return {"id": self.snapshot_id, "root": snapshot_root,
-                "manifest_sha256": self.manifest_sha256,
+                "manifest_sha256": self.manifest_sha256, "ledger": dict(self.ledger),
                 "cutoff": self.manifest.get("cutoff"),
                 "simulated": bool(self.manifest.get("simulated", False)),
                 "contract_version": self.manifest.get("contract_version")}
@@ -114,20 +115,27 @@ def check_names(request: RenderRequest) -> str:
 # --- inputs ---------------------------------------------------------------------------
 
 def check_snapshot(root: Path, snapshot_root: str, snapshot_id: str) -> SnapshotInfo:
-    """Verify every file hash of the snapshot (refusing a tampered one, naming the file).
+    """Verify every file hash of the snapshot (refusing a tampered one, naming the file)
+    and its manifest against the snapshot ledger (refusing a mismatch with both hashes).
 
     The snapshot's hash is its manifest's hash: the manifest holds every data
-    file's hash, and it is only trusted after the files matched it.
+    file's hash, and it is only trusted after the files matched it and it
+    matched its ledger entry (whose sequence number and line hash the
+    provenance record keeps).
     """
+    from data_contract import ledger
     from data_contract.snapshot import MANIFEST, SnapshotError, verify
 
     folder = Path(root) / snapshot_root
     try:
         manifest = verify(snapshot_id, root=folder)
-    except SnapshotError as exc:
+        entry = ledger.entry_for(folder, snapshot_id)
+    except (SnapshotError, ledger.LedgerError) as exc:
         raise BuildError(f"snapshot refused: {exc}") from exc
     sha = cache.sha256_file(folder / snapshot_id / MANIFEST)
-    return SnapshotInfo(snapshot_id, manifest, sha)
+    return SnapshotInfo(snapshot_id, manifest, sha,
+                        {"seq": entry.seq, "line_sha256": entry.line_sha256,
+                         "frozen_at": entry.frozen_at} if entry else {})
 
 
 def load_chapters(root: Path) -> list[str]:
