@@ -20,7 +20,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from report import lifeline
+from report import lifeline, pdf_fonts
 from report.book import Book, load_book
 from report.docx_post import finalize_docx
 from report.engine_error import EngineError
@@ -133,15 +133,22 @@ def write_pdf(book_json: Path, work: Path, meta: RenderMeta) -> Path:
     """typst source from pandoc, compiled once by typst with fixed fonts and timestamp."""
     import typst
 
+    # text the PDF fonts cannot show becomes its code point (report/pdf_fonts.py)
+    pdf_json = work / "book-pdf.json"
+    pdf_json.write_text(json.dumps(pdf_fonts.pdf_ast(json.loads(
+        book_json.read_text(encoding="utf-8")))), encoding="utf-8")
+    # typst-literal.lua last: every text becomes a typst string literal (nothing in it is markup)
     _run_pandoc(["-f", "json", "-t", "typst", "-s", "--template", str(ASSETS / "csr.typ"),
                  "-L", str(ASSETS / "crossref.lua"), "-L", str(ASSETS / "typst.lua"),
-                 "-o", "csr.typ", book_json.name], cwd=work)
+                 "-L", str(ASSETS / "typst-literal.lua"),
+                 "-o", "csr.typ", pdf_json.name], cwd=work)
     out = work / "csr.pdf"
     plain = RenderMeta(**{**meta.as_dict(), "simulated": False}).header_text
     inputs = {"csr-meta": json.dumps(meta.as_dict()), "csr-header": plain}
     try:
         typst.compile(str(work / "csr.typ"), output=str(out), root=str(work),
-                      sys_inputs=inputs, timestamp=FIXED_EPOCH, ignore_system_fonts=True)
+                      sys_inputs=inputs, timestamp=FIXED_EPOCH, ignore_system_fonts=True,
+                      font_paths=[pdf_fonts.font_folder(work)])
     except Exception as exc:  # typst raises its own TypstError (message carries the diagnostics)
         raise EngineError(f"typst compile failed:\n{exc}") from exc
     return out

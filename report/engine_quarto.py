@@ -17,7 +17,7 @@ from report.engine_error import EngineError
 from report.meta import RenderMeta
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-FILTERS = ("quarto-sap-xref.lua", "quarto-sap-floats.lua")
+FILTERS = ("quarto-sap-xref.lua", "quarto-sap-floats.lua", "typst-literal.lua")
 FILTER_MODULES = ("sapnum.lua",)  # required by the filters from their own folder
 QUARTO_FORMAT = {"html": "html", "pdf": "typst", "docx": "docx"}
 

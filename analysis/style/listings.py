@@ -11,7 +11,9 @@ number of participants. Every listing is written in full (HTML and CSV) so the
 published report always carries them.
 
 Cell text is escaped (great-tables and pandas' ``to_html`` escape HTML), so
-data text is shown verbatim. In the CSV, a cell a spreadsheet could run as a
+data text is shown verbatim; control characters are shown by their code
+(:func:`analysis.style.escape.display_text`) and line feeds are line breaks.
+In the CSV, a cell a spreadsheet could run as a
 formula (``=``, ``+``, ``-``, ``@``, tab, carriage return; not a plain number)
 starts with one extra ``'`` (:mod:`analysis.csv_cells`, lossless).
 """
@@ -26,6 +28,7 @@ import pandas as pd
 from great_tables import GT, md
 
 from analysis.csv_cells import csv_text
+from analysis.style.escape import display_frame, html_text
 from analysis.style.rtf import column_widths
 from analysis.style.tables import decorate, house_style, table_id
 
@@ -67,6 +70,7 @@ _PAGE = """<!DOCTYPE html>
 body {{ font-family: -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; font-size: 10pt; margin: 1em; }}
 table {{ border-collapse: collapse; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: 2px 6px; text-align: left; vertical-align: top; }}
+td {{ overflow-wrap: anywhere; }}
 th {{ cursor: pointer; background: #f4f4f4; position: sticky; top: 0; }}
 p.notes {{ font-size: 9pt; color: #333; }}
 </style>
@@ -117,8 +121,12 @@ def full_page(listing: pd.DataFrame, *, title: str, set_line: str = "",
               footnotes: Sequence[str] = (), source: str = "") -> str:
     """The self-contained, sortable and filterable HTML page of a whole listing."""
     text = as_text(listing)
-    table = text.to_html(index=False, escape=True, table_id="listing", border=0,
-                         na_rep="")
+    # cells escaped here (display_text, HTML, line feeds as <br>), not by pandas, which
+    # would print a line feed as a literal "\n"
+    shown = text.map(html_text)
+    shown.columns = [html.escape(str(c)) for c in text.columns]
+    table = shown.to_html(index=False, escape=False, table_id="listing", border=0,
+                          na_rep="")
     notes = "".join(f'<p class="notes">{html.escape(n)}</p>\n'
                     for n in [*footnotes, source] if n)
     return _PAGE.format(title=html.escape(title), set_line=html.escape(set_line),
@@ -136,7 +144,7 @@ def write_full(listing: pd.DataFrame, display_id: str, outputs_dir: str | Path, 
     html_path.write_text(full_page(listing, title=title, set_line=set_line,
                                    footnotes=footnotes, source=source), encoding="utf-8")
     # cells a spreadsheet could run as formulas start with ' (analysis.csv_cells)
-    csv_path.write_bytes(csv_text(as_text(listing)).encode("utf-8"))
+    csv_path.write_bytes(csv_text(display_frame(as_text(listing))).encode("utf-8"))
     return html_path, csv_path
 
 
@@ -159,11 +167,13 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
     text = as_text(listing)
     n = len(text)
     truncated = n > max_rows
-    shown = text.head(preview_rows) if truncated else text
+    shown = display_frame(text.head(preview_rows) if truncated else text)
     labels = list(shown.columns)
     names = {c: f"c{i}" for i, c in enumerate(labels)}
     gt = GT(shown.rename(columns=names))
     gt = gt.cols_label(**{names[c]: str(c) for c in labels})
+    if len(shown):
+        gt = gt.fmt(html_text, columns=list(names.values()))   # escaped, line feeds as <br>
     gt = gt.cols_width(relative_widths(shown, names))
     if n == 0:
         gt = gt.tab_source_note("No records.")

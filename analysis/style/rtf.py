@@ -37,6 +37,7 @@ import polars as pl
 import rtflite as rtf
 
 from analysis.catalogue import Display
+from analysis.style.escape import display_text
 from analysis.style.tables import GROUP_COL, INDENT, KIND_COL, LABEL_COL, column_label  # noqa: F401
 
 TLF_DIR = "tlf"
@@ -100,7 +101,7 @@ def escape(text: object) -> str:
     """``text`` as RTF text: ``\\``, ``{``, ``}`` escaped, line breaks as ``\\line``,
     non-breaking space as ``\\~``, every other non-ASCII character as ``\\uN?``."""
     out: list[str] = []
-    for ch in str(text):
+    for ch in display_text(str(text)):  # bidi and control characters shown by their code
         code = ord(ch)
         if ch in "\\{}":
             out.append("\\" + ch)
@@ -222,15 +223,16 @@ BOLD_FACTOR = 1.1              # bold header text is wider than the regular metr
 
 
 def _text_width(text: str, size: int = FONT_SIZE) -> float:
-    """Widest line of ``text`` in inches (rtflite's font metrics, Times)."""
-    lines = str(text).split("\n") or [""]
+    """Widest line of ``text`` as shown (:func:`display_text`) in inches (rtflite's font
+    metrics, Times)."""
+    lines = display_text(str(text)).split("\n") or [""]
     return max(rtf.get_string_width(line, font_size=size) for line in lines)
 
 
 def _word_width(text: str, size: int = FONT_SIZE) -> float:
     """Widest single word of ``text`` in inches (where a wrapped cell cannot break:
     at spaces and after ``/``, e.g. ``RECOVERED/RESOLVED``)."""
-    words = str(text).replace("/", "/ ").split() or [""]
+    words = display_text(str(text)).replace("/", "/ ").split() or [""]
     return max(rtf.get_string_width(w, font_size=size) for w in words)
 
 

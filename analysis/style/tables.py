@@ -26,8 +26,10 @@ Two steps, kept apart:
   ``<level><br>N = x`` from the ``BIGN`` rows, the analysis-set line on top,
   footnotes then the source line as source notes. The table id is derived
   from the display id (great-tables would otherwise draw a random one), so the
-  HTML is byte-for-byte reproducible. Data text is always escaped by
-  great-tables (no markdown, no HTML is interpreted in cells).
+  HTML is byte-for-byte reproducible. Data text is always escaped (no
+  markdown, no HTML is interpreted in cells), control characters are shown
+  by their code (:func:`analysis.style.escape.display_text`) and line feeds
+  are line breaks.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from great_tables import GT
 from great_tables import html as gt_html
 
 from analysis.formats import MISSING, compose
+from analysis.style.escape import display_frame, display_text, html_text
 
 INDENT = "\u00a0" * 4  # non-breaking spaces survive HTML -> pandoc -> typst/docx
 GROUP_COL = "group"
@@ -212,7 +215,7 @@ def big_n_of(ard: pd.DataFrame) -> dict[str, str]:
 
 def column_label(level: str, n: str | None) -> object:
     """``<level><br>N = x`` (the level text escaped)."""
-    text = html.escape(level) if level else "All"
+    text = html.escape(display_text(level)) if level else "All"
     return gt_html(f"{text}<br>N = {html.escape(n)}") if n is not None else text
 
 
@@ -257,13 +260,15 @@ def gt_from_wide(wide: pd.DataFrame, display_id: str, *, bign: Mapping[str, str]
     has_groups = bool((data[GROUP_COL] != "").any())
     # great-tables needs string column names that are valid identifiers-ish; map them
     names = {c: f"c{i}" for i, c in enumerate(cols)}
-    data = data.rename(columns=names)
+    data = display_frame(data.rename(columns=names))
     if has_groups:
         gt = GT(data, rowname_col=LABEL_COL, groupname_col=GROUP_COL)
     else:
         gt = GT(data.drop(columns=[GROUP_COL]), rowname_col=LABEL_COL)
     gt = gt.cols_label(**{names[c]: column_label(c, bign.get(c)) for c in cols})
     gt = gt.cols_align("center", columns=list(names.values()))
+    if len(data):   # cells escaped once, here, with line feeds as <br>
+        gt = gt.fmt(html_text, columns=[LABEL_COL, *names.values()])
     gt = house_style(gt, display_id)
     return decorate(gt, set_line=set_line, footnotes=footnotes, source=source)
 

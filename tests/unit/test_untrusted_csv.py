@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from analysis import ard
 from analysis.csv_cells import FORMULA_PREFIXES, neutralise, restore
+from analysis.style.escape import display_text
 from analysis.style.listings import write_full
 
 ATTACKS = ['=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",
@@ -30,10 +31,12 @@ def test_listing_csv_cells_cannot_start_a_formula_but_numbers_stay_numbers(tmp_p
     _, path = write_full(listing, "L9.1", tmp_path, title="L9.1")
     rows = csv_rows(path)[1:]
     terms = [r[1] for r in rows]
-    assert terms[:len(ATTACKS)] == ["'" + a for a in ATTACKS]
+    shown = [display_text(a) for a in ATTACKS]       # as every listing shows text ("\r" -> "\n")
+    assert terms[:len(ATTACKS)] == [neutralise(a) for a in shown]
+    assert terms[:5] == ["'" + a for a in ATTACKS[:5]]
     assert [r[2] for r in rows[-2:]] == ["-1.5", "+2"]       # numbers, not formulas
     assert all(not t.startswith(FORMULA_PREFIXES) for t in terms)
-    assert [restore(t) for t in terms] == list(listing["Term"])
+    assert [restore(t) for t in terms] == [display_text(t) for t in listing["Term"]]
 
 
 def test_ard_csv_is_neutralised_for_a_person_and_read_back_losslessly():

@@ -1,0 +1,178 @@
+"""Data text from sites and CROs is shown verbatim in every format and cannot restructure
+a document (issue 13, findings 3, 10 and 11; the property-based test drives generated
+hostile text through the same path).
+
+One chapter is built from the factories' study with hostile AE terms and discontinuation
+reasons (tests/unit/hostile_book.py) and typeset with the built-in engine."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+import hostile_book as hb  # noqa: E402
+
+from analysis import ard  # noqa: E402
+from analysis.csv_cells import neutralise  # noqa: E402
+from analysis.style.escape import display_text  # noqa: E402
+from report.pdf_fonts import shown_in_pdf  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+LONG_TERM = "Hypogammaglobulinaemia" * 36 + "X" * 8            # 800 characters, no space
+TERMS = ["== Injected TOC entry", "= Injected heading", "+ enum item", "-2+3",
+         '=HYPERLINK("http://evil","x")', "gnp\u202e.exe", LONG_TERM,
+         "emoji \U0001F600 \u4e2d", "two\nlines", "/ term: description", "1. numbered"]
+REASONS = ["+cmd|' /C calc'!A0", "#pagebreak() @ref $x$"]
+
+
+def squash(text: str) -> str:
+    """Text without any white space (PDF text extraction places spaces and line ends by
+    glyph positions, and a wrapped word is split across lines)."""
+    return re.sub(r"\s+", "", text.replace("\u200b", ""))
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> hb.Rendered:
+    return hb.render_hostile(tmp_path_factory.mktemp("hostile"), TERMS, REASONS)
+
+
+def test_data_text_cannot_add_headings_toc_entries_or_tables(hostile):
+    assert hostile.headings == ["Hostile data"]
+    assert hostile.pdf_outline == ["Hostile data"]            # no "Injected TOC entry"
+    assert hostile.docx_headings == ["Hostile data"]
+    assert hostile.html_tables == hostile.docx_tables == len(hb.DISPLAYS)
+
+
+@pytest.mark.parametrize("text", TERMS + REASONS)
+def test_data_text_is_verbatim_in_html_pdf_and_docx(hostile, text):
+    shown = display_text(text)
+    assert norm(shown) in norm(hostile.html_text)
+    assert squash(shown_in_pdf(shown)) in squash(hostile.pdf_text)
+    assert norm(shown) in norm(hostile.docx_text)
+
+
+def test_typst_markup_shorthands_are_not_applied_to_data_text(hostile):
+    pdf = squash(hostile.pdf_text)
+    assert "\u22122+3" not in pdf and "-2+3" in pdf       # no minus sign made of "-2"
+    assert "1.enumitem" not in pdf and "+enumitem" in pdf   # "+ x" is no list item
+
+
+def test_an_800_character_word_is_printed_whole_inside_the_pdf(hostile):
+    assert squash(LONG_TERM) in squash(hostile.pdf_text)
+
+
+def test_long_words_wrap_inside_their_cell_in_html(hostile):
+    assert re.search(r"td[^{]*\{[^}]*overflow-wrap:\s*anywhere", hostile.html)
+    page = (hostile.outputs / "listings" / "L16.2.7.1.html").read_text(encoding="utf-8")
+    assert re.search(r"td[^{]*\{[^}]*overflow-wrap:\s*anywhere", page)
+
+
+def test_bidi_controls_are_shown_not_obeyed_in_every_output(hostile):
+    assert "gnp[U+202E].exe" in hostile.html_text
+    # the ARD CSVs keep the data's text exactly (machine-readable, lossless), not checked
+    files = [p for p in hostile.outputs.rglob("*") if p.suffix in (".html", ".csv")
+             and p.parent.name != "ard"]
+    for text in [hostile.html, hostile.pdf_text, hostile.docx_text,
+                 *(p.read_text(encoding="utf-8") for p in files)]:
+        assert "\u202e" not in text
+    rtf = hb.rtf_text((hostile.outputs / "tlf" / "L16.2.7.1.rtf").read_text(encoding="ascii"))
+    assert "gnp[U+202E].exe" in rtf and "\u202e" not in rtf
+
+
+def test_emoji_are_printed_and_what_no_font_holds_is_shown_by_code(hostile):
+    assert "\U0001F600" in hostile.pdf_text
+    assert "[U+4E2D]" in hostile.pdf_text
+    assert "\x00" not in hostile.pdf_text and "\ufffd" not in hostile.pdf_text  # no empty boxes
+
+
+def test_a_line_feed_in_a_listing_cell_is_a_line_break(hostile):
+    page = (hostile.outputs / "listings" / "L16.2.7.1.html").read_text(encoding="utf-8")
+    assert "two<br>lines" in page and "two\\nlines" not in page
+    assert re.search(r"two<br\s*/?>\s*lines", hostile.html)       # the CSR's listing table
+    docx_cells = hostile.docx_text
+    assert "two\nlines" in docx_cells
+
+
+def test_the_typst_filter_runs_in_the_quarto_engine_too():
+    from report import engine_quarto
+
+    book = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    last = book["filters"][-1]
+    assert last == {"at": "post-render", "path": "_build/filters/typst-literal.lua"}
+    assert "typst-literal.lua" in engine_quarto.FILTERS
+    assert (ROOT / "report" / "assets" / "typst-literal.lua").is_file()
+
+
+# --- property-based: generated hostile text through one AE term and one reason ---------
+
+settings.register_profile("ci", max_examples=5, deadline=None, derandomize=True,
+                          database=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=200, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+PROFILE = os.environ.get("CSR_HYPOTHESIS_PROFILE", "ci")
+
+PIECES = st.sampled_from([
+    # typst, Markdown, HTML, LaTeX, Quarto shortcodes, RTF control words
+    "= ", "== ", "=", "+ ", "- ", "/ ", "1. ", "-2+3", "--", "...", "~", "#set page(fill: red)",
+    "#pagebreak()", "<lab>", "@ref", "// c", "/* c */", "$x^2$", "*emph*", "_u_", "`code`",
+    "# H", "[link](http://x)", "![i](x.png)", "<b>b</b>", "<script>alert(1)</script>", "&amp;",
+    "\\end", "\\section{X}", "%", "{{< pagebreak >}}", "{{< include x.qmd >}}", "\\par ",
+    "{\\rtf1 ", "{", "}", "\\b ", "'", '"',
+    # spreadsheet formulas
+    '=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", "@SUM(A1)",
+    # bidi controls, line feeds, emoji, other scripts, long words
+    "\u202e", "\u2066", "\u200f", "\n", "\t", "\r\n", "\U0001F600", "\U0001F44D\U0001F3FD",
+    "\u4e2d\u6587", "\u00e9", "Z" * 120,
+])
+ALPHABET = st.characters(codec="ascii", categories=["L", "N", "P", "S", "Zs"])
+
+
+@st.composite
+def hostile_text(draw) -> str:
+    """Pieces of markup, formulas and odd characters around a fixed token (so the text is
+    never found in the document by chance), without leading or trailing white space."""
+    before = draw(st.lists(st.one_of(PIECES, st.text(ALPHABET, max_size=8)), max_size=4))
+    after = draw(st.lists(st.one_of(PIECES, st.text(ALPHABET, max_size=8)), max_size=4))
+    return ("".join(before) + "Qx7" + "".join(after)).strip()
+
+
+def csv_cells(path: Path) -> list[str]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return [c for row in csv.reader(fh) for c in row]
+
+
+@settings(settings.get_profile(PROFILE))
+@given(term=hostile_text(), reason=hostile_text())
+@example(term="Qx7", reason="Qx7\r\n=")        # found by the long run: a CR broke RTF layout
+def test_hostile_text_is_verbatim_everywhere_and_changes_no_structure(tmp_path_factory, term,
+                                                                     reason):
+    r = hb.render_hostile(tmp_path_factory.mktemp("prop"), [term], [reason])
+    assert r.headings == ["Hostile data"] and r.pdf_outline == ["Hostile data"]
+    assert r.docx_headings == ["Hostile data"]
+    assert r.html_tables == r.docx_tables == len(hb.DISPLAYS)
+    for text, listing, table in ((term, "L16.2.7.1", "T14.3.4"), (reason, "L16.2.1", "T14.1.1")):
+        shown = display_text(text)
+        assert norm(shown) in norm(r.html_text)
+        assert squash(shown_in_pdf(shown)) in squash(r.pdf_text)
+        assert norm(shown) in norm(r.docx_text)
+        for did in (listing, table):
+            rtf = hb.rtf_text((r.outputs / "tlf" / f"{did}.rtf").read_text(encoding="ascii"))
+            assert norm(shown) in norm(rtf)
+        assert neutralise(shown) in csv_cells(r.outputs / "listings" / f"{listing}.csv")
+        raw = csv_cells(r.outputs / "ard" / f"{table}.csv")
+        assert neutralise(text) in raw                     # the ARD keeps the data's text
+        assert text in set(ard.read_csv(r.outputs / "ard" / f"{table}.csv")
+                           .to_numpy().ravel().tolist())
