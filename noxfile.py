@@ -38,6 +38,15 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def hostile(session: nox.Session) -> None:
+    """Long property-based run: generated hostile data text through every output format."""
+    _install(session)
+    session.run("python", "-m", "pytest", "tests/unit/test_untrusted_text.py", "-k",
+                "hostile_text", "-p", "no:cacheprovider", *session.posargs,
+                env={"CSR_HYPOTHESIS_PROFILE": "long"})
+
+
+@nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """Check code style and common errors with ruff."""
     _install(session)
