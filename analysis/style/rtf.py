@@ -245,7 +245,10 @@ def _least_and_wanted(frame: pd.DataFrame, headers: Sequence[str], nowrap: Seque
         cells = [str(v) for v in frame[col].tolist()]
         head = min(HEADER_WORD_CAP, BOLD_FACTOR * _word_width(headers[i], size)) if headers[i] else 0.0
         full = max([_text_width(c, size) for c in cells] + [0.0])
-        word = full if nowrap[i] else max([_word_width(c, size) for c in cells] + [0.0])
+        # a word wider than MAX_COL_INCH wraps inside its cell anyway (the PDF breaks
+        # long words, Word does too), so it asks for no more than that
+        word = full if nowrap[i] else min(MAX_COL_INCH, max(
+            [_word_width(c, size) for c in cells] + [0.0]))
         lo = max(head, word, MIN_COL_INCH - PAD_INCH) + PAD_INCH
         least.append(lo)
         want.append(max(lo, min(full + PAD_INCH, MAX_COL_INCH)))

@@ -84,7 +84,9 @@ def study_data(terms, reasons):
 
 
 def _cell(label: str, display_id: str, html: str) -> nbformat.NotebookNode:
-    cell = new_code_cell(f"#| label: {label}\n#| tbl-cap: {display_id}\nch.show({display_id!r})",
+    landscape = "#| classes: landscape\n" if display_id.startswith("L") else ""  # as ch. 16
+    cell = new_code_cell(f"#| label: {label}\n#| tbl-cap: {display_id}\n{landscape}"
+                         f"ch.show({display_id!r})",
                          outputs=[new_output("display_data",
                                              data={"text/html": html, "text/plain": "<GT>"})])
     cell.execution_count = None

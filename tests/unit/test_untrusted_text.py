@@ -176,3 +176,16 @@ def test_hostile_text_is_verbatim_everywhere_and_changes_no_structure(tmp_path_f
         assert neutralise(text) in raw                     # the ARD keeps the data's text
         assert text in set(ard.read_csv(r.outputs / "ard" / f"{table}.csv")
                            .to_numpy().ravel().tolist())
+
+
+def test_a_very_long_word_does_not_squeeze_the_other_columns():
+    import pandas as pd
+
+    from analysis.style.rtf import MAX_COL_INCH, _word_width, column_widths
+
+    frame = pd.DataFrame({"Participant": ["NCT06561009-01-0001"] * 2,
+                          "Preferred term": [LONG_TERM, "Headache"], "Start": ["2025-01-15"] * 2})
+    widths, _ = column_widths(frame, list(frame.columns), [False] * 3)
+    assert widths[1] <= MAX_COL_INCH + 0.2                  # the long word wraps in its cell
+    assert widths[0] >= _word_width("NCT06561009-01-0001")  # identifiers and dates stay whole
+    assert widths[2] >= _word_width("2025-01-15")
