@@ -464,8 +464,10 @@ class Bench:
 
     def pipeline(self, n: int) -> Run:
         """Simulate + freeze ``n`` participants, then a cold render of that snapshot."""
-        snap, key = f"bench-n{n}", f"pipeline_{n}"
+        key = f"pipeline_{n}"
         rep = len(self.runs.get(key, []))
+        # a new id per repetition: the snapshot ledger freezes an id once
+        snap = f"bench-n{n}-{rep}"
         shutil.rmtree(self.ws / SNAPSHOT_ROOT / snap, ignore_errors=True)
         self.clear_cache()
         self.unpublish(snap)
