@@ -368,9 +368,10 @@ def run_jobs(root: Path, jobs: Sequence[Job], workers: int, env: Mapping[str, st
                         pass
                 if r.process.sentinel not in ready and r.outcome is None:
                     continue
-                r.process.join()
-                if r.process.is_alive():
-                    continue
+                r.process.join(timeout=30 if r.outcome is not None else None)
+                if r.process.is_alive():       # answered but stuck on exit: not needed
+                    r.process.kill()
+                    r.process.join()
                 running.remove(r)
                 r.conn.close()
                 outcome = r.outcome

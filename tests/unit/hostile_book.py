@@ -100,7 +100,7 @@ def _markdown_output(text: str) -> nbformat.NotebookNode:
     return cell
 
 
-def render_hostile(work: Path, terms, reasons) -> Rendered:
+def render_hostile(work: Path, terms, reasons, displays=DISPLAYS) -> Rendered:
     from bs4 import BeautifulSoup
     from docx import Document
     from pypdf import PdfReader
@@ -115,7 +115,7 @@ def render_hostile(work: Path, terms, reasons) -> Rendered:
                  data=study_data(terms, reasons))
     cells = [new_markdown_cell("# Hostile data {#sec-hostile}\n\nTables follow.")]
     cells.append(_markdown_output(f"The first term is {ch.esc(terms[0])}."))
-    for did in DISPLAYS:
+    for did in displays:
         cells.append(_cell("tbl-" + did.lower().replace(".", "-"), did,
                            ch.gt(did).as_raw_html()))
     staging = work / "staging"
