@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from data_contract.codelists import Codelists, CodelistError
+from data_contract.codelists import CodelistError, Codelists
 from data_contract.specs import DATASETS
 from data_contract.specs.adlb import ADLB_PARAMS
 from data_contract.specs.admri import ADMRI_PARAMS

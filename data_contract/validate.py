@@ -448,13 +448,15 @@ def _usubjid(df: pd.DataFrame, row: int | None) -> str | None:
 
 
 def _row_errors(name: str, df: pd.DataFrame, mask: pd.Series, variable: str, rule: str,
-                message, value_of=None) -> list[ContractError]:
+                message, value_of=None, extra: Mapping[str, pd.Series] | None = None
+                ) -> list[ContractError]:
     """One finding per row where ``mask`` is true; ``message(row)`` gives the text, ``row``
-    a mapping of the row's values by column (read once for all flagged rows)."""
+    a mapping of the row's values by column (read once for all flagged rows), including
+    the ``extra`` columns (values computed for the message, aligned with ``df``)."""
     hits = np.flatnonzero(pd.Series(mask).fillna(False).to_numpy(dtype=bool))
     if not len(hits):
         return []
-    rows = _Rows(df.iloc[hits])
+    rows = _Rows(df.iloc[hits], {k: pd.Series(v).iloc[hits] for k, v in (extra or {}).items()})
     out = []
     for k, i in enumerate(hits.tolist()):
         r = _Row(rows, k)
@@ -468,12 +470,15 @@ class _Rows:
     """The flagged rows of a frame, each column turned into a list on first use (a
     message reads a few columns of a wide dataset)."""
 
-    def __init__(self, sub: pd.DataFrame):
-        self._sub, self._cols = sub, {}
+    def __init__(self, sub: pd.DataFrame, extra: Mapping[str, pd.Series]):
+        self._sub, self._extra, self._cols = sub, extra, {}
 
     def column(self, col: str) -> list | None:
         if col not in self._cols:
-            self._cols[col] = self._sub[col].tolist() if col in self._sub.columns else None
+            source = self._extra.get(col)
+            if source is None and col in self._sub.columns:
+                source = self._sub[col]
+            self._cols[col] = source.tolist() if source is not None else None
         return self._cols[col]
 
 
@@ -627,22 +632,23 @@ def rules_adae(df: pd.DataFrame, adsl: pd.DataFrame | None,
         ldst = pd.to_datetime(df["USUBJID"].map(ld))
         expected = np.where(onset_not_before(df["ASTDT"], flags, ldst), "Y", "N")
         bad = df["TRTEMFL"].notna() & (df["TRTEMFL"] != expected)
-        tmp = df.assign(_LD=ldst, _LATEST=latest_possible_onset(df["ASTDT"], flags))
-        out += _row_errors(n, tmp, bad, "TRTEMFL", "ADAE.trtemfl_consistent_with_dates",
+        extra = {"_LD": ldst, "_LATEST": latest_possible_onset(df["ASTDT"], flags)}
+        out += _row_errors(n, df, bad, "TRTEMFL", "ADAE.trtemfl_consistent_with_dates",
                            lambda r: f"TRTEMFL={r['TRTEMFL']} but onset "
                                      f"{_onset_text(r)} vs lymphodepletion start "
                                      f"{_d(r['_LD']) or 'missing'}: TRTEMFL=Y iff the onset "
-                                     "cannot be placed before LDSTDT (SAP 3)")
+                                     "cannot be placed before LDSTDT (SAP 3)", extra=extra)
     if dated:
         out += _row_errors(n, df, df["ASTDT"].isna(), "ASTDT", "ADAE.onset_date_missing",
                            lambda r: "onset date missing: counted as treatment-emergent "
                                      "(SAP 3)")
     if flags is not None and dated:
         imputed = flags.isin(list(IMPUTATION_FLAGS)) & df["ASTDT"].notna()
-        tmp = df.assign(_LATEST=latest_possible_onset(df["ASTDT"], flags))
-        out += _row_errors(n, tmp, imputed, "ASTDTF", "ADAE.onset_date_imputed",
+        extra = {"_LATEST": latest_possible_onset(df["ASTDT"], flags)}
+        out += _row_errors(n, df, imputed, "ASTDTF", "ADAE.onset_date_imputed",
                            lambda r: f"onset {_onset_text(r)}: treatment-emergent unless "
-                                     "that precedes the start of treatment (SAP 3)")
+                                     "that precedes the start of treatment (SAP 3)",
+                           extra=extra)
     sev = [c for c in ("AETOXGR", "AESEV") if c in df.columns]
     if not sev:
         out.append(ContractError(n, None, None, "AETOXGR", "ADAE.grade_or_severity_present", "",
@@ -688,12 +694,13 @@ def rules_adlb(df: pd.DataFrame) -> list[ContractError]:
         for col, pos in (("PARAM", 0), ("PARCAT1", 1), ("AVALU", 2)):
             if col in df.columns:
                 exp = df["PARAMCD"].map({k: v[pos] for k, v in ADLB_PARAMS.items()})
-                out += _row_errors(n, df.assign(_EXP=exp), known & (df[col] != exp), col,
+                out += _row_errors(n, df, known & (df[col] != exp), col,
                                    "ADLB.param_consistent",
                                    lambda r, c=col: f"{c} of {r['PARAMCD']} must be "
                                                     f"{r['_EXP']!r} (a delivery in other "
                                                     "units or terms maps it in its mapping "
-                                                    f"file: parameters.ADLB.{r['PARAMCD']})")
+                                                    f"file: parameters.ADLB.{r['PARAMCD']})",
+                                   extra={"_EXP": exp})
     if _has(df, "AVAL", "AVALC"):
         out += _row_errors(n, df, df["AVAL"].isna() & df["AVALC"].isna(), "AVAL",
                            "ADLB.aval_or_avalc", lambda r: "neither AVAL nor AVALC is given")
@@ -743,11 +750,10 @@ def rule_study_days(name: str, df: pd.DataFrame, infdt: dict) -> list[ContractEr
         known = inf.notna()
         bad = known & ((expected.isna() != day.isna()) |
                        (expected.notna() & day.notna() & (expected != day).fillna(False)))
-        tmp = df.assign(_EXP=expected, _INF=inf)
-        out += _row_errors(name, tmp, bad.astype(bool), ycol, "study_day",
+        out += _row_errors(name, df, bad.astype(bool), ycol, "study_day",
                            lambda r, d=dcol, y=ycol: f"{y} must be {d} - INFDT = "
                            f"{_d(r['_EXP']) or 'missing'} ({d} {_d(r[d]) or 'missing'}, "
-                           f"INFDT {_d(r['_INF'])})")
+                           f"INFDT {_d(r['_INF'])})", extra={"_EXP": expected, "_INF": inf})
     return out
 
 
