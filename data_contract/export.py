@@ -5,8 +5,9 @@
 
 - ``dataset-json`` / ``ndjson``: CDISC Dataset-JSON v1.1 (``<name>.json`` /
   ``<name>.ndjson``) with dsjframe (why dsjframe: :mod:`data_contract.readers`).
-  Column ``dataType`` follows the contract's type (``date`` columns as ISO
-  dates, integers as ``integer``, numbers as ``double``, text as ``string``);
+  Column ``dataType`` follows the frozen column's type (the contract's ``date``
+  variables as ISO dates, integers as ``integer``, numbers as ``double``, text
+  as ``string``: :func:`arrow_table`);
   each contract variable carries its contract label, the dataset its label;
   ``studyOID`` is the dataset's STUDYID. The format requires a
   ``datasetJSONCreationDateTime``, which dsjframe sets to the time of writing:
@@ -34,7 +35,6 @@ from data_contract.specs import DATASETS
 
 FORMATS = {"dataset-json": ".json", "ndjson": ".ndjson", "xpt": ".xpt"}
 XPT_LABEL_MAX = 40
-_ARROW = {"date": pa.date32(), "int": pa.int64(), "float": pa.float64(), "str": pa.string()}
 
 
 def export_snapshot(snapshot_id: str, dest: str | Path, fmt: str,
@@ -74,21 +74,29 @@ def _types(name: str) -> dict[str, str]:
 
 
 def arrow_table(name: str, df: pd.DataFrame) -> pa.Table:
-    """``df`` as an Arrow table with the contract's types (dates as ``date32``)."""
+    """``df`` as an Arrow table with the types it was frozen with: the contract's date
+    variables as ``date32``, integers (``Int64``) as ``int64``, numbers as ``float64``,
+    text as ``string``. The frame decides, not the specification: another study's
+    AVISITN is frozen as a number (6.1 for an unscheduled visit), and exporting it as the
+    contract's integer would change it."""
     types = _types(name)
     arrays, fields = [], []
     for col in df.columns:
         s = df[col]
-        vartype = types.get(col)
-        if vartype == "date":
+        if types.get(col) == "date" and pd.api.types.is_datetime64_any_dtype(s.dtype):
             arr = pa.array(pd.to_datetime(s).dt.date.where(s.notna(), None), type=pa.date32())
-        elif vartype is not None:
-            arr = pa.array(s.astype(object).where(s.notna(), None).tolist(),
-                           type=_ARROW[vartype])
+        elif str(s.dtype) == "Int64":
+            arr = pa.array(s.astype(object).where(s.notna(), None).tolist(), type=pa.int64())
+        elif s.dtype == object:
+            values = s.where(s.notna(), None).tolist()
+            text = all(v is None or isinstance(v, str) for v in values)
+            arr = pa.array(values, type=pa.string()) if text else pa.Array.from_pandas(s)
         else:
             arr = pa.Array.from_pandas(s)
-            if pa.types.is_timestamp(arr.type) and arr.type.tz is not None:
-                arr = arr.cast(pa.timestamp(arr.type.unit))
+        if pa.types.is_timestamp(arr.type) and arr.type.tz is not None:
+            arr = arr.cast(pa.timestamp(arr.type.unit))
+        elif pa.types.is_null(arr.type):  # a column with no value at all: text
+            arr = arr.cast(pa.string())
         arrays.append(arr)
         fields.append(pa.field(str(col), arr.type))
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
