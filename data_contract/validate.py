@@ -408,6 +408,8 @@ def schema_errors(name: str, df: pd.DataFrame, spec: DatasetSpec) -> list[Contra
         fc = exc.failure_cases
     out: list[ContractError] = []
     dup_rows: set[int] = set()
+    cells = _Cells(df)
+    messages: dict[tuple, str] = {}  # the same bad value gives the same message
     for rec in fc.to_dict("records"):
         col, check, idx = rec["column"], str(rec["check"]), rec["index"]
         row = None if idx is None or (isinstance(idx, float) and np.isnan(idx)) else int(idx)
@@ -415,8 +417,8 @@ def schema_errors(name: str, df: pd.DataFrame, spec: DatasetSpec) -> list[Contra
             if row is None or row in dup_rows:
                 continue
             dup_rows.add(row)
-            keyvals = " / ".join(fmt_value(df.at[row, k]) for k in spec.keys)
-            out.append(ContractError(name, row + 1, _usubjid(df, row), ", ".join(spec.keys),
+            keyvals = " / ".join(fmt_value(cells.get(row, k)) for k in spec.keys)
+            out.append(ContractError(name, row + 1, cells.usubjid(row), ", ".join(spec.keys),
                                      "unique_key", keyvals,
                                      _message(None, "unique_key", keyvals, spec.keys)))
             continue
@@ -430,11 +432,33 @@ def schema_errors(name: str, df: pd.DataFrame, spec: DatasetSpec) -> list[Contra
             rule = rules[col][int(rec["check_number"])]
         else:
             rule = check
-        value = fmt_value(df.at[row, col]) if row is not None and col in df.columns \
+        value = fmt_value(cells.get(row, col)) if row is not None and col in df.columns \
             else fmt_value(rec["failure_case"])
-        out.append(ContractError(name, None if row is None else row + 1, _usubjid(df, row), col,
-                                 rule, value, _message(var, rule, value)))
+        key = (col, rule, value)
+        if key not in messages:
+            messages[key] = _message(var, rule, value)
+        out.append(ContractError(name, None if row is None else row + 1, cells.usubjid(row),
+                                 col, rule, value, messages[key]))
     return out
+
+
+class _Cells:
+    """Values of ``df`` by position, each column turned into an array once (a frame's
+    ``.at`` costs microseconds a call: too much for 100,000 failure cases)."""
+
+    def __init__(self, df: pd.DataFrame):
+        self._df, self._cols = df, {}
+
+    def get(self, row: int, col: str):
+        arr = self._cols.get(col)
+        if arr is None:
+            arr = self._cols[col] = self._df[col].to_numpy(dtype=object)
+        return arr[row]
+
+    def usubjid(self, row: int | None) -> str | None:
+        if row is None or "USUBJID" not in self._df.columns:
+            return None
+        return fmt_value(self.get(row, "USUBJID")) or None
 
 
 def _usubjid(df: pd.DataFrame, row: int | None) -> str | None:
@@ -945,7 +969,7 @@ def rule_codelists(name: str, df: pd.DataFrame, spec: DatasetSpec, codelists: Co
         for i, value in zip(first.index.tolist(), first.tolist(), strict=True):
             out.append(ContractError(
                 name, int(i) + 1, _usubjid(df, int(i)), v.name, "codelist_unmapped", str(value),
-                f"{value!r} of {v.name} ({int(counts[value])} record(s), first shown) has no "
+                f"{value!r} of {v.name} ({int(counts[value]):,} record(s), first shown) has no "
                 f"meaning in the configuration: map it under {codelists.where(v.codelist)}"))
     return out
 
