@@ -46,26 +46,60 @@ def manifest_table(data: StudyData) -> str:
 
 
 def validation_summary(data: StudyData) -> str:
-    """Validate the snapshot again against the contract and summarise the result."""
-    from data_contract.validate import validate
+    """Validate the snapshot again against the contract and summarise the result: the
+    verdict, each dataset's rows, variables and profile, and every warning and note
+    grouped by dataset, variable and rule (count, first message, first examples)."""
+    from data_contract.validate import requested_profile, validate
+    from data_contract.validation_report import groups
 
     report = validate(data.transient(), cutoff=data.cutoff,
-                      profile=data.manifest.get("profile", "auto"))
-    rows = [(name, str(report.datasets[name]), str(report.variables[name]))
+                      profile=requested_profile(data.manifest), codelists=data.codelists)
+    counts = report.counts()
+    rows = [(name, str(report.datasets[name]), str(report.variables[name]),
+             report.profiles.get(name, "not in the contract"))
             for name in sorted(report.datasets)]
-    verdict = ("The snapshot satisfies every rule of the data contract "
-               f"(profile {report.profile})." if report.ok else
-               f"The snapshot breaks {len(report.errors)} contract rule(s); see below.")
-    text = [verdict, "", table(("Dataset", "Rows", "Variables"), rows, align="lrr")]
+    if report.ok:
+        verdict = ("The snapshot satisfies every rule of the data contract "
+                   f"(profile {report.profile})")
+        verdict += (f", with {counts['warning']} warning(s) and {counts['note']} note(s) "
+                    "listed below." if counts["warning"] or counts["note"] else ".")
+    else:
+        verdict = f"The snapshot breaks {counts['error']} contract rule(s); see below."
+    text = [verdict, "", table(("Dataset", "Rows", "Variables", "Profile"), rows,
+                                align="lrrl")]
+    found = [g for g in groups(report.findings) if g.severity != "error"]
+    if found:
+        text += ["", "Warnings and notes (rule table in the data contract section below):", "",
+                 table(("Severity", "Dataset", "Variable", "Rule", "Count", "Finding (first)"),
+                       [(g.severity, g.dataset, g.variable or "", g.rule, str(g.count),
+                         g.message) for g in found],
+                       widths=(0.9, 1, 1.1, 2, 0.7, 5), align="llllrl")]
     if not report.ok:
         text += ["", "```", report.format(), "```"]
     return "\n".join(text)
+
+
+def rule_table() -> str:
+    """The contract's rule table (:mod:`data_contract.rules`): each rule's severity,
+    where it applies and what it checks."""
+    from data_contract.rules import RULES
+
+    rows = [(r.id, r.severity, r.scope, r.description) for r in RULES.values()]
+    return ("Every finding is an error (the snapshot is not frozen), a warning (frozen; "
+            "recorded in the manifest and listed above) or a note (lawful input the analysis "
+            "does not use). Applies to: all datasets, this study's datasets (full profile), "
+            "or a delivery translated by a mapping file.\n\n"
+            + table(("Rule", "Severity", "Applies to", "Checks"), rows,
+                    widths=(2.4, 0.9, 0.9, 5.8), align="llll"))
 
 
 def contract_table(dataset: str) -> str:
     """The specification of one dataset as a Markdown table (variable, label, type, rules)."""
     from data_contract.specs import DATASETS
 
+    if dataset not in DATASETS:
+        return (f"**{dataset}**: not a dataset of the contract; kept in the snapshot as "
+                "delivered and not analysed.")
     spec = DATASETS[dataset]
     rows = []
     for v in spec.variables:

@@ -32,6 +32,18 @@ class StudyData:
                 f"it holds {sorted(self.datasets)}"
             ) from None
 
+    @property
+    def codelists(self):
+        """The meanings of the sponsor codelists (which AREL values count as related,
+        AEOUT as fatal, ...: :class:`data_contract.codelists.Codelists`): those the
+        snapshot was frozen with (study.yml's, extended by the delivery's mapping file,
+        recorded in the manifest), else study.yml's."""
+        from data_contract.codelists import Codelists
+        from data_contract.study import contract_config
+
+        recorded = Codelists.from_record(self.manifest.get("codelists"))
+        return recorded if recorded is not None else contract_config().codelists
+
     def has(self, *names: str) -> bool:
         return all(n in self.datasets for n in names)
 

@@ -10,7 +10,7 @@ Public entry points:
 
 import pandas as pd
 
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "1.1.0"
 
 # pandas Copy-on-Write (the default from pandas 3.0): selections, column subsets and
 # index resets share memory until written, so the large datasets (3 million ADLB rows

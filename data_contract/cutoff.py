@@ -16,8 +16,8 @@ snapshot is the later data as they stood at the cut-off:
 - flags are re-derived (SAP 2): SAFFL=Y iff lymphodepletion started
   (LDSTDT), INFFL=Y iff infused (INFDT), DLTEVLFL=Y iff infused and either
   followed for the DLT window (registry ``dlt_window_days``) by the cut-off
-  or had a DLT (ADAE DLTFL=Y) by the cut-off; ADAE TRTEMFL=Y iff onset on
-  or after LDSTDT (SAP 3, TEAE);
+  or had a DLT (ADAE DLTFL=Y) by the cut-off; ADAE TRTEMFL=Y iff the onset
+  cannot be placed before LDSTDT (SAP 3, TEAE, :mod:`data_contract.dates`);
 - study days are recomputed from INFDT (SAP 3: infusion day = Day 0).
 
 Cutting twice equals cutting once at the earlier date, so a simulator that
@@ -215,11 +215,15 @@ def derive_study_days(df: pd.DataFrame, infdt: dict) -> pd.DataFrame:
 
 
 def derive_trtemfl(adae: pd.DataFrame, ldstdt: dict) -> pd.DataFrame:
-    """SAP 3 TEAE: TRTEMFL=Y iff onset (ASTDT) on or after the start of lymphodepletion."""
+    """SAP 3 TEAE: TRTEMFL=Y iff the onset cannot be placed before the start of
+    lymphodepletion (:func:`data_contract.dates.onset_not_before`: a missing onset, or
+    one imputed (ASTDTF) so that it may fall on or after LDSTDT, counts)."""
+    from data_contract.dates import onset_not_before
+
     if not {"TRTEMFL", "ASTDT", "USUBJID"} <= set(adae.columns):
         return adae
     df = adae.copy()
     ld = pd.to_datetime(df["USUBJID"].map(ldstdt))
-    ast = _dates(df["ASTDT"])
-    df["TRTEMFL"] = np.where(ast.notna() & ld.notna() & (ast >= ld), "Y", "N")
+    flags = df["ASTDTF"] if "ASTDTF" in df.columns else None
+    df["TRTEMFL"] = np.where(onset_not_before(_dates(df["ASTDT"]), flags, ld), "Y", "N")
     return df

@@ -1,7 +1,22 @@
-"""Read source datasets (CSV, Parquet, SAS .xpt / .sas7bdat) and coerce their types.
+"""Read source datasets (CSV, Parquet, SAS .xpt / .sas7bdat, CDISC Dataset-JSON) and
+coerce their types.
 
 A source is a folder with one file per dataset; the dataset name is the
-upper-cased file stem (``adsl.csv`` -> ``ADSL``). Values are coerced to the
+upper-cased file stem (``adsl.csv`` -> ``ADSL``). Formats and their readers:
+
+- ``.csv``: pandas, every value read as text;
+- ``.parquet``: pyarrow;
+- ``.xpt`` (SAS transport v5) and ``.sas7bdat``: pyreadstat (ReadStat); SAS dates
+  with a date format come as dates, bare SAS day numbers are coerced below;
+- ``.json`` and ``.ndjson`` (CDISC Dataset-JSON v1.1): dsjframe. dsjframe was
+  chosen over dsjson because it reads as well as writes (dsjson 1.2 only builds
+  a Dataset-JSON dict from a frame: no reader, no NDJSON), validates the file
+  against the CDISC JSON schema and each row against its column types, keeps
+  Dataset-JSON's types through Arrow (``date`` columns, integers, decimals)
+  and handles NDJSON and compressed DSJC. Its licence is AGPL-3.0-or-later;
+  the project uses it as a library, unmodified.
+
+Values are coerced to the
 type the contract gives each variable (:mod:`data_contract.spec`):
 
 - ``date``: ISO ``YYYY-MM-DD`` strings, Python/pandas dates and SAS dates
@@ -30,7 +45,7 @@ import pandas as pd
 
 from data_contract.spec import DatasetSpec, VarType
 
-SOURCE_SUFFIXES = (".csv", ".parquet", ".xpt", ".sas7bdat")
+SOURCE_SUFFIXES = (".csv", ".parquet", ".xpt", ".sas7bdat", ".json", ".ndjson")
 SAS_EPOCH = pd.Timestamp("1960-01-01")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -50,7 +65,7 @@ class CoercionFailure:
 
 
 def read_source(folder: str | Path) -> dict[str, pd.DataFrame]:
-    """Read every .csv/.parquet/.xpt/.sas7bdat file of ``folder``.
+    """Read every dataset file of ``folder`` (:data:`SOURCE_SUFFIXES`).
 
     Returns ``{DATASET: frame}`` with types coerced per the contract where every
     value of a column can be coerced; a column holding a value that cannot be
@@ -81,7 +96,7 @@ def read_source(folder: str | Path) -> dict[str, pd.DataFrame]:
     for name, (path,) in sorted(by_name.items()):
         raw = read_file(path)
         spec = DATASETS.get(name)
-        out[name] = coerce_dataset(raw, spec)[0] if spec is not None else _blank_to_na(raw)
+        out[name] = coerce_dataset(raw, spec)[0] if spec is not None else blank_to_na(raw)
     return out
 
 
@@ -129,16 +144,30 @@ def read_file(path: Path) -> pd.DataFrame:
             import pyreadstat
 
             df, _ = pyreadstat.read_sas7bdat(str(path))
+        elif suffix in (".json", ".ndjson"):
+            import dsjframe
+
+            df = dsjframe.read_dataset(path, as_pandas=True)
         else:  # pragma: no cover - filtered by read_source
             raise ReaderError(f"unsupported file type {path.name}")
     except ReaderError:
         raise
     except Exception as exc:  # the reader library's own error, with the file named
         raise ReaderError(f"cannot read {path.name}: {exc}") from exc
-    return _blank_to_na(df.reset_index(drop=True))
+    df.attrs = {}  # a reader's metadata (dsjframe's) is not data and never reaches a snapshot
+    return blank_to_na(df.reset_index(drop=True))
 
 
-def _blank_to_na(df: pd.DataFrame) -> pd.DataFrame:
+def source_files(folder: str | Path) -> list[Path]:
+    """The dataset files of a source folder (those :func:`read_source` reads)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+
+
+def blank_to_na(df: pd.DataFrame) -> pd.DataFrame:
     """Blank or all-space text values as missing (None); a new frame."""
     df = df.copy(deep=False)  # Copy-on-Write: setting a column never reaches the caller's
     for col in df.columns:
@@ -162,7 +191,7 @@ def coerce_dataset(
     be coerced. A column with any such value is left as given (raw values kept).
     Columns the specification does not know are left untouched.
     """
-    df = _blank_to_na(df.reset_index(drop=True))
+    df = blank_to_na(df.reset_index(drop=True))
     failures: list[CoercionFailure] = []
     if spec is None:
         return df, failures
@@ -221,11 +250,17 @@ def _coerce_text(s: pd.Series) -> tuple[pd.Series, list[tuple[int, object]]]:
     blank strings missing, in a few vectorised steps; otherwise value by value."""
     vals = s.astype(object).to_numpy()
     present = pd.notna(vals)
-    if not all(isinstance(v, str) for v in vals[present].tolist()):
+    # Each distinct value is looked at once (ADaM text repeats: 2 million AE rows hold a
+    # few thousand distinct terms), so the checks cost the distinct values, not the rows.
+    distinct = pd.unique(vals[present])
+    if not all(isinstance(v, str) for v in distinct.tolist()):
         return _coerce_elementwise(s, _to_str, object)
+    blanks = [v for v in distinct.tolist() if not v.strip()]
     keep = present.copy()
-    keep[present] = pd.Series(vals[present], dtype=object).str.strip().ne("").to_numpy()
-    if s.dtype == object and (keep == present).all() and all(v is None for v in vals[~present]):
+    if blanks:
+        keep[present] = ~pd.Series(vals[present], dtype=object).isin(blanks).to_numpy()
+    if s.dtype == object and not blanks and (pd.isna(vals[~present]).all() and
+                                             all(v is None for v in pd.unique(vals[~present]))):
         return s, []  # already text, no blank and every missing value None: unchanged
     return pd.Series(np.where(keep, vals, None), dtype=object, name=s.name), []
 

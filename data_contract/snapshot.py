@@ -2,17 +2,21 @@
 
 ``<root>/<id>/`` holds one Parquet file per dataset (``adsl.parquet``...) and
 ``manifest.json``: for each file its sha256, row count and columns; the
-contract version, cut-off date, source description, profile (``full`` for
-this study, ``core`` for another study's standard ADaM), the study extensions
-present, whether the data are simulated, and the validation summary. The
-manifest holds no wall-clock time, and the same datasets always give
-byte-identical files.
+contract version, cut-off date, source description, profile of each dataset
+(``full`` for this study's, ``core`` for another study's standard ADaM) and of
+the whole (``full``, ``core`` or ``mixed``), the study extensions present,
+whether the data are simulated, the mapping file applied (with its SHA-256 and
+content), the columns dropped at freeze, the codelist meanings in force, and
+the validation summary (counts, and every warning and note grouped by dataset,
+variable and rule with their first examples). Datasets the contract does not
+list are kept as delivered. The manifest holds no wall-clock time, and the same
+datasets always give byte-identical files.
 
-A snapshot is written only when its data pass the contract, into a temporary
-folder in the same root that is renamed into place; an existing id is never
-overwritten. Each frozen snapshot gets a line in the root's append-only,
-hash-chained ledger (``LEDGER.jsonl``, :mod:`data_contract.ledger`), which
-:func:`verify` checks the manifest against.
+A snapshot is written only when its data pass the contract (no error; warnings
+are recorded), into a temporary folder in the same root that is renamed into
+place; an existing id is never overwritten. Each frozen snapshot gets a line in
+the root's append-only, hash-chained ledger (``LEDGER.jsonl``,
+:mod:`data_contract.ledger`), which :func:`verify` checks the manifest against.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,11 +36,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data_contract import CONTRACT_VERSION, ledger
+from data_contract.codelists import Codelists
 from data_contract.cutoff import apply_cutoff
+from data_contract.mapping import MappingFile, apply_mapping, load_mapping
 from data_contract.names import InvalidName, check_name
 from data_contract.readers import coerce_dataset
 from data_contract.specs import DATASETS
-from data_contract.validate import _dataset_order, validate
+from data_contract.validate import (
+    ValidationReport,
+    _dataset_order,
+    requested_profile,
+    spec_for,
+    validate,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_ROOT = PROJECT_ROOT / "data" / "snapshots"
@@ -46,7 +58,13 @@ PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=T
 
 
 class SnapshotError(Exception):
-    """A snapshot that cannot be written, read or trusted; the message says why in full."""
+    """A snapshot that cannot be written, read or trusted; the message says why. For data
+    that fail the contract, ``report`` is the whole validation report (the message its
+    console summary)."""
+
+    def __init__(self, message: str, report: ValidationReport | None = None):
+        super().__init__(message)
+        self.report = report
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,7 @@ class SnapshotDatasets(Mapping):
         self._id, self._folder, self._manifest = snapshot_id, folder, manifest
         self._names = _dataset_order(manifest["datasets"])
         self._current = manifest.get("contract_version") == CONTRACT_VERSION
+        self._profiles = manifest.get("profiles") or {}
         self._frames: dict[str, pd.DataFrame] = {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -130,7 +149,9 @@ class SnapshotDatasets(Mapping):
         # Arrow's allocator keeps freed buffers for reuse; hand them back to the system
         # so that a kernel's resident memory is the frames it holds.
         pa.default_memory_pool().release_unused()
-        return df if self._current else coerce_dataset(df, DATASETS.get(name))[0]
+        if self._current:
+            return df
+        return coerce_dataset(df, spec_for(name, self._profiles.get(name, "full")))[0]
 
 
 class _TransientDatasets(Mapping):
@@ -180,43 +201,125 @@ def ordered_columns(name: str, df: pd.DataFrame) -> list[str]:
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:
-    """Write one dataset with fixed writer options (same frame -> same bytes)."""
+    """Write one dataset with fixed writer options (same frame -> same bytes; a frame's
+    ``attrs``, a reader's metadata, are not written)."""
+    if df.attrs:
+        df = df.copy(deep=False)
+        df.attrs = {}
     table = pa.Table.from_pandas(df, preserve_index=False)
     pq.write_table(table, path, **PARQUET_OPTIONS)
 
 
-def freeze(datasets: dict[str, pd.DataFrame], snapshot_id: str, cutoff: date,
+@dataclass(frozen=True)
+class Delivery:
+    """A delivery made ready for freeze: columns dropped, mapping applied, validated."""
+
+    datasets: dict[str, pd.DataFrame]
+    report: ValidationReport
+    dropped: dict[str, list[str]]
+    mapping: dict | None  # the manifest record of the mapping applied
+    codelists: Codelists
+    profile: str  # the profile asked for (auto, full, core)
+
+
+def prepare(datasets: Mapping[str, pd.DataFrame], cutoff: date | None, profile: str = "auto",
+            mapping: MappingFile | str | Path | None = None, drop: Sequence[str] = (),
+            codelists: Codelists | None = None) -> Delivery:
+    """Drop the columns ``drop`` (``COLUMN`` in every dataset, or ``DATASET.COLUMN``),
+    translate the delivery with ``mapping`` (:mod:`data_contract.mapping`), and validate
+    it. ``codelists``: the meanings in force (default study.yml's, extended by the
+    mapping's). Raises :class:`SnapshotError` for a ``drop`` that matches no column."""
+    from data_contract.study import contract_config
+
+    config = contract_config()
+    if isinstance(mapping, str | Path):
+        mapping = load_mapping(mapping)
+    data = {str(k).upper(): v for k, v in datasets.items()}
+    data, dropped = _drop(data, drop)
+    meanings = codelists if codelists is not None else config.codelists
+    prior, record = [], None
+    if mapping is not None:
+        data, prior, applied = apply_mapping(data, mapping)
+        meanings = meanings.extended_by(mapping.codelists)
+        record = mapping.record(applied)
+    report = validate(data, cutoff=cutoff, profile=profile, codelists=meanings,
+                      studyid=config.studyid, prior=prior)
+    return Delivery(data, report, dropped, record, meanings, profile)
+
+
+def _drop(data: dict[str, pd.DataFrame], drop: Sequence[str]
+          ) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
+    dropped: dict[str, list[str]] = {}
+    for item in drop:
+        ds, _, col = item.upper().rpartition(".")
+        hits = [n for n, df in data.items() if (not ds or n == ds) and col in df.columns]
+        if not hits:
+            raise SnapshotError(f"--drop {item}: no delivered dataset has a column {col}"
+                                + (f" ({ds} is not delivered)" if ds and ds not in data
+                                   else ""))
+        for n in hits:
+            data[n] = data[n].drop(columns=[col])
+            dropped.setdefault(n, []).append(col)
+    return data, {n: sorted(c) for n, c in sorted(dropped.items())}
+
+
+def freeze(datasets: Mapping[str, pd.DataFrame], snapshot_id: str, cutoff: date,
            source: str, simulated: bool = False, root: str | Path | None = None,
-           profile: str = "auto") -> Path:
+           profile: str = "auto", mapping: MappingFile | str | Path | None = None,
+           drop: Sequence[str] = (), codelists: Codelists | None = None,
+           inherited: Mapping | None = None) -> Path:
     """Validate ``datasets`` at ``cutoff`` and write them as snapshot ``snapshot_id``.
 
-    Nothing is applied to the data (see :func:`cut` for a cut-off). Raises
-    :class:`SnapshotError` -- and writes nothing -- for an existing id or data
-    that fail the contract (the message is the full validation report).
-    Returns the snapshot folder.
+    ``drop`` and ``mapping`` are applied first (:func:`prepare`); nothing else is
+    applied to the data (see :func:`cut` for a cut-off). Raises :class:`SnapshotError`
+    -- and writes nothing -- for an existing id or data that fail the contract (the
+    message is the console summary of the validation report, ``exc.report`` the
+    report). ``inherited``: the ``mapping`` and ``dropped`` records of the snapshot
+    this one is cut from. Returns the snapshot folder.
     """
+    _check_id(snapshot_id)
+    _refuse_existing(snapshot_id, root)
+    delivery = prepare(datasets, cutoff, profile=profile, mapping=mapping, drop=drop,
+                       codelists=codelists)
+    return freeze_delivery(delivery, snapshot_id, cutoff, source, simulated=simulated,
+                           root=root, inherited=inherited)
+
+
+def _refuse_existing(snapshot_id: str, root: str | Path | None) -> None:
+    if (_root(root) / snapshot_id).exists():
+        raise SnapshotError(f"snapshot {snapshot_id} already exists in {_root(root)}; "
+                            "a snapshot is never overwritten")
+
+
+def freeze_delivery(delivery: Delivery, snapshot_id: str, cutoff: date, source: str,
+                    simulated: bool = False, root: str | Path | None = None,
+                    inherited: Mapping | None = None) -> Path:
+    """Write a delivery made ready by :func:`prepare` as snapshot ``snapshot_id`` (see
+    :func:`freeze`, which is :func:`prepare` then this; the command line calls both
+    itself, to write the validation report in between)."""
     _check_id(snapshot_id)
     root = _root(root)
     target = root / snapshot_id
-    if target.exists():
-        raise SnapshotError(f"snapshot {snapshot_id} already exists in {root}; "
-                            "a snapshot is never overwritten")
-    datasets = {str(k).upper(): v for k, v in datasets.items()}
-    report = validate(datasets, cutoff=cutoff, profile=profile)
+    _refuse_existing(snapshot_id, root)
+    report = delivery.report
     if not report.ok:
-        raise SnapshotError(report.format())
+        from data_contract.validation_report import console_summary
+
+        raise SnapshotError(console_summary(report), report=report)
 
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{snapshot_id}.", suffix=".tmp", dir=root))
     try:
         entries = {}
         for name in report.datasets:  # contract order; one typed copy at a time
-            df, _ = coerce_dataset(datasets[name], DATASETS.get(name))
+            spec = spec_for(name, report.profiles.get(name, "full"))
+            df, _ = coerce_dataset(delivery.datasets[name], spec)
             df = df[ordered_columns(name, df)].reset_index(drop=True)
             file = f"{name.lower()}.parquet"
             write_parquet(df, tmp / file)
             entries[name] = {"file": file, "sha256": sha256_file(tmp / file),
                              "rows": len(df), "columns": [str(c) for c in df.columns]}
+        inherited = inherited or {}
         manifest = {
             "snapshot_id": snapshot_id,
             "contract_version": CONTRACT_VERSION,
@@ -224,8 +327,13 @@ def freeze(datasets: dict[str, pd.DataFrame], snapshot_id: str, cutoff: date,
             "simulated": bool(simulated),
             "source": source,
             "profile": report.profile,
+            "profiles": report.profiles,
+            "profile_requested": delivery.profile,
             "datasets": entries,
             "extensions": report.extensions,
+            "mapping": delivery.mapping or inherited.get("mapping"),
+            "dropped": delivery.dropped or inherited.get("dropped") or {},
+            "codelists": delivery.codelists.record(),
             "validation": report.summary(),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
@@ -333,4 +441,6 @@ def cut(source_id: str, new_id: str, cutoff: date, root: str | Path | None = Non
     data = apply_cutoff(snap.datasets, cutoff)
     return freeze(data, new_id, cutoff, source=f"cut of {source_id} at {cutoff.isoformat()}",
                   simulated=bool(snap.manifest.get("simulated", False)), root=root,
-                  profile=snap.manifest.get("profile", "auto"))
+                  profile=requested_profile(snap.manifest),
+                  codelists=Codelists.from_record(snap.manifest.get("codelists")),
+                  inherited={k: snap.manifest.get(k) for k in ("mapping", "dropped")})

@@ -5,14 +5,25 @@
   severity (MILD < MODERATE < SEVERE) instead: :func:`resolve_grade_var`.
 - Maximum grade: per participant and per key (e.g. SOC, PT), the highest
   grade of the participant's events; a participant is counted once.
-- Serious: AESER = "Y". Related: AREL = "RELATED".
-- Fatal (TEAE leading to death): AESDTH = "Y", or AEOUT = "FATAL", or grade 5.
-- Infections: MedDRA SOC (AEBODSYS) "Infections and infestations".
+- Serious: AESER = "Y".
+- Related (SAP 3, relatedness): AREL is one of the values the configuration
+  gives the meaning "related" (study.yml ``codelists``, extended by the
+  delivery's mapping file; e.g. RELATED, or PROBABLE and POSSIBLE). Severity
+  ranks and fatal outcomes are read the same way (meanings mild / moderate /
+  severe of AESEV, fatal of AEOUT). A value without a meaning raises
+  :class:`~data_contract.codelists.UnmappedTermError` naming it and where to map
+  it. ``codelists`` is :attr:`analysis.data.StudyData.codelists`; None means
+  study.yml's.
+- Fatal (TEAE leading to death): AESDTH = "Y", or AEOUT fatal, or grade 5.
+- Infections: MedDRA SOC (AEBODSYS) "Infections and infestations", matched
+  ignoring case as MedDRA SOC names are ("INFECTIONS AND INFESTATIONS").
 """
 
 from __future__ import annotations
 
 import pandas as pd
+
+from data_contract.codelists import Codelists, UnmappedTermError, require_mapped
 
 INFECTIONS_SOC = "Infections and infestations"
 
@@ -51,18 +62,37 @@ def resolve_grade_var(adae: pd.DataFrame, grade_var: str = "auto") -> str:
     raise KeyError("ADAE has neither AETOXGR nor AESEV: AEs cannot be graded")
 
 
-def grade_rank(adae: pd.DataFrame, grade_var: str) -> pd.Series:
-    """Numeric rank of each event's grade (1..5 for AETOXGR, 1..3 for AESEV; NaN
-    when missing). An unknown value raises ``ValueError`` naming it."""
+def _codelists(codelists: Codelists | None) -> Codelists:
+    if codelists is not None:
+        return codelists
+    from data_contract.study import contract_config
+
+    return contract_config().codelists
+
+
+def grade_rank(adae: pd.DataFrame, grade_var: str, codelists: Codelists | None = None
+               ) -> pd.Series:
+    """Numeric rank of each event's grade (1..5 for AETOXGR, 1..3 for AESEV by the
+    meanings mild/moderate/severe of its codelist; NaN when missing). An unknown value
+    raises ``ValueError`` naming it and the participant (:class:`UnmappedTermError`
+    for an AESEV value without a meaning)."""
     scale = GRADE_SCALES[grade_var]
     vals = adae[grade_var]
+    cl = None
     if grade_var == "AETOXGR":
         rank = pd.to_numeric(vals, errors="coerce").astype(float)
     else:
-        rank = vals.map({v: i + 1 for i, v in enumerate(scale["values"])}).astype(float)
+        cl = _codelists(codelists)
+        order = {v: i + 1 for i, meaning in enumerate(("mild", "moderate", "severe"))
+                 for v in cl.values("AESEV", meaning)}
+        rank = vals.map(order).astype(float)
     bad = vals.notna() & rank.isna() | (rank.notna() & ~rank.isin(range(1, len(scale["values"]) + 1)))
     if bad.any():
         r = adae.loc[bad].iloc[0]
+        if cl is not None:
+            raise UnmappedTermError(f"ADAE USUBJID {r['USUBJID']}: AESEV value "
+                                    f"{r[grade_var]!r} has no meaning in the configuration: "
+                                    f"map it under {cl.where('AESEV')}")
         raise ValueError(f"ADAE USUBJID {r['USUBJID']}: {grade_var} value {r[grade_var]!r} "
                          f"is not one of {scale['values']}")
     return rank
@@ -77,15 +107,18 @@ def high_grade_label(grade_var: str) -> str:
     return GRADE_SCALES[grade_var]["high_label"]
 
 
-def is_high_grade(adae: pd.DataFrame, grade_var: str) -> pd.Series:
-    """Grade >= 3 (CTCAE) or SEVERE (severity scale)."""
-    return (grade_rank(adae, grade_var) >= GRADE_SCALES[grade_var]["high_from"]).fillna(False)
+def is_high_grade(adae: pd.DataFrame, grade_var: str, codelists: Codelists | None = None
+                  ) -> pd.Series:
+    """Grade >= 3 (CTCAE) or severe (severity scale)."""
+    rank = grade_rank(adae, grade_var, codelists)
+    return (rank >= GRADE_SCALES[grade_var]["high_from"]).fillna(False)
 
 
-def max_grade(adae: pd.DataFrame, keys: list[str], grade_var: str) -> pd.DataFrame:
+def max_grade(adae: pd.DataFrame, keys: list[str], grade_var: str,
+              codelists: Codelists | None = None) -> pd.DataFrame:
     """One row per (USUBJID, *keys) with ``MAXGR`` (rank) and ``MAXGRC`` (label;
     ``Missing`` when every event of the group lacks a grade)."""
-    df = adae.assign(_rank=grade_rank(adae, grade_var))
+    df = adae.assign(_rank=grade_rank(adae, grade_var, codelists))
     g = df.groupby(["USUBJID", *keys], sort=False, dropna=False)["_rank"].max().reset_index()
     labels = grade_labels(grade_var)
     g = g.rename(columns={"_rank": "MAXGR"})
@@ -97,26 +130,33 @@ def is_serious(adae: pd.DataFrame) -> pd.Series:
     return adae["AESER"].eq("Y")
 
 
-def is_related(adae: pd.DataFrame) -> pd.Series:
+def is_related(adae: pd.DataFrame, codelists: Codelists | None = None) -> pd.Series:
+    """AREL has the meaning "related" (SAP 3: the sponsor's causality codelist maps to
+    related yes/no in the configuration). A missing AREL is not related; a value
+    without a meaning raises :class:`UnmappedTermError` naming it."""
     if "AREL" not in adae.columns:
         raise KeyError("ADAE has no AREL")
-    return adae["AREL"].eq("RELATED")
+    cl = _codelists(codelists)
+    require_mapped(cl, "AREL", adae["AREL"].dropna().unique().tolist())
+    return adae["AREL"].isin(list(cl.values("AREL", "related")))
 
 
-def is_fatal(adae: pd.DataFrame) -> pd.Series:
-    """AE leading to death: AESDTH = "Y", AEOUT = "FATAL" or AETOXGR = 5."""
+def is_fatal(adae: pd.DataFrame, codelists: Codelists | None = None) -> pd.Series:
+    """AE leading to death: AESDTH = "Y", AEOUT with the meaning fatal, or AETOXGR = 5."""
     fatal = pd.Series(False, index=adae.index)
     if "AESDTH" in adae.columns:
         fatal |= adae["AESDTH"].eq("Y")
     if "AEOUT" in adae.columns:
-        fatal |= adae["AEOUT"].eq("FATAL")
+        fatal |= adae["AEOUT"].isin(list(_codelists(codelists).values("AEOUT", "fatal")))
     if "AETOXGR" in adae.columns:
         fatal |= pd.to_numeric(adae["AETOXGR"], errors="coerce").eq(5).fillna(False)
     return fatal
 
 
 def is_infection(adae: pd.DataFrame) -> pd.Series:
-    return adae["AEBODSYS"].eq(INFECTIONS_SOC)
+    """MedDRA SOC "Infections and infestations", in any case."""
+    return adae["AEBODSYS"].astype(str).str.casefold().eq(INFECTIONS_SOC.casefold()) \
+        & adae["AEBODSYS"].notna()
 
 
 def attach_group(adae: pd.DataFrame, adsl_set: pd.DataFrame, group_var: str) -> pd.DataFrame:

@@ -9,13 +9,24 @@ cut-off."
   reference is the planned Day 0 (lymphodepletion start minus the first
   lymphodepletion day of study.yml, e.g. LDSTDT + 4). Another study's standard
   ADaM without INFDT/LDSTDT uses TRTSDT as Day 0.
-- TEAE (``TEAEFL``): ASTDT on or after ADSL.LDSTDT; without LDSTDT the
-  dataset's own TRTEMFL is used; without either, ASTDT on or after TRTSDT.
+- TEAE (``TEAEFL``): the onset cannot be placed before ADSL.LDSTDT; without
+  LDSTDT the dataset's own TRTEMFL is used; without either, the onset cannot
+  be placed before TRTSDT. SAP 3: "An AE whose onset date is missing, or
+  partial so that it cannot be placed before the start of lymphodepletion,
+  counts as treatment-emergent (conservative); ADaM imputation flags (ASTDTF)
+  are respected": :func:`data_contract.dates.onset_not_before` (the one
+  definition, shared with the contract's TRTEMFL rule).
 - Primary window (``PRIMWFL``): TEAE with onset day <= the registry window
   (``registry.ae_primary_window_days``, 28). An AE on Day 28 is in, Day 29 out.
+  An imputed onset is placed at its imputed date (ASTDT); a TEAE with a missing
+  onset cannot be placed after Day 28 and is counted in (conservative, as for
+  TEAE).
 - Overall window (``OVERWFL``): TEAE with onset day <= Month 12
   (``registry.follow_up_months`` x ``days_per_month``, truncated) and, when the
-  snapshot has a cut-off date, ASTDT on or before the cut-off.
+  snapshot has a cut-off date, ASTDT on or before the cut-off (a missing onset
+  counts, as above).
+- ``ONSETMIS``: "Y" for an AE without an onset date, "N" otherwise, so displays
+  can state the number of such records in a footnote (SAP 3).
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.derive.studyday import study_day
+from data_contract.dates import onset_not_before
 
 WINDOW_PRIMARY = "Day 0-28"
 WINDOW_OVERALL = "Overall"
@@ -67,18 +79,19 @@ def reference_dates(adsl: pd.DataFrame, config: StudyConfig) -> pd.Series:
 
 def derive_var_teae(adae: pd.DataFrame, adsl: pd.DataFrame, config: StudyConfig,
                     cutoff=None) -> pd.DataFrame:
-    """Add ONSETDY, TEAEFL, PRIMWFL and OVERWFL to ``adae`` (SAP 3, TEAE).
+    """Add ONSETDY, TEAEFL, PRIMWFL, OVERWFL and ONSETMIS to ``adae`` (SAP 3, TEAE).
 
     ``adsl`` supplies LDSTDT/INFDT (or TRTSDT) per participant; an AE of a
     participant absent from ``adsl`` raises ``ValueError`` naming the USUBJID.
-    Flags are "Y"/"N"; an AE with a missing onset date is not a TEAE.
+    Flags are "Y"/"N"; an AE with a missing onset date of a participant who
+    started treatment is a TEAE in both windows (module doc).
     """
     unknown = sorted(set(adae["USUBJID"]) - set(adsl["USUBJID"]))
     if unknown:
         raise ValueError(f"ADAE has participants not in ADSL: USUBJID {unknown[:5]}")
     out = adae.copy()
     if len(out) == 0:
-        for c in ("TEAEFL", "PRIMWFL", "OVERWFL"):
+        for c in ("TEAEFL", "PRIMWFL", "OVERWFL", "ONSETMIS"):
             out[c] = pd.Series(dtype=str)
         out["ONSETDY"] = pd.Series(dtype="Int64")
         return out
@@ -90,26 +103,30 @@ def derive_var_teae(adae: pd.DataFrame, adsl: pd.DataFrame, config: StudyConfig,
         onset = out["ASTDY"].astype("Int64")
     out["ONSETDY"] = onset
     lds = adsl.set_index("USUBJID")
+    flags = out["ASTDTF"] if "ASTDTF" in out.columns else None
     if "LDSTDT" in lds.columns:
         ld = pd.Series(pd.to_datetime(lds["LDSTDT"]).reindex(out["USUBJID"]).values,
                        index=out.index)
-        teae = (start >= ld).fillna(False)
+        teae = onset_not_before(start, flags, ld)
     elif "TRTEMFL" in out.columns:
         teae = out["TRTEMFL"].eq("Y")
     else:
         ts = pd.Series(pd.to_datetime(lds["TRTSDT"]).reindex(out["USUBJID"]).values,
                        index=out.index)
-        teae = (start >= ts).fillna(False)
+        teae = onset_not_before(start, flags, ts)
     teae = teae.astype(bool)
-    prim = teae & (onset <= primary_window_days(config)).fillna(False).astype(bool)
-    over = teae & (onset <= overall_window_days(config)).fillna(False).astype(bool)
+    missing = pd.Series(start.isna().to_numpy(), index=out.index)
+    unplaced = missing & pd.Series(onset.isna().to_numpy(), index=out.index)
+    prim = teae & ((onset <= primary_window_days(config)).fillna(False).astype(bool) | unplaced)
+    over = teae & ((onset <= overall_window_days(config)).fillna(False).astype(bool) | unplaced)
     if cutoff is not None:
-        over = over & (start <= pd.Timestamp(cutoff)).fillna(False).astype(bool)
+        over = over & ((start <= pd.Timestamp(cutoff)).fillna(False).astype(bool) | missing)
         prim = prim & over
     yn = {True: "Y", False: "N"}
     out["TEAEFL"] = teae.map(yn)
     out["PRIMWFL"] = prim.map(yn)
     out["OVERWFL"] = over.map(yn)
+    out["ONSETMIS"] = missing.map(yn)
     return out
 
 

@@ -11,8 +11,9 @@ Columns: dose levels + Total, N = Safety set. Row blocks ``group2 = WINDOW``:
 
 - ``ANY`` any TEAE; ``HIGHGR`` grade >= 3 (CTCAE AETOXGR; ``Severe`` when the
   data are graded by AESEV only); ``SERIOUS`` AESER = "Y"; ``RELATED``
-  AREL = "RELATED" (when ADAE has AREL); ``FATAL`` TEAE leading to death
-  (AESDTH = "Y", AEOUT = "FATAL" or grade 5);
+  AREL with the meaning related in the configuration (when ADAE has AREL;
+  :attr:`StudyData.codelists`); ``FATAL`` TEAE leading to death
+  (AESDTH = "Y", AEOUT fatal or grade 5);
 - this study's extension flags, when ADAE holds them: ``DLT`` (DLTFL = "Y",
   onset Day 0-28; the same in both windows by definition), ``CRS`` (CRSFL),
   ``ICANS`` (ICANSFL).
@@ -54,8 +55,8 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
             ("SERIOUS", "Serious TEAE", is_serious(te)),
         ]
         if "AREL" in te.columns:
-            kinds.append(("RELATED", "Related TEAE", is_related(te)))
-        kinds.append(("FATAL", "TEAE leading to death", is_fatal(te)))
+            kinds.append(("RELATED", "Related TEAE", is_related(te, data.codelists)))
+        kinds.append(("FATAL", "TEAE leading to death", is_fatal(te, data.codelists)))
         if "DLTFL" in te.columns:
             dl = dlt_events(s.adae, config)
             kinds.append(("DLT", "Dose-limiting toxicity", te.index.isin(dl.index)))

@@ -55,11 +55,15 @@ def _dates(infdt: np.ndarray, pid: np.ndarray, day) -> np.ndarray:
 
 
 def _frame(name: str, cols: dict, studyid: str) -> pd.DataFrame:
-    """Columns in spec order and with the contract's types (Int64, float64, datetime64[ns])."""
+    """Columns in spec order and with the contract's types (Int64, float64, datetime64[ns]).
+    A permissible variable the simulator does not make (ADAE.ASTDTF: no onset date is
+    imputed; AEACN: one infusion, no action on it) is left out."""
     spec = DATASETS[name]
     k = len(next(iter(cols.values())))
     data = {}
     for v in spec.variables:
+        if v.permissible and v.name not in cols:
+            continue
         if v.name == "STUDYID":
             x = np.full(k, studyid, dtype=object)
         else:
@@ -306,8 +310,9 @@ def finalise(datasets: dict[str, pd.DataFrame], cutoff: date, config) -> dict[st
     out = {}
     for name, df in cut.items():
         spec = DATASETS[name]
-        df = df[[v.name for v in spec.variables]].reset_index(drop=True)
-        for v in spec.variables:
+        kept = [v for v in spec.variables if v.name in df.columns or not v.permissible]
+        df = df[[v.name for v in kept]].reset_index(drop=True)
+        for v in kept:
             want = {"int": "Int64", "date": "datetime64[ns]", "float": "float64"}.get(v.type)
             if want is not None and str(df[v.name].dtype) != want:
                 df[v.name] = df[v.name].astype(want)

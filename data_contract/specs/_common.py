@@ -16,17 +16,21 @@ VISIT_NAMES = (
 
 
 def adt(label: str = "Analysis Date", required: bool = True) -> Variable:
-    return Variable("ADT", label, "date", required=required)
+    return Variable("ADT", label, "date", required=required, core=True)
 
 
 def ady(label: str = "Analysis Relative Day (infusion = Day 0)") -> Variable:
-    return Variable("ADY", label, "int", range=(-3650, 3650))
+    """The study day: an integer without a fixed range (a study's days are what its
+    dates give; SAP 3 checks them against INFDT where the study has one)."""
+    return Variable("ADY", label, "int", core=True)
 
 
 def visit_variables() -> tuple[Variable, ...]:
-    """AVISIT / AVISITN: the analysis visit and its nominal study day."""
+    """AVISIT / AVISITN: the analysis visit and its nominal study day (standard BDS
+    variables; the visit names are this study's schedule)."""
     return (
-        Variable("AVISIT", "Analysis Visit", "str", required=True, allowed=VISIT_NAMES),
+        Variable("AVISIT", "Analysis Visit", "str", required=True, core=True, study_terms=True,
+                 allowed=VISIT_NAMES),
         Variable("AVISITN", "Analysis Visit (N): nominal study day", "int", required=True,
-                 range=(-60, 400)),
+                 core=True, study_terms=True, core_type="float"),
     )

@@ -40,17 +40,24 @@ ADAE = DatasetSpec(
     name="ADAE",
     label="Adverse Events Analysis Dataset",
     keys=("USUBJID", "AESEQ"),
+    core_keys=("USUBJID", "AESEQ"),
     core=True,
     description=(
-        "One row per adverse event: verbatim and coded terms (MedDRA SOC/PT), grade "
-        "(CTCAE v5.0; ASTCT 2019 for CRS and ICANS), seriousness, relationship, dates "
-        "and study days, and the flags of this study (TEAE, DLT, CRS, ICANS, management)."
+        "One row per adverse event: verbatim and coded terms (MedDRA SOC/PT, SOC names "
+        "matched case-insensitively), grade (CTCAE v5.0; ASTCT 2019 for CRS and ICANS), "
+        "seriousness, relationship, dates and study days, and the flags of this study "
+        "(TEAE, DLT, CRS, ICANS, management). Severity, causality, outcome and action "
+        "taken are sponsor codelists whose meanings are configuration (study.yml "
+        "codelists). A missing or imputed onset date (ASTDTF) is lawful and counted as "
+        "treatment-emergent unless it can be placed before lymphodepletion (SAP 3)."
     ),
     row_rules=(
         "ADAE.end_not_before_start",
         "ADAE.trtemfl_consistent_with_dates",
         "ADAE.grade_or_severity_present",
         "ADAE.fatal_is_grade_5",
+        "ADAE.onset_date_missing",
+        "ADAE.onset_date_imputed",
     ),
     variables=(
         STUDYID,
@@ -60,23 +67,22 @@ ADAE = DatasetSpec(
         Variable("AEDECOD", "Dictionary-Derived Term (MedDRA PT)", "str", required=True,
                  core=True),
         Variable("AEBODSYS", "Body System or Organ Class (MedDRA SOC)", "str", required=True,
-                 core=True, allowed=MEDDRA_SOCS),
-        Variable("AESEV", "Severity/Intensity", "str", core=True,
-                 allowed=("MILD", "MODERATE", "SEVERE")),
+                 core=True, allowed=MEDDRA_SOCS, casefold=True),
+        Variable("AESEV", "Severity/Intensity", "str", core=True, codelist="AESEV"),
         Variable("AETOXGR", "Standard Toxicity Grade", "int", core=True, range=(1, 5)),
         Variable("AESER", "Serious Event", "str", required=True, core=True, allowed=YN),
-        Variable("AREL", "Analysis Causality", "str", core=True,
-                 allowed=("RELATED", "NOT RELATED")),
-        Variable("AEOUT", "Outcome of Adverse Event", "str", core=True,
-                 allowed=("RECOVERED/RESOLVED", "RECOVERING/RESOLVING",
-                          "NOT RECOVERED/NOT RESOLVED", "RECOVERED/RESOLVED WITH SEQUELAE",
-                          "FATAL", "UNKNOWN")),
+        Variable("AREL", "Analysis Causality", "str", core=True, codelist="AREL"),
+        Variable("AEOUT", "Outcome of Adverse Event", "str", core=True, codelist="AEOUT"),
         Variable("AESDTH", "Results in Death", "str", core=True, allowed=YN),
-        Variable("ASTDT", "Analysis Start Date", "date", required=True, core=True),
+        Variable("ASTDT", "Analysis Start Date", "date", core=True),
         Variable("AENDT", "Analysis End Date", "date", core=True),
-        Variable("ASTDY", "Analysis Start Relative Day", "int", core=True, range=(-3650, 3650)),
-        Variable("AENDY", "Analysis End Relative Day", "int", core=True, range=(-3650, 3650)),
+        Variable("ASTDY", "Analysis Start Relative Day", "int", core=True),
+        Variable("AENDY", "Analysis End Relative Day", "int", core=True),
         Variable("TRTEMFL", "Treatment Emergent Analysis Flag", "str", core=True, allowed=YN),
+        Variable("ASTDTF", "Analysis Start Date Imputation Flag", "str", core=True,
+                 permissible=True, allowed=("Y", "M", "D")),
+        Variable("AEACN", "Action Taken with Study Treatment", "str", core=True,
+                 permissible=True, codelist="AEACN"),
         # --- this study ---
         Variable("AEGRSCL", "Grading Scale", "str", allowed=("CTCAE v5.0", "ASTCT 2019")),
         Variable("DLTFL", "Dose-Limiting Toxicity Flag (investigator)", "str", allowed=YN),

@@ -14,6 +14,7 @@ ADPC = DatasetSpec(
     name="ADPC",
     label="CAR-T Kinetics Analysis Dataset",
     keys=("USUBJID", "PARAMCD", "ADT"),
+    core=True,
     description=(
         "One row per participant, assay and time point after infusion. Values below the "
         "limit of quantification have BLQFL 'Y', AVAL missing and AVALC 'BLQ'."
@@ -22,13 +23,14 @@ ADPC = DatasetSpec(
     variables=(
         STUDYID,
         USUBJID,
-        Variable("PARAMCD", "Parameter Code", "str", required=True, allowed=tuple(ADPC_PARAMS)),
-        Variable("PARAM", "Parameter", "str", required=True,
+        Variable("PARAMCD", "Parameter Code", "str", required=True, core=True, study_terms=True,
+                 allowed=tuple(ADPC_PARAMS)),
+        Variable("PARAM", "Parameter", "str", required=True, core=True, study_terms=True,
                  allowed=tuple(p[0] for p in ADPC_PARAMS.values())),
-        Variable("AVAL", "Analysis Value", "float", range=(0, 1e9)),
-        Variable("AVALC", "Analysis Value (C)", "str"),
-        Variable("AVALU", "Analysis Value Unit", "str", required=True,
-                 allowed=tuple(p[1] for p in ADPC_PARAMS.values())),
+        Variable("AVAL", "Analysis Value", "float", core=True, study_terms=True, range=(0, 1e9)),
+        Variable("AVALC", "Analysis Value (C)", "str", core=True),
+        Variable("AVALU", "Analysis Value Unit", "str", required=True, core=True,
+                 study_terms=True, allowed=tuple(p[1] for p in ADPC_PARAMS.values())),
         Variable("BLQFL", "Below Limit of Quantification Flag", "str", required=True,
                  allowed=YN),
         Variable("LLOQ", "Lower Limit of Quantification", "float", required=True,

@@ -20,7 +20,7 @@ ADRELAP = DatasetSpec(
         USUBJID,
         Variable("RLSEQ", "Sequence Number", "int", required=True, range=(1, 10000)),
         Variable("ASTDT", "Onset Date", "date", required=True),
-        Variable("ASTDY", "Onset Relative Day (infusion = Day 0)", "int", range=(-3650, 3650)),
+        Variable("ASTDY", "Onset Relative Day (infusion = Day 0)", "int"),
         Variable("RLPHASE", "Phase", "str", required=True,
                  allowed=("PRE-TREATMENT", "ON-STUDY")),
         Variable("RLDESC", "Clinical Presentation", "str",

@@ -9,6 +9,7 @@ ADSL = DatasetSpec(
     name="ADSL",
     label="Subject-Level Analysis Dataset",
     keys=("USUBJID",),
+    core_keys=("USUBJID",),
     core=True,
     description=(
         "One row per participant: demographics, NMOSD history, dose level and actual "
@@ -46,18 +47,23 @@ ADSL = DatasetSpec(
         Variable("DCSREAS", "Reason for Discontinuation from Study", "str", core=True),
         Variable("EOSDT", "End of Study Date", "date", core=True),
         Variable("LSTALVDT", "Date Last Known Alive", "date", core=True),
-        # --- this study: dose level and cohort ---
+        # --- dose level (TRT01PN: standard, with this study's levels), cohort, dose, body
+        #     size (standard baseline variables with this study's ranges) ---
         Variable("TRT01PN", "Planned Treatment for Period 01 (N): dose level", "int",
-                 range=(1, 3)),
+                 core=True, study_terms=True, range=(1, 3)),
         Variable("COHORT", "Cohort", "str", allowed=("ESCALATION", "EXPANSION")),
         Variable("DOSEKG", "Actual CAR-T Dose per kg", "float", range=(0, 20),
                  unit="10^6 CAR-T cells/kg"),
         Variable("DOSETOT", "Actual Total CAR-T Dose", "float", range=(0, 2000),
                  unit="10^6 CAR-T cells"),
-        Variable("WEIGHTBL", "Baseline Weight", "float", range=(25, 250), unit="kg"),
-        Variable("HEIGHTBL", "Baseline Height", "float", range=(120, 220), unit="cm"),
-        Variable("BMIBL", "Baseline BMI", "float", range=(10, 70), unit="kg/m2"),
-        Variable("BSABL", "Baseline Body Surface Area", "float", range=(0.8, 3.0), unit="m2"),
+        Variable("WEIGHTBL", "Baseline Weight", "float", core=True, study_terms=True,
+                 range=(25, 250), unit="kg"),
+        Variable("HEIGHTBL", "Baseline Height", "float", core=True, study_terms=True,
+                 range=(120, 220), unit="cm"),
+        Variable("BMIBL", "Baseline BMI", "float", core=True, study_terms=True,
+                 range=(10, 70), unit="kg/m2"),
+        Variable("BSABL", "Baseline Body Surface Area", "float", core=True, study_terms=True,
+                 range=(0.8, 3.0), unit="m2"),
         # --- this study: NMOSD history ---
         Variable("DIAGDT", "Date of NMOSD Diagnosis", "date"),
         Variable("DISDURY", "Disease Duration at Enrolment", "float", range=(0, 60),
@@ -70,12 +76,12 @@ ADSL = DatasetSpec(
         Variable("AQP4BL", "Baseline AQP4-IgG Titre (reciprocal, 1:N)", "float",
                  range=(1, 1_000_000)),
         # --- this study: key dates ---
-        Variable("RFICDT", "Date of Informed Consent", "date"),
+        Variable("RFICDT", "Date of Informed Consent", "date", core=True),
         Variable("ENRLDT", "Date of Enrolment", "date"),
         Variable("LDSTDT", "Lymphodepletion Start Date", "date"),
         Variable("INFDT", "CAR-T Infusion Date (Day 0)", "date"),
         # --- this study: analysis sets ---
-        Variable("ENRLFL", "Enrolled Population Flag", "str", allowed=YN),
+        Variable("ENRLFL", "Enrolled Population Flag", "str", core=True, allowed=YN),
         Variable("INFFL", "Infused Population Flag", "str", allowed=YN),
         Variable("DLTEVLFL", "DLT-Evaluable Population Flag", "str", allowed=YN),
     ),

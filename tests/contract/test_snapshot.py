@@ -52,7 +52,7 @@ def test_freeze_writes_parquet_files_and_manifest(final: Path):
     assert m["datasets"]["ADSL"]["file"] == "adsl.parquet"
     assert len(m["datasets"]["ADSL"]["sha256"]) == 64
     assert m["datasets"]["ADSL"]["columns"][:3] == ["STUDYID", "USUBJID", "SUBJID"]
-    assert "ADEX" in m["extensions"] and "ADSL.INFDT" in m["extensions"]
+    assert "ADRELAP" in m["extensions"] and "ADSL.INFDT" in m["extensions"]
     assert m["validation"]["errors"] == 0 and m["validation"]["rows"] == 48
 
 
@@ -171,7 +171,7 @@ def test_standard_adam_of_another_study_freezes_against_the_core(root: Path):
     m = json.loads((path / "manifest.json").read_text())
     assert m["profile"] == "core"
     assert sorted(m["datasets"]) == ["ADAE", "ADSL"]
-    assert m["extensions"] == ["ADSL.BMIBL"]
+    assert m["extensions"] == []  # BMIBL, TRT01PN: standard variables, not this study's
     assert "ARM" in m["datasets"]["ADSL"]["columns"]  # standard extras are kept
 
 

@@ -30,6 +30,12 @@ def _keys(report) -> set[tuple]:
     return {(e.dataset, e.row, e.usubjid, e.variable, e.rule) for e in report.errors}
 
 
+def _finding_keys(report) -> set[tuple]:
+    """Every finding (errors, warnings, notes) with its severity."""
+    return {(e.dataset, e.row, e.usubjid, e.variable, e.rule, e.severity)
+            for e in report.findings}
+
+
 def _one(report, dataset, row, variable, rule):
     hits = [e for e in report.errors if (e.dataset, e.row, e.variable, e.rule)
             == (dataset, row, variable, rule)]
@@ -48,14 +54,18 @@ def test_pilot_adam_is_valid_in_the_core_profile_with_extra_columns():
     report = validate(f.pilot(), cutoff=f.PILOT_CUTOFF)
     assert report.ok, report.format()
     assert report.profile == "core"
-    # BMIBL satisfies this study's spec; TRT01PN (0, 81) does not, so it is not listed.
-    assert report.extensions == ["ADSL.BMIBL"]
+    # BMIBL and TRT01PN are standard ADaM variables: this study's ranges (TRT01PN 1-3)
+    # apply to this study's ADSL only, and the pilot holds no extension of this study.
+    assert report.extensions == []
+    assert report.profiles == {"ADSL": "core", "ADAE": "core"}
 
 
 def test_pilot_adam_fails_the_full_profile():
     report = validate(f.pilot(), profile="full")
     rules = {e.rule for e in report.errors}
-    assert {"missing_dataset", "missing_variable", "unknown_variable"} <= rules
+    assert {"missing_dataset", "missing_variable"} <= rules
+    # variables the contract does not list are kept and noted, in any profile
+    assert ("ADSL", None, None, "ARM", "unknown_variable", "note") in _finding_keys(report)
 
 
 # (mutation, cutoff, expected (dataset, row, usubjid, variable, rule), bad value)
@@ -170,11 +180,16 @@ def test_structure_rules_missing_unknown_dataset_and_variable():
     study["ADXX"] = pd.DataFrame({"USUBJID": [S1]})
     study["ADSL"] = study["ADSL"].drop(columns=["INFFL"])
     study["ADLB"] = study["ADLB"].assign(FOO=1)
-    keys = _keys(validate(study))
-    assert {("ADMRI", None, None, None, "missing_dataset"),
-            ("ADXX", None, None, None, "unknown_dataset"),
-            ("ADSL", None, None, "INFFL", "missing_variable"),
-            ("ADLB", None, None, "FOO", "unknown_variable")} <= keys
+    report = validate(study)
+    assert {("ADMRI", None, None, None, "absent_dataset", "note"),
+            ("ADXX", None, None, None, "unknown_dataset", "note"),
+            ("ADSL", None, None, "INFFL", "missing_variable", "error"),
+            ("ADLB", None, None, "FOO", "unknown_variable", "note")} <= _finding_keys(report)
+    # ADSL is the one dataset no analysis can do without; --profile full requires all
+    del study["ADSL"]
+    assert ("ADSL", None, None, None, "missing_dataset") in _keys(validate(study))
+    assert ("ADMRI", None, None, None, "missing_dataset") in _keys(validate(study,
+                                                                            profile="full"))
 
 
 def test_core_profile_checks_core_rules_and_grade_or_severity():

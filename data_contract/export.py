@@ -1,0 +1,150 @@
+"""Write a frozen snapshot back out in an exchange format, with labels and types.
+
+``python -m data_contract export ID --format dataset-json|ndjson|xpt DEST`` (and
+:func:`export_snapshot`) writes one file per dataset into the new folder DEST:
+
+- ``dataset-json`` / ``ndjson``: CDISC Dataset-JSON v1.1 (``<name>.json`` /
+  ``<name>.ndjson``) with dsjframe (why dsjframe: :mod:`data_contract.readers`).
+  Column ``dataType`` follows the frozen column's type (the contract's ``date``
+  variables as ISO dates, integers as ``integer``, numbers as ``double``, text
+  as ``string``: :func:`arrow_table`);
+  each contract variable carries its contract label, the dataset its label;
+  ``studyOID`` is the dataset's STUDYID. The format requires a
+  ``datasetJSONCreationDateTime``, which dsjframe sets to the time of writing:
+  the one wall-clock value of an export (a snapshot never holds one).
+- ``xpt``: SAS transport version 5, as sponsors deliver to regulators, with
+  pyreadstat: dates as SAS dates with the DATE9. format, labels (SAS v5 allows
+  40 characters: longer contract labels are cut there), dataset label.
+
+Freezing an export again (:func:`data_contract.snapshot.freeze` on
+:func:`data_contract.readers.read_source` of DEST) gives the same frames, so
+the same Parquet files and hashes, for every variable of the contract; a test
+proves it for both formats.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from data_contract.readers import SAS_EPOCH
+from data_contract.snapshot import SnapshotError, load_snapshot
+from data_contract.specs import DATASETS
+
+FORMATS = {"dataset-json": ".json", "ndjson": ".ndjson", "xpt": ".xpt"}
+XPT_LABEL_MAX = 40
+
+
+def export_snapshot(snapshot_id: str, dest: str | Path, fmt: str,
+                    root: str | Path | None = None) -> list[Path]:
+    """Write every dataset of snapshot ``snapshot_id`` (hashes verified) into the new or
+    empty folder ``dest`` in format ``fmt``; returns the files written. An existing file
+    is never overwritten."""
+    if fmt not in FORMATS:
+        raise SnapshotError(f"export format {fmt!r} is not one of {', '.join(FORMATS)}")
+    dest = Path(dest)
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise SnapshotError(f"export folder {dest} exists and is not empty; an export never "
+                            "overwrites files")
+    snap = load_snapshot(snapshot_id, root)
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in snap.datasets:
+        df = snap.datasets.transient()[name]
+        path = dest / f"{name.lower()}{FORMATS[fmt]}"
+        if fmt == "xpt":
+            _write_xpt(name, df, path)
+        else:
+            _write_dataset_json(name, df, path)
+        written.append(path)
+    return written
+
+
+def _labels(name: str, columns) -> dict[str, str]:
+    spec = DATASETS.get(name)
+    known = {v.name: v.label for v in spec.variables} if spec else {}
+    return {c: known.get(c, c) for c in columns}
+
+
+def _types(name: str) -> dict[str, str]:
+    spec = DATASETS.get(name)
+    return {v.name: v.type for v in spec.variables} if spec else {}
+
+
+def arrow_table(name: str, df: pd.DataFrame) -> pa.Table:
+    """``df`` as an Arrow table with the types it was frozen with: the contract's date
+    variables as ``date32``, integers (``Int64``) as ``int64``, numbers as ``float64``,
+    text as ``string``. The frame decides, not the specification: another study's
+    AVISITN is frozen as a number (6.1 for an unscheduled visit), and exporting it as the
+    contract's integer would change it."""
+    types = _types(name)
+    arrays, fields = [], []
+    for col in df.columns:
+        s = df[col]
+        if types.get(col) == "date" and pd.api.types.is_datetime64_any_dtype(s.dtype):
+            arr = pa.array(pd.to_datetime(s).dt.date.where(s.notna(), None), type=pa.date32())
+        elif str(s.dtype) == "Int64":
+            arr = pa.array(s.astype(object).where(s.notna(), None).tolist(), type=pa.int64())
+        elif s.dtype == object:
+            values = s.where(s.notna(), None).tolist()
+            text = all(v is None or isinstance(v, str) for v in values)
+            arr = pa.array(values, type=pa.string()) if text else pa.Array.from_pandas(s)
+        else:
+            arr = pa.Array.from_pandas(s)
+        if pa.types.is_timestamp(arr.type) and arr.type.tz is not None:
+            arr = arr.cast(pa.timestamp(arr.type.unit))
+        elif pa.types.is_null(arr.type):  # a column with no value at all: text
+            arr = arr.cast(pa.string())
+        arrays.append(arr)
+        fields.append(pa.field(str(col), arr.type))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _write_dataset_json(name: str, df: pd.DataFrame, path: Path) -> None:
+    import dsjframe
+
+    spec = DATASETS.get(name)
+    labels = _labels(name, df.columns)
+    meta = {
+        "datasetJSONVersion": "1.1.0",
+        "name": name,
+        "label": spec.label if spec else name,
+        "itemGroupOID": f"IG.{name}",
+        "columns": [{"itemOID": f"IT.{name}.{c}", "name": c, "label": labels[c]}
+                    for c in df.columns],
+    }
+    if "STUDYID" in df.columns and df["STUDYID"].notna().any():
+        meta["studyOID"] = str(df["STUDYID"].dropna().iloc[0])
+    dsjframe.write_dataset(arrow_table(name, df), path, meta)
+
+
+def _write_xpt(name: str, df: pd.DataFrame, path: Path) -> None:
+    import pyreadstat
+
+    spec = DATASETS.get(name)
+    types = _types(name)
+    out = pd.DataFrame(index=df.index)
+    formats = {}
+    for col in df.columns:
+        s = df[col]
+        if types.get(col) == "date":  # SAS date: days since 1960-01-01
+            d = pd.to_datetime(s)
+            out[col] = ((d - SAS_EPOCH).dt.days).astype("float64")
+            formats[col] = "DATE9."
+        elif pd.api.types.is_datetime64_any_dtype(s.dtype):  # SAS datetime: seconds
+            d = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
+            out[col] = (d - SAS_EPOCH).dt.total_seconds().astype("float64")
+            formats[col] = "DATETIME20."
+        elif s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            out[col] = s.astype(object).where(s.notna(), "")
+        elif isinstance(s.dtype, pd.BooleanDtype) or pd.api.types.is_bool_dtype(s.dtype):
+            out[col] = s.astype(object).where(s.notna(), None).map(
+                lambda v: None if v is None else float(v))
+        else:
+            out[col] = pd.to_numeric(s, errors="coerce").astype("float64")
+    labels = [lab[:XPT_LABEL_MAX] for lab in _labels(name, df.columns).values()]
+    pyreadstat.write_xport(out, str(path), file_label=(spec.label if spec else name)[:40],
+                           column_labels=labels, table_name=name[:8],
+                           variable_format=formats, file_format_version=5)
