@@ -238,9 +238,12 @@ def main(argv: list[str] | None = None) -> int:
                 CodelistError) as exc:
             return _fail(str(exc))
         finally:
-            for note in notes:   # files of a source folder that were not read
+            said = set()
+            for note in notes:   # files of a source folder that were not read, once each
                 if issubclass(note.category, SourceFolderWarning):
-                    sys.stderr.write(f"note: {note.message}\n")
+                    if str(note.message) not in said:
+                        said.add(str(note.message))
+                        sys.stderr.write(f"note: {note.message}\n")
                 else:
                     warnings.showwarning(note.message, note.category, note.filename,
                                          note.lineno)

@@ -104,14 +104,18 @@ class SourceFolderWarning(UserWarning):
     """Entries of a source folder that are not read (listed, never silently skipped)."""
 
 
-def source_files(folder: Path) -> list[Path]:
-    """The dataset files of ``folder``, sorted.
+def source_files(folder: str | Path) -> list[Path]:
+    """The dataset files of ``folder``, sorted (those :func:`read_source` reads; none
+    for a path that is not a folder).
 
     A symbolic link that points outside the folder is refused (:class:`ReaderError`
     naming it and its target): what is frozen is what the folder holds. Every other
     entry that is not a dataset file (another extension, a subfolder) is listed in
     one :class:`SourceFolderWarning`.
     """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
     base = folder.resolve()
     entries = sorted(folder.iterdir())
     outside = [f"{p.name} -> {p.resolve()}" for p in entries
@@ -156,15 +160,6 @@ def read_file(path: Path) -> pd.DataFrame:
         raise ReaderError(f"cannot read {path.name}: {exc}") from exc
     df.attrs = {}  # a reader's metadata (dsjframe's) is not data and never reaches a snapshot
     return blank_to_na(df.reset_index(drop=True))
-
-
-def source_files(folder: str | Path) -> list[Path]:
-    """The dataset files of a source folder (those :func:`read_source` reads)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
 
 
 def blank_to_na(df: pd.DataFrame) -> pd.DataFrame:
