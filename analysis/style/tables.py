@@ -200,6 +200,15 @@ def layout(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | None = Non
     return out[[GROUP_COL, LABEL_COL, KIND_COL, *cols]].fillna("").reset_index(drop=True)
 
 
+def nobody_layout(ard: pd.DataFrame, message: str) -> pd.DataFrame:
+    """The wide table of a display whose analysis set is empty: its columns (each
+    N = 0 from the ``BIGN`` rows) and one row, ``message``, saying why nothing is
+    tabulated; the display keeps its number, caption and notes."""
+    cols = columns_of(ard)
+    return pd.DataFrame([_rec("", message, "data", {c: "" for c in cols})],
+                        columns=[GROUP_COL, LABEL_COL, KIND_COL, *cols])
+
+
 def _rec(group: str, label: str, kind: str, cells: Mapping[str, str]) -> dict:
     return {GROUP_COL: group, LABEL_COL: label, KIND_COL: kind, **cells}
 
