@@ -45,11 +45,12 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
 from analysis import ard as ard_mod
-from analysis.catalogue import Display, get
+from analysis.catalogue import ANALYSIS_SETS, Display, get
 from analysis.config import StudyConfig, load_config
 from analysis.data import StudyData, from_snapshot
 from analysis.displays import build_ard, module_for
 from analysis.formats import MISSING, compose, noun, verb
+from analysis.sets import display_set
 from analysis.style import figures, rtf
 from analysis.style.escape import escape_markdown
 from analysis.style.listings import listing_gt
@@ -166,7 +167,8 @@ class Chapter:
         total = df[(df["variable"] == "BIGN") & (df["group1_level"] == ard_mod.TOTAL)]
         if len(total) != 1 or total["stat"].iloc[0] != 0:
             return None
-        return (f"no participant was in the {get(display_id).set_name} set at the "
+        code, _ = display_set(self.data["ADSL"], get(display_id).analysis_set)
+        return (f"no participant was in the {ANALYSIS_SETS[code][0]} set at the "
                 f"{self._cutoff_phrase()}")
 
     def _no_data_reason(self, display_id: str, every: bool = False) -> str | None:
@@ -247,7 +249,14 @@ class Chapter:
 
     # ---- displays ---------------------------------------------------------------------
     def set_line(self, display: Display) -> str:
-        return f"Analysis set: {display.set_name}"
+        """``Analysis set: Infused``; when ADSL lacks the set's flag (another study's
+        ADaM), the set analysed instead and why (:func:`analysis.sets.display_set`)."""
+        if not self.data.has("ADSL"):
+            return f"Analysis set: {display.set_name}"
+        code, why = display_set(self.data["ADSL"], display.analysis_set)
+        if why is None:
+            return f"Analysis set: {display.set_name}"
+        return f"Analysis set: {ANALYSIS_SETS[code][0]} ({why})"
 
     def standard_footnotes(self) -> list[str]:
         cut = self.data.cutoff.isoformat() if self.data.cutoff else "not stated"

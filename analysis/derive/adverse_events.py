@@ -7,7 +7,7 @@
   grade of the participant's events; a participant is counted once.
 - Serious: AESER = "Y". Related: AREL = "RELATED".
 - Fatal (TEAE leading to death): AESDTH = "Y", or AEOUT = "FATAL", or grade 5.
-- Infections: MedDRA SOC (AEBODSYS) "Infections and infestations".
+- Infections: MedDRA SOC (AEBODSYS) "Infections and infestations", in any case.
 """
 
 from __future__ import annotations
@@ -116,7 +116,10 @@ def is_fatal(adae: pd.DataFrame) -> pd.Series:
 
 
 def is_infection(adae: pd.DataFrame) -> pd.Series:
-    return adae["AEBODSYS"].eq(INFECTIONS_SOC)
+    """AE in the MedDRA SOC Infections and infestations, matched as MedDRA names match:
+    whatever the case (many sponsors store SOC names in upper case)."""
+    return adae["AEBODSYS"].astype("string").str.casefold().eq(INFECTIONS_SOC.casefold()) \
+        .fillna(False).astype(bool)
 
 
 def attach_group(adae: pd.DataFrame, adsl_set: pd.DataFrame, group_var: str) -> pd.DataFrame:

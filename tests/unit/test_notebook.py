@@ -162,10 +162,11 @@ def nobody_infused(monkeypatch):
 
 
 EDSS = pd.DataFrame({"USUBJID": ["S1"], "AVAL": [2.0]})
+NOT_INFUSED = ADSL.assign(INFFL="N")
 
 
 def test_stat_of_an_empty_analysis_set_is_not_evaluable_and_says_why(tmp_path, nobody_infused):
-    ch = _chapter(tmp_path, datasets={"ADSL": ADSL, "ADEDSS": EDSS})
+    ch = _chapter(tmp_path, datasets={"ADSL": NOT_INFUSED, "ADEDSS": EDSS})
     with pytest.raises(NotEvaluable) as err:
         ch.stat("T14.2.2", "n", variable="WORS", group1_level="Total")
     assert err.value.reason == ("no participant was in the Infused set at the data cut-off "
@@ -175,7 +176,7 @@ def test_stat_of_an_empty_analysis_set_is_not_evaluable_and_says_why(tmp_path, n
 
 def test_prose_of_an_empty_set_is_one_sentence_saying_what_is_not_evaluable(
         tmp_path, nobody_infused, shown):
-    ch = _chapter(tmp_path, datasets={"ADSL": ADSL, "ADEDSS": EDSS})
+    ch = _chapter(tmp_path, datasets={"ADSL": NOT_INFUSED, "ADEDSS": EDSS})
     for _ in range(2):
         with ch.prose("T14.2.2"):
             ch.md(f"Worsening in {ch.stat('T14.2.2', 'n', variable='WORS', group1_level='Total')}.")
@@ -227,7 +228,7 @@ def test_count_quotes_the_noun_in_agreement(tmp_path, fake_display):
 
 def test_a_table_of_an_empty_set_keeps_its_columns_and_says_why_it_is_empty(
         tmp_path, nobody_infused):
-    ch = _chapter(tmp_path, datasets={"ADSL": ADSL, "ADEDSS": EDSS})
+    ch = _chapter(tmp_path, datasets={"ADSL": NOT_INFUSED, "ADEDSS": EDSS})
     html = ch.gt("T14.2.2").as_raw_html()
     assert "DL1<br>N = 0" in html and "Total<br>N = 0" in html
     assert "No participant was in the Infused set at the data cut-off (2026-03-01)." in html
@@ -247,7 +248,7 @@ def test_a_figure_of_an_empty_set_is_a_message_in_place_of_the_plot(tmp_path, mo
     drawn = []
     monkeypatch.setattr(figures, "message_figure",
                         lambda text: drawn.append(text) or figures.new_figure()[0])
-    ch = _chapter(tmp_path, datasets={"ADSL": ADSL, "ADRELAP": EDSS})
+    ch = _chapter(tmp_path, datasets={"ADSL": NOT_INFUSED, "ADRELAP": EDSS})
     png = ch.figure_png("F14.2.1")
     assert drawn == ["No participant was in the Infused set at the data cut-off (2026-03-01)."]
     assert png.startswith(b"\x89PNG")
