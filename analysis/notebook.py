@@ -151,7 +151,7 @@ class Chapter:
             raise ValueError(f"{display_id}: {len(hits)} ARD rows match {desc} (need exactly 1)")
         if len(hits) == 0:
             raise NotEvaluable(display_id, self._no_data_reason(display_id) or
-                               f"it holds no result for {_describe(stat_name, filters)}",
+                               f"it has no {_describe(stat_name, filters)}",
                                f"{display_id}: 0 ARD rows match {desc} (need exactly 1)")
         hit = hits.iloc[0]
         if hit["stat_fmt"] == MISSING:
@@ -452,10 +452,12 @@ def _sentence(reason: str) -> str:
 
 
 def _describe(stat_name: str, filters: dict) -> str:
-    """Plain words for the statistic a prose paragraph asked for."""
-    where = [str(filters[k]) for k in ("variable", "variable_level", "group2_level",
-                                       "group1_level") if filters.get(k)]
-    return f"{stat_name} of {', '.join(where)}" if where else stat_name
+    """Plain words for the statistic a prose paragraph asked for, e.g. "median of TMAX
+    (CAR Transgene (copies/ug gDNA), qPCR; Total)"."""
+    what = f"{stat_name} of {filters['variable']}" if filters.get("variable") else stat_name
+    where = [str(filters[k]) for k in ("variable_level", "group2_level", "group1_level")
+             if filters.get(k)]
+    return f"{what} ({'; '.join(where)})" if where else what
 
 
 def _call(func, *args, **kwargs):

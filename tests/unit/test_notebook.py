@@ -195,7 +195,7 @@ def test_prose_says_which_dataset_holds_no_records_when_a_value_is_missing(
     with ch.prose("T14.1.2"):
         ch.md(ch.stat("T14.1.2", "median", variable="AGE", group1_level="Total"))
     assert len(shown) == 1
-    assert "is not evaluable: no participant contributes to the median of AGE, Total" in \
+    assert "is not evaluable: no participant contributes to the median of AGE (Total)" in \
         shown[0].data.replace("\\", "")
 
 
