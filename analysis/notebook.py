@@ -26,6 +26,15 @@ from their ARDs; it computes nothing itself. :class:`Chapter`:
   Infused set at the data cut-off (2025-09-29)"; "... ADPC holds no records
   ..."); when a display is not available (dataset or variable absent) the
   paragraph is left out quietly, since the display says so itself;
+- ``rows``/``levels`` give the matching ARD rows / distinct values (e.g. the
+  preferred terms of a display), with the same checks as ``stat``;
+- ``count(display_id, noun, ...)`` quotes a count with its noun in agreement
+  ("1 participant", "3 (33.3%) participants"); ``noun``/``verb`` inflect;
+- a display whose analysis set is empty keeps its number, caption, columns
+  (N = 0) and notes, and says in its body (one table row, or a figure holding
+  one line) why nothing is shown; so does a figure whose datasets hold no records;
+- the set line names the set analysed instead when ADSL lacks this study's own
+  flag (another study's ADaM has no INFFL; :func:`analysis.sets.display_set`);
 - ``md(text)`` displays Markdown; ``esc(text)`` escapes data text for it.
 
 ``show`` and ``md`` display their output themselves and return ``None``, so
