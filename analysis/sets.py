@@ -71,7 +71,7 @@ def display_set(adsl: pd.DataFrame, set_code: str) -> tuple[str, str | None]:
 
     ``set_code`` itself when ADSL holds its flag; else, for this study's own sets
     (Infused, DLT-evaluable), the nearest enclosing set whose flag ADSL holds
-    (DLT -> INF -> SAF), e.g. ``("SAF", "ADSL has no INFFL: the Infused set is not
+    (DLT -> INF -> SAF), e.g. ``("SAF", "ADSL has no INFFL: the Infused set cannot be
     formed")`` for another study's ADaM. The Enrolled and Safety sets are never
     replaced (:func:`analysis_set` raises as it would).
     """
