@@ -38,10 +38,10 @@ def freeze_mapped_pharmaverse(root) -> str:
     """Freeze the pharmaverse ADaM, mapped with the shipped mapping, into ``root``; the
     snapshot id. The data layer (issue 11, parts 1-3) provides the helper."""
     try:
-        from contract.real_adam import freeze_mapped_pharmaverse as freeze
+        from contract.real_adam import freeze_pharmaverse as freeze
     except ImportError:
         pytest.skip("needs the data layer's helper that freezes the mapped pharmaverse "
-                    "ADaM, tests/contract/real_adam.py::freeze_mapped_pharmaverse(root), "
+                    "ADaM, tests/contract/real_adam.py::freeze_pharmaverse(root), "
                     "which this checkout does not have")
     return freeze(root)
 
