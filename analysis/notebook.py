@@ -4,17 +4,37 @@ A chapter notebook loads one snapshot, shows its displays and quotes numbers
 from their ARDs; it computes nothing itself. :class:`Chapter`:
 
 - loads the snapshot lazily, once (:func:`analysis.data.from_snapshot`);
-- ``require(*datasets)`` says in one line when the snapshot lacks data the
-  section needs ("This snapshot (<id>) holds no ADPC: the results of this
-  section are not available.") and returns ``False``;
+- ``require(*datasets)`` tells whether the snapshot holds the datasets a
+  section needs (quietly: each display that cannot be built says so once,
+  where it would stand, naming the missing dataset or variable: "Table 14.2.8
+  *CAR-T kinetic parameters by dose level* is not available: this snapshot
+  (<id>) holds no ADPC.");
 - ``ard(display_id, **options)`` builds a display's ARD once (cached) and
   writes it to ``<outputs_dir>/ard/<display_id>.csv`` (deterministic text);
 - ``show(display_id, **options)`` displays the table (great-tables, house
   style), the figure (PNG, 200 dpi, no dates in metadata) or the listing with
   the analysis-set line, the display's footnotes, the standard footnotes
   (cut-off date, snapshot id, simulated-data warning) and the source line;
-- ``stat``/``value`` quote one ARD row (``stat_fmt`` / ``stat``), raising when
-  the filters match no row or several;
+- ``stat``/``value`` quote one ARD row (``stat_fmt`` / ``stat``), raising
+  :class:`NotEvaluable` when the statistic does not exist for this snapshot
+  (the display's analysis set is empty, no row matches, or the value is
+  missing) and ``ValueError`` when the filters match several rows;
+- ``with ch.prose(display_id, ...):`` around a paragraph that quotes
+  statistics: when one of them is not evaluable, the paragraph is replaced by
+  one sentence saying which display is not evaluable and why ("Table 14.2.2
+  *EDSS by visit and EDSS worsening* is not evaluable: no participant was in the
+  Infused set at the data cut-off (2025-09-29)"; "... ADPC holds no records
+  ..."); when a display is not available (dataset or variable absent) the
+  paragraph is left out quietly, since the display says so itself;
+- ``rows``/``levels`` give the matching ARD rows / distinct values (e.g. the
+  preferred terms of a display), with the same checks as ``stat``;
+- ``count(display_id, noun, ...)`` quotes a count with its noun in agreement
+  ("1 participant", "3 (33.3%) participants"); ``noun``/``verb`` inflect;
+- a display whose analysis set is empty keeps its number, caption, columns
+  (N = 0) and notes, and says in its body (one table row, or a figure holding
+  one line) why nothing is shown; so does a figure whose datasets hold no records;
+- the set line names the set analysed instead when ADSL lacks this study's own
+  flag (another study's ADaM has no INFFL; :func:`analysis.sets.display_set`);
 - ``md(text)`` displays Markdown; ``esc(text)`` escapes data text for it.
 
 ``show`` and ``md`` display their output themselves and return ``None``, so
@@ -25,6 +45,8 @@ from __future__ import annotations
 
 import inspect
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -32,19 +54,43 @@ import pandas as pd
 from IPython.display import HTML, Image, Markdown, display
 
 from analysis import ard as ard_mod
-from analysis.catalogue import Display, get
+from analysis.catalogue import ANALYSIS_SETS, Display, get
 from analysis.config import StudyConfig, load_config
 from analysis.data import StudyData, from_snapshot
 from analysis.displays import build_ard, module_for
+from analysis.formats import MISSING, compose, noun, verb
+from analysis.sets import display_set
 from analysis.style import figures, rtf
 from analysis.style.escape import escape_markdown
 from analysis.style.listings import listing_gt
-from analysis.style.tables import decorate, gt_table, house_style
+from analysis.style.tables import (
+    big_n_of,
+    columns_of,
+    decorate,
+    gt_from_wide,
+    gt_table,
+    house_style,
+    nobody_layout,
+)
 
 figures.apply()
 
 SIMULATED_NOTE = "SIMULATED DATA: not trial results."
 FIGURE_DPI = 200
+
+
+class NotEvaluable(ValueError):
+    """A statistic quoted in prose that this snapshot does not give.
+
+    ``reason`` says why in words for the report ("no participant was in the
+    Infused set at the data cut-off (2025-09-29)"), or is ``None`` when the
+    display itself is not available (it states that where it stands).
+    """
+
+    def __init__(self, display_id: str, reason: str | None, detail: str):
+        super().__init__(detail)
+        self.display_id = display_id
+        self.reason = reason
 
 
 class Chapter:
@@ -62,7 +108,7 @@ class Chapter:
         self._data = data
         self._config = config
         self._ards: dict[tuple, pd.DataFrame] = {}
-        self._said_missing: set[str] = set()
+        self._said: set[tuple[str, str, str]] = set()
 
     # ---- data -------------------------------------------------------------------------
     @property
@@ -85,20 +131,9 @@ class Chapter:
         return [n for n in names if not self.data.has(n)]
 
     def require(self, *names: str) -> bool:
-        """Say in one line which datasets are absent; ``False`` when any is."""
-        missing = self.missing(*names)
-        if missing:
-            self._say_missing(missing)
-            return False
-        return True
-
-    def _say_missing(self, missing: list[str]) -> None:
-        new = [m for m in missing if m not in self._said_missing]
-        if not new:
-            return
-        self._said_missing.update(new)
-        self.md(f"This snapshot ({self.esc(self.snapshot_id)}) holds no "
-                f"{' or '.join(new)}: the results of this section are not available.")
+        """Whether the snapshot holds every dataset in ``names`` (quietly: each display
+        that cannot be built says so itself, once, where it would stand)."""
+        return not self.missing(*names)
 
     # ---- ARD --------------------------------------------------------------------------
     def _options(self, options: dict) -> dict:
@@ -119,18 +154,45 @@ class Chapter:
 
     def _match(self, display_id: str, stat_name: str, options: dict | None,
                filters: dict) -> pd.Series:
-        df = self.ard(display_id, **(options or {}))
-        unknown = [k for k in filters if k not in ard_mod.ARD_COLUMNS]
-        if unknown:
-            raise ValueError(f"{display_id}: unknown ARD columns in filters {unknown}")
-        mask = df["stat_name"] == stat_name
-        for k, v in filters.items():
-            mask &= df[k].astype(str) == str(v)
-        hits = df[mask]
-        if len(hits) != 1:
-            desc = ", ".join(f"{k}={v!r}" for k, v in {"stat_name": stat_name, **filters}.items())
+        hits = self.rows(display_id, options=options, stat_name=stat_name, **filters)
+        desc = ", ".join(f"{k}={v!r}" for k, v in {"stat_name": stat_name, **filters}.items())
+        if len(hits) > 1:
             raise ValueError(f"{display_id}: {len(hits)} ARD rows match {desc} (need exactly 1)")
-        return hits.iloc[0]
+        if len(hits) == 0:
+            raise NotEvaluable(display_id, self._no_data_reason(display_id) or
+                               f"it has no {_describe(stat_name, filters)}",
+                               f"{display_id}: 0 ARD rows match {desc} (need exactly 1)")
+        hit = hits.iloc[0]
+        if hit["stat_fmt"] == MISSING:
+            raise NotEvaluable(display_id, self._no_data_reason(display_id) or
+                               f"no participant contributes to the "
+                               f"{_describe(stat_name, filters)}",
+                               f"{display_id}: the value matching {desc} is missing")
+        return hit
+
+    def _empty_set_reason(self, display_id: str, df: pd.DataFrame) -> str | None:
+        """Why nothing of the display can be quoted: its analysis set is empty (the
+        ``BIGN`` Total row is 0), e.g. nobody infused at an early cut-off."""
+        total = df[(df["variable"] == "BIGN") & (df["group1_level"] == ard_mod.TOTAL)]
+        if len(total) != 1 or total["stat"].iloc[0] != 0:
+            return None
+        code, _ = display_set(self.data["ADSL"], get(display_id).analysis_set)
+        return (f"no participant was in the {ANALYSIS_SETS[code][0]} set at the "
+                f"{self._cutoff_phrase()}")
+
+    def _no_data_reason(self, display_id: str, every: bool = False) -> str | None:
+        """The source datasets of the display (besides ADSL) that hold no records, in
+        words; ``None`` if none is empty (``every``: unless all of them are)."""
+        sources = [n for n in get(display_id).datasets if n != "ADSL"]
+        empty = [n for n in sources if len(self.data[n]) == 0]
+        if not empty or (every and len(empty) < len(sources)):
+            return None
+        return f"{' and '.join(empty)} {'holds' if len(empty) == 1 else 'hold'} no records " \
+               f"at the {self._cutoff_phrase()}"
+
+    def _cutoff_phrase(self) -> str:
+        cut = self.data.cutoff
+        return f"data cut-off ({cut.isoformat()})" if cut else "data cut-off"
 
     def stat(self, display_id: str, stat_name: str, *, options: dict | None = None,
              **filters) -> str:
@@ -143,10 +205,51 @@ class Chapter:
         """Numeric ``stat`` of the one matching ARD row (see :meth:`stat`)."""
         return float(self._match(display_id, stat_name, options, filters)["stat"])
 
+    def count(self, display_id: str, word: str, *, pct: bool = False, stat: str = "n",
+              options: dict | None = None, **filters) -> str:
+        """A count quoted with its noun in agreement: ``"1 participant"``,
+        ``"3 (33.3%) participants"`` with ``pct`` (SAP 4: a zero count has no
+        percentage); ``stat`` is the count's statistic (``n``, ``N``, ``n_events``...)."""
+        text = self.stat(display_id, stat, options=options, **filters)
+        if pct:
+            text = compose("n_pct", {"n": text, "pct": self.stat(display_id, "pct",
+                                                                 options=options, **filters)})
+        return f"{text} {noun(word, self.value(display_id, stat, options=options, **filters))}"
+
+    noun = staticmethod(noun)
+    verb = staticmethod(verb)
+
     # ---- text -------------------------------------------------------------------------
     def md(self, text: str) -> None:
         """Display ``text`` as Markdown."""
         display(Markdown(text))
+
+    @contextmanager
+    def prose(self, *display_ids: str) -> Iterator[None]:
+        """Around a paragraph quoting ``display_ids``: if a quoted statistic is not
+        evaluable, say in one sentence which display and why, instead of the paragraph
+        (once per display and reason); if a display is not available (its dataset or a
+        variable is absent), leave the paragraph out quietly (the display says why).
+
+        The paragraph is displayed by one ``ch.md`` at its end, so nothing of it shows
+        when a statistic is missing."""
+        try:
+            yield
+        except NotEvaluable as exc:
+            if exc.reason is not None:
+                self._say_once(get(exc.display_id), "is not evaluable", exc.reason)
+        except KeyError:
+            if all(self.computable(d) for d in display_ids):
+                raise
+
+    def _say_once(self, disp: Display, state: str, reason: str) -> None:
+        """One sentence, once per display and reason: "Table 14.2.8 *CAR-T kinetic
+        parameters by dose level* is not available: this snapshot (x) holds no ADPC." """
+        if (disp.id, state, reason) in self._said:
+            return
+        self._said.add((disp.id, state, reason))
+        self.md(f"{disp.kind} {disp.number} *{self.esc(disp.title)}* {state}: "
+                f"{self.esc(reason)}.")
 
     @staticmethod
     def esc(text: object) -> str:
@@ -155,7 +258,14 @@ class Chapter:
 
     # ---- displays ---------------------------------------------------------------------
     def set_line(self, display: Display) -> str:
-        return f"Analysis set: {display.set_name}"
+        """``Analysis set: Infused``; when ADSL lacks the set's flag (another study's
+        ADaM), the set analysed instead and why (:func:`analysis.sets.display_set`)."""
+        if not self.data.has("ADSL"):
+            return f"Analysis set: {display.set_name}"
+        code, why = display_set(self.data["ADSL"], display.analysis_set)
+        if why is None:
+            return f"Analysis set: {display.set_name}"
+        return f"Analysis set: {ANALYSIS_SETS[code][0]} ({why})"
 
     def standard_footnotes(self) -> list[str]:
         cut = self.data.cutoff.isoformat() if self.data.cutoff else "not stated"
@@ -197,6 +307,32 @@ class Chapter:
             return False
         return True
 
+    def rows(self, display_id: str, *, options: dict | None = None, **filters) -> pd.DataFrame:
+        """The ARD rows of ``display_id`` matching the filters (ARD columns; any number of
+        rows). Like :meth:`stat`, raises :class:`NotEvaluable` when the display is not
+        available or its analysis set is empty."""
+        options = options or {}
+        if not self.computable(display_id, **options):
+            raise NotEvaluable(display_id, None, f"{display_id} is not available for this "
+                                                 "snapshot")
+        df = self.ard(display_id, **options)
+        empty = self._empty_set_reason(display_id, df)
+        if empty:
+            raise NotEvaluable(display_id, empty, f"{display_id}: {empty}")
+        unknown = [k for k in filters if k not in ard_mod.ARD_COLUMNS]
+        if unknown:
+            raise ValueError(f"{display_id}: unknown ARD columns in filters {unknown}")
+        mask = pd.Series(True, index=df.index)
+        for k, v in filters.items():
+            mask &= df[k].astype(str) == str(v)
+        return df[mask]
+
+    def levels(self, display_id: str, column: str, **filters) -> list[str]:
+        """The distinct values of ARD ``column`` among the matching rows, in ARD order
+        (e.g. the preferred terms of a display: ``levels(t, "variable_level",
+        variable="AEDECOD")``)."""
+        return list(dict.fromkeys(self.rows(display_id, **filters)[column]))
+
     def columns(self, display_id: str, **options) -> list[str]:
         """The display's column levels other than Total, in order (from its BIGN rows)."""
         ard = self.ard(display_id, **options)
@@ -207,7 +343,8 @@ class Chapter:
         """Whether the snapshot holds the display's datasets (says so once if not)."""
         missing = self.missing(*get(display_id).datasets)
         if missing:
-            self._say_missing(missing)
+            self._say_unavailable(get(display_id), f"this snapshot ({self.snapshot_id}) holds "
+                                                   f"no {' or '.join(missing)}")
             return False
         return True
 
@@ -227,8 +364,16 @@ class Chapter:
                                   footnotes=notes, source=self.source_line(disp),
                                   outputs_dir=self.outputs_dir, title=disp.heading)
         except KeyError as err:
-            self._say_unavailable(disp, err)
+            self._say_unavailable(disp, _reason(err))
             return None
+        empty = self._empty_set_reason(display_id, result)
+        if empty:  # the columns with N = 0 and one row saying why nothing is tabulated
+            wide = nobody_layout(result, _sentence(empty))
+            headers = rtf.table_column_headers(columns_of(result), big_n_of(result))
+            self._write_rtf(disp, wide, headers, notes)
+            return gt_from_wide(wide, display_id, bign=big_n_of(result),
+                                set_line=self.set_line(disp), footnotes=notes,
+                                source=self.source_line(disp))
         if hasattr(module, "table"):
             table = house_style(module.table(result, self.data, self.config), display_id)
             self._write_rtf(disp, *rtf.gt_inputs(table), notes)
@@ -251,10 +396,9 @@ class Chapter:
                               source=self.source_line(disp), meta=self.tlf_meta(),
                               out_dir=self.outputs_dir / rtf.TLF_DIR)
 
-    def _say_unavailable(self, disp: Display, err: KeyError) -> None:
-        reason = err.args[0] if err.args else str(err)
-        self.md(f"{disp.kind} {disp.number} is not available for this snapshot: "
-                f"{self.esc(reason)}.")
+    def _say_unavailable(self, disp: Display, reason: str) -> None:
+        """One sentence, where the display would stand, naming what is missing."""
+        self._say_once(disp, "is not available", reason)
 
     def show(self, display_id: str, **options) -> None:
         """Display a table, figure or listing with its notes; nothing if data are absent."""
@@ -274,11 +418,14 @@ class Chapter:
         if not self.available(display_id):
             return None
         try:
-            self.ard(display_id, **options)
-            fig = _call(module_for(display_id).figure, self.data, self.config,
-                        **self._options(options))
+            result = self.ard(display_id, **options)
+            nothing = self._empty_set_reason(display_id, result) or \
+                self._no_data_reason(display_id, every=True)
+            fig = figures.message_figure(_sentence(nothing)) if nothing else \
+                _call(module_for(display_id).figure, self.data, self.config,
+                      **self._options(options))
         except KeyError as err:
-            self._say_unavailable(disp, err)
+            self._say_unavailable(disp, _reason(err))
             return None
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=FIGURE_DPI,
@@ -301,6 +448,25 @@ class Chapter:
         display(Image(data=png, format="png"))
         lines = [self.set_line(disp), *notes, self.source_line(disp)]
         self.md("\n\n".join(self.esc(line) for line in lines))
+
+
+def _reason(err: KeyError) -> str:
+    """The message of a ``KeyError`` (its ``str`` would quote it)."""
+    return str(err.args[0]) if err.args else "a dataset or variable is missing"
+
+
+def _sentence(reason: str) -> str:
+    """``reason`` as a sentence of its own (capital first letter, full stop)."""
+    return reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
+
+
+def _describe(stat_name: str, filters: dict) -> str:
+    """Plain words for the statistic a prose paragraph asked for, e.g. "median of TMAX
+    (CAR Transgene (copies/ug gDNA), qPCR; Total)"."""
+    what = f"{stat_name} of {filters['variable']}" if filters.get("variable") else stat_name
+    where = [str(filters[k]) for k in ("variable_level", "group2_level", "group1_level")
+             if filters.get(k)]
+    return f"{what} ({'; '.join(where)})" if where else what
 
 
 def _call(func, *args, **kwargs):

@@ -35,8 +35,12 @@ def analysis_set(adsl: pd.DataFrame, set_code: str) -> pd.DataFrame:
     """ADSL rows of the participants in analysis set ``set_code`` (ENR, SAF, INF, DLT).
 
     A snapshot without the set's flag (e.g. another study's ADSL has SAFFL but
-    no INFFL) raises a ``KeyError`` naming the flag; ENR falls back to all rows
-    when ENRLFL is absent (ADSL holds enrolled participants by construction).
+    no INFFL) raises a ``KeyError`` naming the flag. The Enrolled set without
+    ENRLFL (a standard ADaM ADSL of another study) is, by the ADaM variables
+    present: RANDFL = "Y" (randomised); else the participants assigned to an arm
+    (ARMNRS, the reason an arm is missing, is empty: a screen failure has
+    "SCREEN FAILURE"); else every row (an ADSL that holds only enrolled
+    participants).
     """
     try:
         _, flag = ANALYSIS_SETS[set_code]
@@ -44,9 +48,42 @@ def analysis_set(adsl: pd.DataFrame, set_code: str) -> pd.DataFrame:
         raise KeyError(f"unknown analysis set {set_code!r}; one of {sorted(ANALYSIS_SETS)}") from None
     if flag not in adsl.columns:
         if set_code == "ENR":
-            return adsl.copy()
+            return _enrolled_without_flag(adsl)
         raise KeyError(f"ADSL has no {flag}: analysis set {set_code} cannot be formed")
     return adsl.loc[adsl[flag] == "Y"].copy()
+
+
+def _enrolled_without_flag(adsl: pd.DataFrame) -> pd.DataFrame:
+    if "RANDFL" in adsl.columns:
+        return adsl.loc[adsl["RANDFL"] == "Y"].copy()
+    if "ARMNRS" in adsl.columns:
+        return adsl.loc[adsl["ARMNRS"].isna() | (adsl["ARMNRS"].astype(str).str.strip() == "")].copy()
+    return adsl.copy()
+
+
+# This study's own sets (SAP 2) and the set of the standard ADaM that encloses each:
+# a display of another study's data, whose ADSL has no INFFL or DLTEVLFL, uses that one.
+ENCLOSING_SET = {"DLT": "INF", "INF": "SAF"}
+
+
+def display_set(adsl: pd.DataFrame, set_code: str) -> tuple[str, str | None]:
+    """The analysis set a display uses, and why it is not its own (``None`` when it is).
+
+    ``set_code`` itself when ADSL holds its flag; else, for this study's own sets
+    (Infused, DLT-evaluable), the nearest enclosing set whose flag ADSL holds
+    (DLT -> INF -> SAF), e.g. ``("SAF", "ADSL has no INFFL: the Infused set cannot be
+    formed")`` for another study's ADaM. The Enrolled and Safety sets are never
+    replaced (:func:`analysis_set` raises as it would).
+    """
+    code, missing = set_code, []
+    while ANALYSIS_SETS[code][1] not in adsl.columns and code in ENCLOSING_SET:
+        missing.append(code)
+        code = ENCLOSING_SET[code]
+    if not missing:
+        return set_code, None
+    flags = " or ".join(ANALYSIS_SETS[c][1] for c in missing)
+    names = " and ".join(f"the {ANALYSIS_SETS[c][0]} set" for c in missing)
+    return code, f"ADSL has no {flags}: {names} cannot be formed"
 
 
 def group_levels(adsl: pd.DataFrame, config: StudyConfig, group_var: str = DEFAULT_GROUP) -> list[str]:
@@ -132,12 +169,32 @@ class Population:
 
         One selection of just what a display derives from, instead of a copy of
         the whole dataset (ADLB holds 3 million rows at 20,000 participants).
+        Records an ADaM dataset derived itself (``DTYPE`` not empty: a
+        post-baseline maximum, a last value carried forward, an imputed BLQ...)
+        are not observations and are left out: the analysis derives what it
+        needs from the observed records (SAP 3, no imputation unless stated).
         """
         keep = df["USUBJID"].isin(self.adsl["USUBJID"])
         if params is not None:
             keep &= df["PARAMCD"].isin(list(params))
+        if "DTYPE" in df.columns:
+            keep &= df["DTYPE"].isna() | (df["DTYPE"].astype(str).str.strip() == "")
         rows = df[keep]  # rows first: selecting columns first would copy every row
         return rows if columns is None else rows[list(columns)]
+
+    def params_present(self, df: pd.DataFrame, params: Iterable[str], dataset: str) -> list[str]:
+        """Those of ``params`` (in their order) that ``df`` holds; a ``KeyError`` naming
+        the dataset when it holds none of them (another study's ADLB has no CD19+
+        B cells), or no records at all."""
+        params = list(params)
+        held = set(df["PARAMCD"].unique()) if len(df) else set()
+        present = [p for p in params if p in held]
+        if present:
+            return present
+        if not len(df):
+            raise KeyError(f"{dataset} holds no records")
+        listed = params[0] if len(params) == 1 else f"{', '.join(params[:-1])} or {params[-1]}"
+        raise KeyError(f"{dataset} holds no {listed}")
 
     def attach_group(self, df: pd.DataFrame) -> pd.DataFrame:
         """``df`` restricted to participants of the set, with ``group_var`` attached (as str)."""
@@ -149,11 +206,14 @@ class Population:
 
 def population(data: StudyData, config: StudyConfig, display_id: str,
                group_var: str = DEFAULT_GROUP, set_code: str | None = None) -> Population:
-    """The display's analysis set (``set_code``, default the catalogue's; SAP 2),
-    its columns (levels of ``group_var`` + Total, levels decided on all of ADSL
-    so an empty level keeps its column) and N per column.
+    """The display's analysis set (``set_code``, default the catalogue's, or the set
+    that encloses it when ADSL lacks its flag: :func:`display_set`; SAP 2), its
+    columns (levels of ``group_var`` + Total, levels decided on the Enrolled set so
+    an empty level keeps its column and a screen failure is no column) and N per
+    column.
     """
     adsl_all = data["ADSL"]
-    adsl = analysis_set(adsl_all, set_code or get(display_id).analysis_set)
-    cols = columns(adsl, config, group_var, all_adsl=adsl_all)
+    code, _ = display_set(adsl_all, set_code or get(display_id).analysis_set)
+    adsl = analysis_set(adsl_all, code)
+    cols = columns(adsl, config, group_var, all_adsl=analysis_set(adsl_all, "ENR"))
     return Population(display_id, group_var, adsl, cols, big_n(adsl, cols, group_var))

@@ -154,9 +154,10 @@ def is_fatal(adae: pd.DataFrame, codelists: Codelists | None = None) -> pd.Serie
 
 
 def is_infection(adae: pd.DataFrame) -> pd.Series:
-    """MedDRA SOC "Infections and infestations", in any case."""
-    return adae["AEBODSYS"].astype(str).str.casefold().eq(INFECTIONS_SOC.casefold()) \
-        & adae["AEBODSYS"].notna()
+    """AE in the MedDRA SOC Infections and infestations, matched as MedDRA names match:
+    whatever the case (many sponsors store SOC names in upper case)."""
+    return adae["AEBODSYS"].astype("string").str.casefold().eq(INFECTIONS_SOC.casefold()) \
+        .fillna(False).astype(bool)
 
 
 def attach_group(adae: pd.DataFrame, adsl_set: pd.DataFrame, group_var: str) -> pd.DataFrame:

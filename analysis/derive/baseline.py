@@ -22,7 +22,8 @@ def derive_var_base(
 
     Candidates are records with a non-missing ``value`` dated on or before the
     infusion date (ADSL.INFDT; for participants never infused, all records
-    are candidates). When ``prefer_pre_lymphodepletion`` and a candidate lies
+    are candidates; another study's standard ADaM without INFDT: its first
+    dose, TRTSDT, is Day 0, as for TEAEs in :mod:`analysis.derive.teae`). When ``prefer_pre_lymphodepletion`` and a candidate lies
     on or before the lymphodepletion start (ADSL.LDSTDT), the baseline is the
     last such record; otherwise the last candidate. Ties on date keep the last
     row in input order. Returns a new frame (input row order preserved).
@@ -32,8 +33,11 @@ def derive_var_base(
             raise KeyError(f"derive_var_base: input has no variable {v}")
     df = bds.copy()
     df["_row"] = range(len(df))
-    dates = adsl[["USUBJID", "INFDT", "LDSTDT"]] if "LDSTDT" in adsl else adsl[["USUBJID", "INFDT"]]
-    m = df.merge(dates, on="USUBJID", how="left")
+    day0 = "INFDT" if "INFDT" in adsl.columns or "TRTSDT" not in adsl.columns else "TRTSDT"
+    dates = adsl[["USUBJID", day0, *(["LDSTDT"] if "LDSTDT" in adsl else [])]]
+    dates = dates.rename(columns={day0: "INFDT"})
+    m = df.drop(columns=[c for c in ("INFDT", "LDSTDT") if c in df.columns]).merge(
+        dates, on="USUBJID", how="left")
     cand = m[m[value].notna() & (m["INFDT"].isna() | (m["ADT"] <= m["INFDT"]))].copy()
     if prefer_pre_lymphodepletion and "LDSTDT" in cand:
         cand["_pre_ld"] = cand["LDSTDT"].notna() & (cand["ADT"] <= cand["LDSTDT"])

@@ -7,6 +7,13 @@ planned total is dose x planned days from the study configuration.
 
 CAR-T: the actual dose per kg (ADSL.DOSEKG, 10^6 CAR-T cells/kg) and the
 total number of cells (ADSL.DOSETOT, 10^6 CAR-T cells).
+
+Another study's ADEX, which holds neither drug of this study's lymphodepletion
+nor its CAR-T product (:func:`is_this_studys_exposure`), is summarised per
+treatment it holds (:func:`compute_treatment_exposure`): the participants with a
+record of the treatment, and the duration of treatment in days, TRTEDT - TRTSDT
++ 1 (ADSL; else from the first ADEX ASTDT to the last AENDT), as ICH E3 12.1
+asks for the extent of exposure.
 """
 
 from __future__ import annotations
@@ -44,3 +51,41 @@ def compute_lymphodepletion_exposure(adex: pd.DataFrame, subjects: pd.DataFrame,
             rows.append({"USUBJID": usubjid, "EXTRT": drug["name"],
                          "TOTDOSE": float(tot.get(usubjid, 0.0)), "NDAYS": n, "DOSED": n > 0})
     return pd.DataFrame(rows, columns=["USUBJID", "EXTRT", "TOTDOSE", "NDAYS", "DOSED"])
+
+
+CART_PRODUCT = "ANTI-BAFFR CAR-T"
+
+
+def is_this_studys_exposure(adex: pd.DataFrame, config: StudyConfig) -> bool:
+    """Whether ADEX holds this study's treatments (a lymphodepletion drug of the study
+    configuration or the CAR-T product); an ADEX with no record counts as this study's."""
+    if not len(adex) or "EXTRT" not in adex.columns:
+        return True
+    ours = {d["name"] for d in lymphodepletion_drugs(config)} | {CART_PRODUCT}
+    return bool(adex["EXTRT"].isin(ours).any())
+
+
+def compute_treatment_exposure(adex: pd.DataFrame, subjects: pd.DataFrame) -> pd.DataFrame:
+    """One row per participant of ``subjects`` with a record of a treatment (EXTRT of
+    ADEX, records without one, e.g. a BDS dataset's summary parameters, are not
+    administrations): USUBJID, EXTRT, DURDAYS (days from the first to the last day of
+    treatment, both counted: TRTEDT - TRTSDT + 1 when ADSL has them, else from the
+    participant's first ADEX ASTDT to the last AENDT or ASTDT)."""
+    for v in ("USUBJID", "EXTRT", "ASTDT"):
+        if v not in adex.columns:
+            raise KeyError(f"compute_treatment_exposure: ADEX has no variable {v}")
+    ex = adex[adex["EXTRT"].notna() & adex["USUBJID"].isin(subjects["USUBJID"])]
+    start = pd.to_datetime(ex["ASTDT"])
+    end = pd.to_datetime(ex["AENDT"]).fillna(start) if "AENDT" in ex.columns else start
+    span = (pd.DataFrame({"USUBJID": ex["USUBJID"], "EXTRT": ex["EXTRT"], "S": start, "E": end})
+            .groupby(["USUBJID", "EXTRT"], sort=False).agg(S=("S", "min"), E=("E", "max"))
+            .reset_index())
+    if {"TRTSDT", "TRTEDT"} <= set(subjects.columns):
+        trt = subjects[["USUBJID", "TRTSDT", "TRTEDT"]]
+        span = span.merge(trt, on="USUBJID", how="left")
+        span["S"] = pd.to_datetime(span["TRTSDT"]).fillna(span["S"])
+        span["E"] = pd.to_datetime(span["TRTEDT"]).fillna(span["E"])
+    span["DURDAYS"] = (span["E"] - span["S"]).dt.days + 1
+    order = {u: i for i, u in enumerate(subjects["USUBJID"])}
+    span = span.assign(_o=span["USUBJID"].map(order)).sort_values(["EXTRT", "_o"], kind="stable")
+    return span[["USUBJID", "EXTRT", "DURDAYS"]].reset_index(drop=True)

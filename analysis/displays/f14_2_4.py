@@ -35,6 +35,7 @@ def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, CD19ABS of the Infused set, medians per group and visit)."""
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
+    pop.params_present(data["ADLB"], [PARAM], "ADLB")
     lb = pop.records(data["ADLB"], params=[PARAM])
     grp = adsl[["USUBJID", group_var]]
     recs = visit_records(lb, adsl, config).merge(grp, on="USUBJID", how="left")

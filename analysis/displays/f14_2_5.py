@@ -35,6 +35,7 @@ def medians(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, n and median per group, PARAMCD and visit)."""
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
+    pop.params_present(data["ADLB"], CYTOKINES, "ADLB")
     lb = pop.records(data["ADLB"], params=CYTOKINES, columns=VISIT_COLUMNS)
     recs = visit_records(lb, adsl, config).merge(adsl[["USUBJID", group_var]], on="USUBJID",
                                                   how="left")

@@ -11,6 +11,10 @@ colours fixed per dose level (analysis.style.figures).
 ARD: BIGN per column; per dose level (group1), assay (group2 = PARAM) and visit
 (variable = AVISIT, variable_level = visit name): n and median of the plotted
 value.
+
+Another study's ADPC (:func:`analysis.derive.kinetics.kinetic_records`): one
+panel per analyte it holds, time from the first dose (AFRLT, days, linear
+axis), medians at each nominal time (variable = NFRLT, e.g. "0.5 h").
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from analysis import sets
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.derive.kinetics import derive_var_aplot
+from analysis.derive.kinetics import analytes, derive_var_aplot, kinetic_records, time_basis
 from analysis.formats import raw_decimals
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import (
@@ -38,43 +42,59 @@ from data_contract.specs.adpc import ADPC_PARAMS
 DISPLAY_ID = "F14.2.6"
 PANELS = ("CARTCOPY", "CARTPCT")
 X_TICKS = (0, 7, 14, 28, 61, 91, 183, 365)
+Y_LABELS = {"CARTCOPY": "CAR transgene", "CARTPCT": "CAR+ T cells"}
 
 
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
-    """(columns, N per column, ADPC of the Infused set from Day 0 with APLOT and group_var)."""
+    """(columns, N per column, the set's samples from time 0 (:func:`kinetic_records`)
+    with APLOT and ``group_var``, the time basis: ``ADY`` or ``AFRLT``)."""
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
-    adpc = data["ADPC"]
-    adpc = adpc[adpc["USUBJID"].isin(adsl["USUBJID"]) & (adpc["ADY"] >= 0)]
-    pc = derive_var_aplot(adpc).merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")
-    return cols, bign, pc
+    adpc = pop.records(data["ADPC"])
+    rec = kinetic_records(adpc)
+    rec = rec[rec["TIME"] >= 0]
+    pc = derive_var_aplot(rec).merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")
+    return cols, bign, pc, time_basis(adpc)
 
 
-def medians(pc: pd.DataFrame, config: StudyConfig, group_var: str) -> pd.DataFrame:
-    """n and median of APLOT per (group, PARAMCD, AVISIT) at scheduled visits, visit order."""
-    order = config.visit_order
-    sched = pc[pc["AVISIT"].isin(order)]
-    out = (sched.groupby([group_var, "PARAMCD", "AVISIT"], observed=True)["APLOT"]
+def panels(pc: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(analyte, label, unit) per panel: this study's two assays (CARTCOPY first), or the
+    analytes of another study's ADPC."""
+    found = analytes(pc, PANELS)
+    if not found or any(a in ADPC_PARAMS for a, _, _ in found):
+        return [(a, ADPC_PARAMS[a][0], ADPC_PARAMS[a][1]) for a in PANELS]
+    return found
+
+
+def medians(pc: pd.DataFrame, config: StudyConfig, group_var: str, basis: str = "ADY"
+            ) -> pd.DataFrame:
+    """n and median of APLOT per (group, analyte, nominal time) in time order: this
+    study's scheduled visits (unscheduled samples excluded), else the nominal times."""
+    if basis == "ADY":
+        order = config.visit_order
+        sched = pc[pc["NOMLABEL"].isin(order)].assign(NOMTIME=lambda d: d["NOMLABEL"].map(order))
+    else:
+        sched = pc[pc["NOMTIME"].notna()]
+    out = (sched.groupby([group_var, "ANALYTE", "NOMTIME", "NOMLABEL"], observed=True)["APLOT"]
            .agg(n="count", median="median").reset_index())
-    out["AVISITN"] = out["AVISIT"].map(order)
-    return out.sort_values([group_var, "PARAMCD", "AVISITN"]).reset_index(drop=True)
+    return out.sort_values([group_var, "ANALYTE", "NOMTIME"]).reset_index(drop=True)
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
-    cols, bign, pc = plot_data(data, config, group_var)
-    med = medians(pc, config, group_var)
+    cols, bign, pc, basis = plot_data(data, config, group_var)
+    med = medians(pc, config, group_var, basis)
     rows = bign_rows(DISPLAY_ID, bign, group_var)
-    adpc = data["ADPC"]
-    for param in PANELS:
-        label = ADPC_PARAMS[param][0]
-        dec = raw_decimals(adpc.loc[adpc["PARAMCD"] == param, "AVAL"])  # SAP 4
+    every = kinetic_records(data["ADPC"])
+    for analyte, label, _unit in panels(pc):
+        dec = raw_decimals(every.loc[every["ANALYTE"] == analyte, "AVAL"])  # SAP 4
         for col in cols:
             if col == TOTAL:
                 continue
-            for r in med[(med["PARAMCD"] == param) & (med[group_var].astype(str) == col)].itertuples():
-                keys = dict(display_id=DISPLAY_ID, variable="AVISIT", variable_level=r.AVISIT,
-                            group1=group_var, group1_level=col, group2="PARAM",
-                            group2_level=label)
+            sel = med[(med["ANALYTE"] == analyte) & (med[group_var].astype(str) == col)]
+            for r in sel.itertuples():
+                keys = dict(display_id=DISPLAY_ID, group1=group_var, group1_level=col,
+                            variable="AVISIT" if basis == "ADY" else "NFRLT",
+                            variable_level=r.NOMLABEL, group2="PARAM", group2_level=label)
                 rows.append(ard_mod.row(stat_name="n", stat=r.n, stat_label="n", **keys))
                 rows.append(ard_mod.row(stat_name="median", stat=r.median, stat_label="Median",
                                         raw_decimals=dec, **keys))
@@ -90,37 +110,47 @@ def _color_marker(level: str, cols: list[str], config: StudyConfig) -> tuple[str
 
 
 def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options):
-    cols, bign, pc = plot_data(data, config, group_var)
-    med = medians(pc, config, group_var)
-    fig, axes = new_figure(len(PANELS), 1, height=6.4, sharex=True)
+    cols, bign, pc, basis = plot_data(data, config, group_var)
+    med = medians(pc, config, group_var, basis)
+    shown = panels(pc)
+    fig, axes = new_figure(len(shown), 1, height=3.2 * len(shown), sharex=True, squeeze=False)
+    axes = list(axes[:, 0])
     levels = [c for c in cols if c != TOTAL]
-    for ax, param in zip(axes, PANELS, strict=True):
-        label, unit = ADPC_PARAMS[param]
-        sub = pc[pc["PARAMCD"] == param]
+    for ax, (analyte, label, unit) in zip(axes, shown, strict=True):
+        sub = pc[pc["ANALYTE"] == analyte]
         for lev in levels:
             color, marker = _color_marker(lev, cols, config)
-            participant_lines(ax, sub[sub[group_var].astype(str) == lev], "ADY", "APLOT",
+            participant_lines(ax, sub[sub[group_var].astype(str) == lev], "TIME", "APLOT",
                               color=color)
-            m = med[(med["PARAMCD"] == param) & (med[group_var].astype(str) == lev)]
-            ax.plot(m["AVISITN"], m["median"], color=color, lw=2, marker=marker, ms=4,
+            m = med[(med["ANALYTE"] == analyte) & (med[group_var].astype(str) == lev)]
+            ax.plot(m["NOMTIME"], m["median"], color=color, lw=2, marker=marker, ms=4,
                     label=f"{lev} (N = {bign[lev]})")
         lloq = sub["LLOQ"].dropna()
         if len(lloq):
             ax.axhline(float(lloq.median()), color="0.4", lw=0.8, ls=":")
         ax.set_yscale("log")
-        ax.set_xscale("symlog", linthresh=30, linscale=1.5)
-        ax.set_xticks(list(X_TICKS), [str(t) for t in X_TICKS])
-        ax.set_ylabel(f"{'CAR transgene' if param == 'CARTCOPY' else 'CAR+ T cells'}\n({unit})")
+        if basis == "ADY":
+            ax.set_xscale("symlog", linthresh=30, linscale=1.5)
+            ax.set_xticks(list(X_TICKS), [str(t) for t in X_TICKS])
+        short = Y_LABELS.get(analyte, "Value")
+        ax.set_ylabel(f"{short}\n({unit})" if unit else short)
         ax.set_title(label, loc="left")
-    axes[-1].set_xlabel("Study day (Day 0 = CAR-T infusion)")
+    axes[-1].set_xlabel("Study day (Day 0 = CAR-T infusion)" if basis == "ADY" else
+                        "Time from first dose (days)")
     legend_below(fig, axes[0])
     return fig
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
+    basis = time_basis(data["ADPC"]) if data.has("ADPC") else "ADY"
+    if basis == "ADY":
+        lines = ("Thin lines: individual participants (study day); thick lines: median per "
+                 "dose level at each scheduled visit. Log scale.")
+    else:
+        lines = ("Thin lines: individual participants (actual time from the first dose, ADPC "
+                 "AFRLT); thick lines: median per group at each nominal time (NFRLT). Log scale.")
     return [
-        "Thin lines: individual participants (study day); thick lines: median per dose level "
-        "at each scheduled visit. Log scale.",
+        lines,
         "BLQ (below the lower limit of quantification) samples are plotted, and enter the "
         "medians, at half the LLOQ; the dotted line marks the LLOQ.",
         "CAR+ = chimeric antigen receptor positive; gDNA = genomic DNA; qPCR = quantitative "

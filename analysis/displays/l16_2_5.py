@@ -24,8 +24,11 @@ def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
             **options) -> pd.DataFrame:
     adsl = analysis_set(data["ADSL"], get(ID).analysis_set)
     ex = data["ADEX"]
-    ex = ex[ex["USUBJID"].isin(adsl["USUBJID"])].merge(adsl[["USUBJID", group_var]],
-                                                       on="USUBJID", how="left")
+    # administrations only (a BDS ADEX's summary parameters have no EXTRT); the dose level
+    # from ADSL (a standard ADEX carries its own copy of TRT01A)
+    ex = ex[ex["USUBJID"].isin(adsl["USUBJID"]) & ex["EXTRT"].notna()]
+    ex = ex.drop(columns=[group_var], errors="ignore").merge(adsl[["USUBJID", group_var]],
+                                                             on="USUBJID", how="left")
     ex = ex.sort_values(["USUBJID", "ASTDT", "EXSEQ"], kind="mergesort").reset_index(drop=True)
     if "INFDT" in adsl.columns:
         ex = derive_var_ady(ex, adsl, date_var="ASTDT", day_var="_DAY")

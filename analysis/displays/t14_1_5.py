@@ -11,6 +11,11 @@ Columns: dose levels + Total, N = Safety set (BIGN). Row blocks
 - CAR-T block: ``INFUSED`` participants infused (INFFL, n, N, pct);
   ``DOSEKG`` actual dose (10^6 CAR-T cells/kg) and ``DOSETOT`` total cells
   (10^6 CAR-T cells), continuous over the infused participants.
+
+Another study's ADEX (none of these treatments): one block per EXTRT it holds,
+``EXPOSED`` participants with a record of it (n, N, pct) and ``DURDAYS``
+duration of treatment in days, continuous over them
+(:func:`analysis.derive.exposure.compute_treatment_exposure`).
 """
 
 from __future__ import annotations
@@ -21,7 +26,11 @@ from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.disposition import derive_disposition
-from analysis.derive.exposure import compute_lymphodepletion_exposure
+from analysis.derive.exposure import (
+    compute_lymphodepletion_exposure,
+    compute_treatment_exposure,
+    is_this_studys_exposure,
+)
 from analysis.displays._participants import set_up
 from analysis.formats import raw_decimals
 from analysis.stats.summaries import continuous_rows, count_rows
@@ -35,6 +44,8 @@ LAYOUT = {"variable_labels": {
     "INFUSED": "Participants infused",
     "DOSEKG": "Dose (10⁶ CAR-T cells/kg)",
     "DOSETOT": "Total dose (10⁶ CAR-T cells)",
+    "EXPOSED": "Participants exposed",
+    "DURDAYS": "Duration of treatment (days)",
 }}
 
 
@@ -43,6 +54,8 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     s = set_up(data, config, ID, group_var)
     adex = data["ADEX"]
     rows = s.bign_rows()
+    if not is_this_studys_exposure(adex, config):
+        return A.frame(rows + _treatment_rows(adex, s, group_var))
     exp = compute_lymphodepletion_exposure(adex, s.adsl, config).merge(
         s.adsl[["USUBJID", group_var]], on="USUBJID")
     for drug, block in exp.groupby("EXTRT", sort=False):
@@ -62,7 +75,25 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return A.frame(rows)
 
 
+def _treatment_rows(adex: pd.DataFrame, s, group_var: str) -> list[dict]:
+    """Another study's treatments: participants exposed and duration, per EXTRT."""
+    exp = compute_treatment_exposure(adex, s.adsl).merge(s.adsl[["USUBJID", group_var]],
+                                                         on="USUBJID")
+    rows = []
+    for trt, block in exp.groupby("EXTRT", sort=True):
+        keys = dict(display_id=ID, group_var=group_var, group2="EXTRT", group2_level=trt)
+        rows += count_rows(block, s.bign, variable="EXPOSED", **keys)
+        rows += continuous_rows(block, "DURDAYS", s.cols, variable="DURDAYS", raw_decimals=0,
+                                **keys)
+    return rows
+
+
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
+    if data.has("ADEX") and not is_this_studys_exposure(data["ADEX"], config):
+        return ["Another study's treatments (ADEX EXTRT): participants with a record of the "
+                "treatment; duration in days from the first to the last day of treatment, "
+                "both counted (ADSL TRTEDT - TRTSDT + 1), of the participants exposed. The "
+                "lymphodepletion and CAR-T rows of this study's SAP do not apply."]
     ld = config.assumptions["lymphodepletion"]["text"]
     return [
         f"Planned lymphodepletion (SAP 1 assumption): {ld} Total dose: sum of the doses "

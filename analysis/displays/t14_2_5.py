@@ -46,6 +46,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
+    pop.params_present(data["ADLB"], [TITRE], "ADLB")
     tit = derive_var_log2titre(pop.records(data["ADLB"], params=[TITRE]))
     recs = visit_records(tit, adsl, config, value="LOG2TIT").merge(grp, on="USUBJID", how="left")
     rows = pop.bign_rows()

@@ -57,6 +57,7 @@ LAYOUT = _layout()
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
+    pop.params_present(data["ADLB"], PARAMS, "ADLB")
     adlb = pop.records(data["ADLB"], params=PARAMS, columns=VISIT_COLUMNS)
     grp = adsl[["USUBJID", group_var]]
     rows = pop.bign_rows()

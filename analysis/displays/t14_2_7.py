@@ -35,6 +35,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols = pop.adsl, pop.cols
     adlb = data["ADLB"]
+    pop.params_present(adlb, CYTOKINES, "ADLB")
     lb = pop.records(adlb, params=CYTOKINES, columns=["USUBJID", "PARAMCD", "AVAL", "ADT", "ADY"])
     peaks = compute_peaks(lb, adsl).merge(
         adsl[["USUBJID", group_var]], on="USUBJID", how="left")

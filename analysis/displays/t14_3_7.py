@@ -48,14 +48,26 @@ def _g(x) -> str:
     return "Missing" if pd.isna(x) else str(int(x))
 
 
+def shown(data: StudyData) -> tuple[list[str], bool]:
+    """(the graded parameters ADLB holds, whether early ICAHT is derived). ICAHT counts
+    days after the CAR-T infusion, so it needs ANC and ADSL.INFDT; another study's
+    ADaM may have neither (the footnotes say what is not shown)."""
+    held = set(data["ADLB"]["PARAMCD"].unique())
+    params = [p for p in CTCAE_V5_LOW if p in held]
+    return params, "ANC" in params and "INFDT" in data["ADSL"].columns
+
+
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
-    lb = pop.records(data["ADLB"], params=CTCAE_V5_LOW, columns=LB_COLUMNS)
+    params = pop.params_present(data["ADLB"], CTCAE_V5_LOW, "ADLB")
+    with_icaht = shown(data)[1]
+    lb = pop.records(data["ADLB"], params=params, columns=LB_COLUMNS)
     rows = pop.bign_rows()
     shift = compute_grade_shift(lb, adsl).merge(grp, on="USUBJID", how="left")
-    for param, grades in CTCAE_V5_LOW.items():
+    for param in params:
+        grades = CTCAE_V5_LOW[param]
         s = shift[shift["PARAMCD"] == param]
         keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="PARAM",
                     group2_level=ADLB_PARAMS[param][0])
@@ -69,13 +81,14 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
                 label = "No post-baseline value" if w == "Missing" else f"Worst grade {w}"
                 rows += count_rows(sb[sb["WTOXGR"].map(_g) == w], bign,
                                    variable=f"Baseline grade {b}", variable_level=label, **keys)
-    icaht = compute_icaht(lb, config).merge(grp, on="USUBJID", how="left")
-    icaht["ICAHTC"] = icaht["ICAHT"].map(lambda x: None if pd.isna(x) else f"Grade {int(x)}")
-    rows += [dict(r, group2="BLOCK", group2_level=ICAHT_BLOCK) for r in categorical_rows(
-        icaht, "ICAHTC", bign, display_id=DISPLAY_ID, group_var=group_var,
-        levels=[f"Grade {g}" for g in range(5)], variable="ICAHT")]
+    if with_icaht:
+        icaht = compute_icaht(lb, config).merge(grp, on="USUBJID", how="left")
+        icaht["ICAHTC"] = icaht["ICAHT"].map(lambda x: None if pd.isna(x) else f"Grade {int(x)}")
+        rows += [dict(r, group2="BLOCK", group2_level=ICAHT_BLOCK) for r in categorical_rows(
+            icaht, "ICAHTC", bign, display_id=DISPLAY_ID, group_var=group_var,
+            levels=[f"Grade {g}" for g in range(5)], variable="ICAHT")]
     nad = compute_nadir_recovery(lb).merge(grp, on="USUBJID", how="left")
-    for param in RECOVERY_THRESHOLDS:
+    for param in (p for p in RECOVERY_THRESHOLDS if p in params):
         n = nad[nad["PARAMCD"] == param]
         keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="BLOCK",
                     group2_level=f"{ADLB_PARAMS[param][0]}: nadir and recovery")
@@ -93,19 +106,30 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     c = config.constants
     lo, hi = c["icaht_window_days"]
-    return [
+    params, with_icaht = shown(data) if data.has("ADSL", "ADLB") else (list(CTCAE_V5_LOW), True)
+    notes = [
         "Grades by CTCAE v5.0 from the value (grade 1 below the lower limit of normal): ANC "
         "(cells/uL) G2 <1500, G3 <1000, G4 <500; platelets (10^3/uL) G2 <75, G3 <50, G4 <25; "
         "haemoglobin (g/dL) G2 <10.0, G3 <8.0 (no grade 4 by value); lymphocytes (cells/uL) "
         "G2 <800, G3 <500, G4 <200. Worst grade: highest grade from study day 1 (Day 0 = "
         "CAR-T infusion); baseline as in SAP 3.",
-        f"Early ICAHT (Day {lo}-{hi}): days with ANC <= {c['icaht_anc_threshold_per_ul']}/uL "
-        f"(grade 1 <7, grade 2 7-13, grade 3 >=14) or <= {c['icaht_g4_anc_per_ul']}/uL for "
-        ">=7 days (grade 4); a measured value holds from its day until the next measurement "
-        "(the last one to the end of the window); days need not be consecutive.",
+    ]
+    if with_icaht:
+        notes.append(
+            f"Early ICAHT (Day {lo}-{hi}): days with ANC <= {c['icaht_anc_threshold_per_ul']}/uL "
+            f"(grade 1 <7, grade 2 7-13, grade 3 >=14) or <= {c['icaht_g4_anc_per_ul']}/uL for "
+            ">=7 days (grade 4); a measured value holds from its day until the next measurement "
+            "(the last one to the end of the window); days need not be consecutive.")
+    notes.append(
         f"Nadir: minimum value from study day 1. Recovery: first day after the nadir with ANC "
         f">= {RECOVERY_THRESHOLDS['ANC']:g}/uL or platelets >= {RECOVERY_THRESHOLDS['PLAT']:g} "
-        "x 10^3/uL (analysis convention), assessed when the nadir is below that value.",
-        "ANC = absolute neutrophil count; CTCAE = Common Terminology Criteria for Adverse "
-        "Events; ICAHT = immune effector cell-associated haematotoxicity.",
-    ]
+        "x 10^3/uL (analysis convention), assessed when the nadir is below that value.")
+    absent = [ADLB_PARAMS[p][0] for p in CTCAE_V5_LOW if p not in params]
+    if absent:
+        notes.append(f"Not shown: ADLB holds no {', no '.join(absent)}.")
+    if not with_icaht:
+        why = "ADLB holds no ANC" if "ANC" not in params else "ADSL has no INFDT (CAR-T infusion)"
+        notes.append(f"Early ICAHT is not derived: {why}.")
+    notes.append("ANC = absolute neutrophil count; CTCAE = Common Terminology Criteria for "
+                 "Adverse Events; ICAHT = immune effector cell-associated haematotoxicity.")
+    return notes

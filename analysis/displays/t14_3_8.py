@@ -37,6 +37,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     pop = sets.population(data, config, DISPLAY_ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
+    pop.params_present(data["ADLB"], PARAMS, "ADLB")
     lb = pop.records(data["ADLB"], params=PARAMS, columns=VISIT_COLUMNS)
     rows = pop.bign_rows()
     recs = visit_records(lb, adsl, config).merge(grp, on="USUBJID", how="left")

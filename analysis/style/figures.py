@@ -74,6 +74,16 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, height: float = FIG_HEIGHT_IN,
     return fig, axes
 
 
+def message_figure(text: str, *, height: float = 1.2, width: float = FIG_WIDTH_IN) -> Figure:
+    """A figure that holds only ``text`` (why there is nothing to draw, e.g. an empty
+    analysis set), framed like a figure so its number, caption and notes stay."""
+    fig, ax = new_figure(height=height, width=width)
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, fontsize=9,
+            transform=ax.transAxes)
+    return fig
+
+
 def dose_color(code: int) -> str:
     return DOSE_COLORS.get(int(code), OKABE_ITO["grey"])
 

@@ -21,7 +21,8 @@ Two steps, kept apart:
   ============================================ ==================================
 
   ``group2_level`` becomes a row group; a variable with several rows gets a
-  heading row (its label) and its rows indented below it.
+  heading row (its label) and its rows indented below it. Row groups and
+  levels show controlled terms decoded (:mod:`analysis.style.decode`).
 - :func:`gt_table` renders that wide table with great-tables: column labels
   ``<level><br>N = x`` from the ``BIGN`` rows, the analysis-set line on top,
   footnotes then the source line as source notes. The table id is derived
@@ -43,6 +44,7 @@ from great_tables import html as gt_html
 
 from analysis.formats import MISSING, compose
 from analysis.style.escape import display_frame, display_text, html_text
+from analysis.style.decode import term_label
 
 INDENT = "\u00a0" * 4  # non-breaking spaces survive HTML -> pandoc -> typst/docx
 GROUP_COL = "group"
@@ -166,11 +168,12 @@ def layout(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | None = Non
     for g2, var, lev in grouped:
         seen_var.setdefault((g2, var), []).append(lev)
 
-    for (g2, var), levels in seen_var.items():
+    for (g2_value, var), levels in seen_var.items():
+        g2 = term_label(g2_value)
         vlabel = variable_label(var, variable_labels)
         blocks = []
         for lev in levels:
-            g = grouped[(g2, var, lev)]
+            g = grouped[(g2_value, var, lev)]
             stats: dict[str, dict[str, str]] = {c: {} for c in cols}
             for r in g.itertuples(index=False):
                 stats.setdefault(r.group1_level, {})[r.stat_name] = r.stat_fmt
@@ -186,7 +189,7 @@ def layout(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | None = Non
             continue
         records.append(_rec(g2, vlabel, "heading", {}))
         for lev, rows in blocks:
-            llabel = level_labels.get(lev, lev)
+            llabel = level_labels.get(lev, term_label(lev))
             if lev == "":
                 for lab, cells in rows:
                     records.append(_rec(g2, INDENT + (lab or "n (%)"), "data", cells))
@@ -201,6 +204,15 @@ def layout(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | None = Non
         if c not in out:
             out[c] = ""
     return out[[GROUP_COL, LABEL_COL, KIND_COL, *cols]].fillna("").reset_index(drop=True)
+
+
+def nobody_layout(ard: pd.DataFrame, message: str) -> pd.DataFrame:
+    """The wide table of a display whose analysis set is empty: its columns (each
+    N = 0 from the ``BIGN`` rows) and one row, ``message``, saying why nothing is
+    tabulated; the display keeps its number, caption and notes."""
+    cols = columns_of(ard)
+    return pd.DataFrame([_rec("", message, "data", {c: "" for c in cols})],
+                        columns=[GROUP_COL, LABEL_COL, KIND_COL, *cols])
 
 
 def _rec(group: str, label: str, kind: str, cells: Mapping[str, str]) -> dict:

@@ -15,3 +15,12 @@ def test_raw_decimals_ignores_missing_and_caps_binary_fractions():
     assert raw_decimals([math.nan, None, 2.5]) == 1
     assert raw_decimals([1 / 3]) == 6
     assert raw_decimals([]) == 0
+
+
+def test_a_noun_or_verb_after_a_count_agrees_with_it():
+    from analysis.formats import noun, verb
+
+    assert [noun("participant", n) for n in (0, 1, 2)] == [
+        "participants", "participant", "participants"]
+    assert noun("relapse", 1.0) == "relapse" and noun("DLT term", 3) == "DLT terms"
+    assert (verb("was", 1), verb("was", 4)) == ("was", "were")

@@ -9,7 +9,7 @@ import pytest
 
 from analysis import ard
 from analysis.data import StudyData
-from analysis.notebook import Chapter
+from analysis.notebook import Chapter, NotEvaluable
 
 ADSL = pd.DataFrame({"USUBJID": ["S1", "S2"], "TRT01A": ["DL1", "DL1"], "SAFFL": ["Y", "Y"]})
 
@@ -71,21 +71,27 @@ def test_ard_is_written_as_deterministic_csv(tmp_path, fake_display):
     assert text.splitlines()[1].startswith("T14.1.2,TRT01A,DL1,,,BIGN,,N,,2.0,2")
 
 
-def test_require_says_in_one_line_which_dataset_is_absent(tmp_path, shown):
-    ch = _chapter(tmp_path)
-    assert ch.require("ADSL") is True
-    assert shown == []
-    assert ch.require("ADSL", "ADPC") is False
-    assert [m.data for m in shown] == [
-        "This snapshot (lit) holds no ADPC: the results of this section are not available."]
-
-
-def test_show_returns_none_quietly_when_the_display_data_are_absent(tmp_path, shown):
+def test_an_absent_display_says_once_which_dataset_it_lacks(tmp_path, shown):
     ch = _chapter(tmp_path, datasets={"ADSL": ADSL})
-    ch.require("ADEX")
-    assert len(shown) == 1
+    assert ch.require("ADSL") is True and ch.require("ADSL", "ADEX") is False
+    assert shown == []  # require is quiet: the display says it, where it would stand
     assert ch.show("T14.1.5") is None
-    assert len(shown) == 1
+    assert ch.show("T14.1.5") is None
+    assert [m.data for m in shown] == [
+        r"Table 14.1.5 *Extent of exposure\: lymphodepletion and CAR\-T dose* is not "
+        r"available: this snapshot \(lit\) holds no ADEX."]
+
+
+def test_a_display_lacking_a_variable_names_it(tmp_path, monkeypatch, shown):
+    mod = types.ModuleType("analysis.displays.t14_1_2")
+
+    def needs_a_flag(data, config, group_var="TRT01A", **options):
+        raise KeyError("ADSL has no INFFL: analysis set INF cannot be formed")
+
+    mod.ard = needs_a_flag
+    monkeypatch.setitem(sys.modules, "analysis.displays.t14_1_2", mod)
+    _chapter(tmp_path).show("T14.1.2")
+    assert len(shown) == 1 and "is not available: ADSL has no INFFL" in shown[0].data
 
 
 def test_show_displays_the_table_html(tmp_path, fake_display, shown):
@@ -130,3 +136,120 @@ def test_a_display_is_not_computable_without_its_data_or_variables(tmp_path, mon
     monkeypatch.setitem(sys.modules, "analysis.displays.t14_1_2", mod)
     assert not _chapter(tmp_path).computable("T14.1.2")
     assert not _chapter(tmp_path, datasets={}).computable("T14.1.2")
+
+
+# ---- lawful snapshots with nothing to quote (issue 11, part 5) ---------------------------
+
+@pytest.fixture()
+def nobody_infused(monkeypatch):
+    """A stand-in T14.2.2 (Infused set) whose set is empty: every column N = 0."""
+    mod = types.ModuleType("analysis.displays.t14_2_2")
+
+    def fake_ard(data, config, group_var="TRT01A", **options):
+        data["ADEDSS"]
+        rows = []
+        for level in ("DL1", "Total"):
+            rows += [ard.row("T14.2.2", "BIGN", "N", 0, group1=group_var, group1_level=level),
+                     ard.row("T14.2.2", "WORS", "n", 0, group1=group_var, group1_level=level),
+                     ard.row("T14.2.2", "WORS", "pct", None, group1=group_var,
+                             group1_level=level)]
+        return ard.frame(rows)
+
+    mod.ard = fake_ard
+    mod.figure = lambda data, config, **options: pytest.fail("an empty set draws no figure")
+    monkeypatch.setitem(sys.modules, "analysis.displays.t14_2_2", mod)
+    return mod
+
+
+EDSS = pd.DataFrame({"USUBJID": ["S1"], "AVAL": [2.0]})
+NOT_INFUSED = ADSL.assign(INFFL="N")
+
+
+def test_stat_of_an_empty_analysis_set_is_not_evaluable_and_says_why(tmp_path, nobody_infused):
+    ch = _chapter(tmp_path, datasets={"ADSL": NOT_INFUSED, "ADEDSS": EDSS})
+    with pytest.raises(NotEvaluable) as err:
+        ch.stat("T14.2.2", "n", variable="WORS", group1_level="Total")
+    assert err.value.reason == ("no participant was in the Infused set at the data cut-off "
+                                "(2026-03-01)")
+    assert not ch.has_stat("T14.2.2", "n", variable="WORS", group1_level="Total")
+
+
+def test_prose_of_an_empty_set_is_one_sentence_saying_what_is_not_evaluable(
+        tmp_path, nobody_infused, shown):
+    ch = _chapter(tmp_path, datasets={"ADSL": NOT_INFUSED, "ADEDSS": EDSS})
+    for _ in range(2):
+        with ch.prose("T14.2.2"):
+            ch.md(f"Worsening in {ch.stat('T14.2.2', 'n', variable='WORS', group1_level='Total')}.")
+    assert [m.data for m in shown] == [
+        r"Table 14.2.2 *EDSS by visit and EDSS worsening* is not evaluable: no participant "
+        r"was in the Infused set at the data cut\-off \(2026\-03\-01\)."]
+
+
+def test_prose_says_which_dataset_holds_no_records_when_a_value_is_missing(
+        tmp_path, fake_display, shown):
+    mod = sys.modules["analysis.displays.t14_1_2"]
+    literal = mod.ard
+    mod.ard = lambda data, config, **kw: ard.concat([literal(data, config, **kw), ard.frame([
+        ard.row("T14.1.2", "AGE", "median", None, group1="TRT01A", group1_level="Total")])])
+    ch = _chapter(tmp_path)
+    with ch.prose("T14.1.2"):
+        ch.md(ch.stat("T14.1.2", "median", variable="AGE", group1_level="Total"))
+    assert len(shown) == 1
+    assert "is not evaluable: no participant contributes to the median of AGE (Total)" in \
+        shown[0].data.replace("\\", "")
+
+
+def test_prose_is_left_out_quietly_when_its_display_is_absent(tmp_path, shown):
+    ch = _chapter(tmp_path, datasets={"ADSL": ADSL})
+    with ch.prose("T14.2.8"):
+        ch.md(ch.stat("T14.2.8", "median", variable="CMAX", group1_level="Total"))
+    with ch.prose("T14.2.8"):
+        ch.data["ADPC"]  # any use of the absent dataset
+    assert shown == []
+
+
+def test_prose_lets_mistakes_through(tmp_path, fake_display):
+    ch = _chapter(tmp_path)
+    with pytest.raises(ValueError, match="2 ARD rows match"), ch.prose("T14.1.2"):
+        ch.stat("T14.1.2", "n", variable="INF")
+    with pytest.raises(KeyError), ch.prose("T14.1.2"):
+        ch.data["ADXX"]  # the display is there: a KeyError is a mistake of the notebook
+    with pytest.raises(ValueError, match="unknown ARD columns"), ch.prose("T14.1.2"):
+        ch.stat("T14.1.2", "n", varible="INF")
+
+
+def test_count_quotes_the_noun_in_agreement(tmp_path, fake_display):
+    ch = _chapter(tmp_path)
+    assert ch.count("T14.1.2", "participant", variable="INF", group1_level="Total") == \
+        "1 participant"
+    assert ch.count("T14.1.2", "participant", pct=True, variable="SAF", group1_level="DL1") == \
+        "2 (100.0%) participants"
+
+
+def test_a_table_of_an_empty_set_keeps_its_columns_and_says_why_it_is_empty(
+        tmp_path, nobody_infused):
+    ch = _chapter(tmp_path, datasets={"ADSL": NOT_INFUSED, "ADEDSS": EDSS})
+    html = ch.gt("T14.2.2").as_raw_html()
+    assert "DL1<br>N = 0" in html and "Total<br>N = 0" in html
+    assert "No participant was in the Infused set at the data cut-off (2026-03-01)." in html
+    assert "Participants with EDSS worsening" not in html
+    assert (tmp_path / "tlf" / "T14.2.2.rtf").is_file()
+
+
+def test_a_figure_of_an_empty_set_is_a_message_in_place_of_the_plot(tmp_path, monkeypatch):
+    mod = types.ModuleType("analysis.displays.f14_2_1")
+    mod.ard = lambda data, config, group_var="TRT01A", **kw: ard.frame(
+        [ard.row("F14.2.1", "BIGN", "N", 0, group1=group_var, group1_level=level)
+         for level in ("DL1", "Total")])
+    mod.figure = lambda data, config, **options: pytest.fail("an empty set draws no plot")
+    monkeypatch.setitem(sys.modules, "analysis.displays.f14_2_1", mod)
+    from analysis.style import figures
+
+    drawn = []
+    monkeypatch.setattr(figures, "message_figure",
+                        lambda text: drawn.append(text) or figures.new_figure()[0])
+    ch = _chapter(tmp_path, datasets={"ADSL": NOT_INFUSED, "ADRELAP": EDSS})
+    png = ch.figure_png("F14.2.1")
+    assert drawn == ["No participant was in the Infused set at the data cut-off (2026-03-01)."]
+    assert png.startswith(b"\x89PNG")
+    assert (tmp_path / "figures" / "F14.2.1.png").read_bytes() == png

@@ -44,3 +44,38 @@ def test_importing_the_analysis_package_turns_on_pandas_copy_on_write():
     code = "import analysis, pandas; print(pandas.get_option('mode.copy_on_write'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+# ---- another study's standard ADaM ADSL (issue 11, part 4) ------------------------------
+
+STANDARD = pd.DataFrame({
+    "USUBJID": ["P1", "P2", "H1", "SF1"],
+    "TRT01A": ["Placebo", "Placebo", "Drug High", "Screen Failure"],
+    "SAFFL": ["Y", "N", "Y", "N"],
+    "ARMNRS": [None, None, None, "SCREEN FAILURE"],
+})
+
+
+def test_enrolled_without_enrlfl_is_who_was_assigned_to_an_arm_or_randomised():
+    assert list(sets.analysis_set(STANDARD, "ENR")["USUBJID"]) == ["P1", "P2", "H1"]
+    randomised = STANDARD.drop(columns="ARMNRS").assign(RANDFL=["Y", "Y", "N", "N"])
+    assert list(sets.analysis_set(randomised, "ENR")["USUBJID"]) == ["P1", "P2"]
+    assert len(sets.analysis_set(STANDARD.drop(columns="ARMNRS"), "ENR")) == 4
+
+
+def test_columns_are_the_arms_of_enrolled_participants_so_screen_failures_are_no_column():
+    pop = sets.population(StudyData({"ADSL": STANDARD}), load_config(), "T14.3.2")
+    assert pop.cols == ["Drug High", "Placebo", "Total"]
+    assert pop.bign == {"Drug High": 1, "Placebo": 1, "Total": 2}
+
+
+def test_without_this_studys_set_flags_a_display_uses_the_enclosing_set_and_says_why():
+    assert sets.display_set(STANDARD, "INF") == (
+        "SAF", "ADSL has no INFFL: the Infused set cannot be formed")
+    assert sets.display_set(STANDARD, "DLT") == (
+        "SAF", "ADSL has no DLTEVLFL or INFFL: the DLT-evaluable set and the Infused set "
+        "cannot be formed")
+    assert sets.display_set(STANDARD.assign(INFFL="Y"), "INF") == ("INF", None)
+    assert sets.display_set(STANDARD, "SAF") == ("SAF", None)
+    pop = sets.population(StudyData({"ADSL": STANDARD}), load_config(), "T14.2.8")
+    assert list(pop.adsl["USUBJID"]) == ["P1", "H1"]

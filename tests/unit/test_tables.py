@@ -97,3 +97,17 @@ def test_a_specific_stat_label_names_a_single_row_variable():
              ard.row("T9.9", "ANY", "pct", 25.0, group1_level="DL1", stat_label="%", **G)]
     wide = layout(ard.frame(rows))
     assert wide[["label", "DL1"]].values.tolist() == [["Any TEAE", "1 (25.0%)"]]
+
+
+def test_an_empty_analysis_set_keeps_its_columns_and_one_row_saying_why():
+    from analysis.style.tables import nobody_layout
+
+    ard_rows = ard.frame([ard.row("T14.2.2", "BIGN", "N", 0, group1="TRT01A", group1_level=lv)
+                          for lv in ("DL1", "DL2", "Total")])
+    wide = nobody_layout(ard_rows, "No participant was in the Infused set.")
+    assert list(wide.columns) == ["group", "label", "row_kind", "DL1", "DL2", "Total"]
+    assert wide.to_dict("records") == [{"group": "", "label": "No participant was in the "
+                                        "Infused set.", "row_kind": "data", "DL1": "",
+                                        "DL2": "", "Total": ""}]
+    html = gt_table(ard_rows, "T14.2.2").as_raw_html()  # the generic layout has no rows
+    assert "N = 0" in html
