@@ -6,7 +6,8 @@ CSR uses, written as `#| key: value` lines at the top of the source:
   include: false  -> the cell produces nothing
   echo            -> the source is shown only with `echo: true` (the report's default is false)
   output: false   -> outputs dropped
-  label, tbl-cap, fig-cap -> captioned, identified table / figure ("Table 14.3.1 <caption>")
+  label, tbl-cap, fig-cap -> captioned, identified table / figure ("Table 14.3.1 <caption>");
+                     a figure is everything the cell shows (image and notes), one caption
   classes         -> classes of the wrapping Div (e.g. `landscape` for a wide listing)
 Outputs: the richest mime type wins (image > text/html > text/markdown > text/plain);
 stream outputs are dropped; an error output stops the build. great-tables HTML becomes
@@ -77,13 +78,7 @@ local function code_cell(div)
         local img = best.image
         img.caption = {}
         img.attr = pandoc.Attr()
-        if label:match("^fig%-") then
-          local cap = caption_inlines(label, opts["fig-cap"])
-          out:insert(pandoc.Figure(pandoc.Plain({ img }), { pandoc.Plain(cap) },
-                                   pandoc.Attr(label, {}, { { "display", display_name(label) or "" } })))
-        else
-          out:insert(pandoc.Para({ img }))
-        end
+        out:insert(pandoc.Para({ img }))
       elseif best and best.kind == "html" then
         local t = native_table(best.html)
         if t then
@@ -98,6 +93,15 @@ local function code_cell(div)
       elseif best and best.kind == "blocks" then
         out:extend(best.blocks)
       end
+    end
+  end
+  -- A figure cell is one figure: its image and the notes under it, with one caption.
+  if label:match("^fig%-") and #out > 0 then
+    local has_image = false
+    out:walk({ Image = function() has_image = true end })
+    if has_image then
+      out = pandoc.Blocks({ pandoc.Figure(out, { pandoc.Plain(caption_inlines(label, opts["fig-cap"])) },
+                                          pandoc.Attr(label, {}, { { "display", display_name(label) or "" } })) })
     end
   end
   if opts.classes then
