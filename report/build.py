@@ -146,10 +146,17 @@ def make_meta(root: Path, version: str, snap: SnapshotInfo):
     )
 
 
-def resolve_engine(engine: str) -> str:
+def resolve_engine(engine: str) -> tuple[str, str | None]:
+    """The engine a render uses and its version (Quarto's; None for the built-in engine). A
+    Quarto that cannot render stops the render here, before any notebook runs
+    (:func:`report.engines.check_engine`)."""
     from report import engines
 
-    return engines.resolve_engine(engine)
+    chosen = engines.resolve_engine(engine)
+    try:
+        return chosen, engines.check_engine(chosen)
+    except engines.EngineError as exc:
+        raise BuildError(str(exc)) from exc
 
 
 def typeset(staging: Path, out_dir: Path, formats: list[str], engine: str, meta) -> dict:
@@ -192,7 +199,7 @@ def make_plan(root: Path, request: RenderRequest) -> Plan:
                                       snap.manifest_sha256, code_sha, lock_sha), parameters)
             for c in chapters if c.endswith(".ipynb")]
     sources = staged_sources(root, chapters)
-    engine_used = resolve_engine(request.engine)
+    engine_used, engine_version = resolve_engine(request.engine)
     meta = make_meta(root, version, snap)
     inputs = {
         "schema": INPUTS_SCHEMA,
@@ -207,6 +214,8 @@ def make_plan(root: Path, request: RenderRequest) -> Plan:
         "engine": engine_used,
         "meta": dict(meta.as_dict()),
     }
+    if engine_version:  # another Quarto may typeset the same book differently
+        inputs["engine_version"] = engine_version
     return Plan(request, version, snap, chapters, parameters, jobs, sources, engine_used,
                 meta, inputs)
 
@@ -247,7 +256,8 @@ def collect_outputs(plan: Plan, entries: Mapping[str, Path], dest: Path) -> list
 
 def typeset_book(root: Path, plan: Plan, entries: Mapping[str, Path],
                  progress: Progress) -> list[Path]:
-    """Stage the executed book and typeset it; the documents, in the order of the formats."""
+    """Stage the executed book and typeset it; the documents: ``csr.<fmt>`` of every format
+    and whatever else the engine publishes beside them (the Quarto engine's ``html/`` site)."""
     staging = _reset(root / STAGE_DIR / plan.version)
     engine_out = _reset(root / STAGE_DIR / f"{plan.version}.out")
     collect_outputs(plan, entries, staging)
@@ -256,16 +266,20 @@ def typeset_book(root: Path, plan: Plan, entries: Mapping[str, Path],
              f"{plan.engine_used} engine")
     written = typeset(staging, engine_out, list(plan.request.formats),
                       plan.request.engine, plan.meta)
-    documents = []
     for fmt in plan.request.formats:
         path = Path(written.get(fmt, engine_out / f"csr.{fmt}"))
         if not path.is_file():
             raise BuildError(f"the {plan.engine_used} engine wrote no {fmt} output")
         if path.name != f"csr.{fmt}":
             shutil.copyfile(path, engine_out / f"csr.{fmt}")
-            path = engine_out / f"csr.{fmt}"
-        documents.append(path)
-    return documents
+    return sorted(engine_out.iterdir())
+
+
+def _copy_document(path: Path, dest: Path) -> None:
+    if path.is_dir():
+        shutil.copytree(path, dest / path.name)
+    else:
+        shutil.copyfile(path, dest / path.name)
 
 
 def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
@@ -287,13 +301,13 @@ def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
         cached = cache.render_entry(root, plan.fingerprint, formats) if use_cache else None
         if cached is not None:
             progress(f"typeset documents cached ({', '.join(formats)})")
-            documents = [cached / f"csr.{fmt}" for fmt in formats]
+            documents = sorted(cached.iterdir())
         else:
             documents = typeset_book(root, plan, result.entries, progress)
             if use_cache:
                 cache.store_render(root, plan.fingerprint, documents)
         for path in documents:
-            shutil.copyfile(path, out / path.name)
+            _copy_document(path, out)
         collect_outputs(plan, result.entries, out)
         if (out / "tlf").is_dir():  # the submission TLF package the chapters wrote
             tlf_index.stamp_version(out / "tlf", plan.version)

@@ -162,8 +162,11 @@ def store_render(root: Path, fingerprint: str, documents) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
     tmp = parent / f".tmp-{fingerprint[:16]}-{uuid.uuid4().hex[:12]}"
     tmp.mkdir()
-    for path in documents:
-        shutil.copyfile(path, tmp / Path(path).name)
+    for path in map(Path, documents):
+        if path.is_dir():  # a document that is a folder (the Quarto engine's html/ site)
+            shutil.copytree(path, tmp / path.name)
+        else:
+            shutil.copyfile(path, tmp / path.name)
     final = parent / fingerprint
     try:
         os.rename(tmp, final)

@@ -133,6 +133,7 @@ def write_pdf(book_json: Path, work: Path, meta: RenderMeta) -> Path:
 
     _run_pandoc(["-f", "json", "-t", "typst", "-s", "--template", str(ASSETS / "csr.typ"),
                  "-L", str(ASSETS / "crossref.lua"), "-L", str(ASSETS / "typst.lua"),
+                 "-L", str(ASSETS / "figure-notes.lua"),
                  "-o", "csr.typ", book_json.name], cwd=work)
     out = work / "csr.pdf"
     plain = RenderMeta(**{**meta.as_dict(), "simulated": False}).header_text

@@ -37,6 +37,8 @@ end
 --- great-tables HTML -> the first native Table it contains, attributes stripped (nil if none).
 function M.native_table(html)
   local found
+  -- great-tables' <style> block says nothing the native table keeps; skipping it halves the parse
+  html = html:gsub("<style>.-</style>", "")
   pandoc.read(html, "html").blocks:walk({
     Table = function(t) if not found then found = t end end,
   })
