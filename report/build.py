@@ -146,15 +146,20 @@ def make_meta(root: Path, version: str, snap: SnapshotInfo):
     )
 
 
-def resolve_engine(engine: str) -> tuple[str, str | None]:
-    """The engine a render uses and its version (Quarto's; None for the built-in engine). A
-    Quarto that cannot render stops the render here, before any notebook runs
+def resolve_engine(engine: str) -> str:
+    from report import engines
+
+    return engines.resolve_engine(engine)
+
+
+def engine_version(engine: str) -> str | None:
+    """The chosen engine's version (Quarto's; None for the built-in engine). A Quarto that
+    cannot render stops the render here, before any notebook runs
     (:func:`report.engines.check_engine`)."""
     from report import engines
 
-    chosen = engines.resolve_engine(engine)
     try:
-        return chosen, engines.check_engine(chosen)
+        return engines.check_engine(engine)
     except engines.EngineError as exc:
         raise BuildError(str(exc)) from exc
 
@@ -199,7 +204,8 @@ def make_plan(root: Path, request: RenderRequest) -> Plan:
                                       snap.manifest_sha256, code_sha, lock_sha), parameters)
             for c in chapters if c.endswith(".ipynb")]
     sources = staged_sources(root, chapters)
-    engine_used, engine_version = resolve_engine(request.engine)
+    engine_used = resolve_engine(request.engine)
+    engine_ver = engine_version(engine_used)
     meta = make_meta(root, version, snap)
     inputs = {
         "schema": INPUTS_SCHEMA,
@@ -214,8 +220,8 @@ def make_plan(root: Path, request: RenderRequest) -> Plan:
         "engine": engine_used,
         "meta": dict(meta.as_dict()),
     }
-    if engine_version:  # another Quarto may typeset the same book differently
-        inputs["engine_version"] = engine_version
+    if engine_ver:  # another Quarto may typeset the same book differently
+        inputs["engine_version"] = engine_ver
     return Plan(request, version, snap, chapters, parameters, jobs, sources, engine_used,
                 meta, inputs)
 
