@@ -37,8 +37,8 @@ from report.meta import RenderMeta
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 QUARTO_ASSETS = ASSETS / "quarto"
-FILTERS = ("sap-xref.lua", "sap-floats.lua", "title-page.lua", "book-parts.lua", "figure-notes.lua",
-           "sapnum.lua")
+FILTERS = ("sap-xref.lua", "side-links.lua", "sap-floats.lua", "title-page.lua", "book-parts.lua",
+           "figure-notes.lua", "sapnum.lua")
 CSR_DIR = Path("_build") / "csr"
 FILTER_DIR = Path("_build") / "filters"
 EXTENSION_DIR = Path("_extensions") / "csr"
@@ -76,6 +76,18 @@ def _gt_html(output: dict) -> str | None:
         return None
     text = _text(data["text/html"])
     return text if 'class="gt_table"' in text else None
+
+
+def _drop_cell_attributes(cell: dict) -> None:
+    """Execution counts and papermill's (empty or parameters) tags say nothing in the CSR, and
+    Quarto writes every cell option it forwards as an HTML attribute in no fixed order (two
+    renders of the same book would differ): leave them out of the staged notebooks."""
+    cell.get("metadata", {}).pop("tags", None)
+    if "execution_count" in cell:
+        cell["execution_count"] = None
+    for output in cell.get("outputs", []):
+        if "execution_count" in output:
+            output["execution_count"] = None
 
 
 def run_stage_lua(pandoc: str, payload: dict) -> dict:
@@ -119,6 +131,9 @@ class Notebooks:
 
     def write(self, project: Path, fmt: str) -> None:
         """Write the notebooks into ``project`` with each table as ``fmt`` needs it."""
+        for nb in self.notebooks.values():
+            for cell in nb.get("cells", []):
+                _drop_cell_attributes(cell)
         for key, by_format in self.tables.items():
             chapter, i, j = key.rsplit("#", 2)
             output = self.notebooks[chapter]["cells"][int(i)]["outputs"][int(j)]
