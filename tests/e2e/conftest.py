@@ -84,3 +84,21 @@ def engine_report(request) -> tuple[str, Path]:
     """``(engine, report/<v>/)`` of each engine: the format checks run against both."""
     name = "final_report" if request.param == "builtin" else "quarto_report"
     return request.param, request.getfixturevalue(name)
+
+
+TRICKY_TERM = r"<b>IL-6 > 100 pg/mL</b> 50% #1 $x$ @ref *a* \end"
+
+
+@pytest.fixture(scope="session")
+def pilot_snapshot(project, final_report) -> str:
+    """Another study's standard ADaM (ADSL + ADAE only, CDISC-pilot style) with a
+    preferred term full of markup characters, frozen like any snapshot: its id."""
+    from contract.factories import PILOT_CUTOFF, pilot
+
+    from data_contract.snapshot import freeze
+
+    data = pilot()
+    data["ADAE"].loc[0, ["AETERM", "AEDECOD"]] = TRICKY_TERM
+    freeze(data, "pilot", PILOT_CUTOFF, source="standard ADaM of another study (test)",
+           root=project / "data" / "snapshots")
+    return "pilot"

@@ -19,6 +19,8 @@ from pypdf import PdfReader
 
 from analysis.catalogue import DISPLAYS
 
+from .conftest import TRICKY_TERM, run_report
+
 pytestmark = pytest.mark.e2e
 
 TABLES = [d for d in DISPLAYS if d.kind in ("Table", "Listing")]
@@ -59,6 +61,18 @@ def dead_links(pages: dict[Path, BeautifulSoup]) -> list[str]:
     return dead
 
 
+def table_texts(tables) -> list[str]:
+    """The text of every cell of ``tables`` and of the tables inside them (Quarto's DOCX lays
+    out each float in a table of its own)."""
+    out = []
+    for table in tables:
+        for row in table.rows:
+            for cell in row.cells:
+                out.append(cell.text)
+                out += table_texts(cell.tables)
+    return out
+
+
 @pytest.fixture(scope="module")
 def html_text(engine_report):
     _, report = engine_report
@@ -75,8 +89,7 @@ def pdf_pages(engine_report):
 def docx_text(engine_report):
     _, report = engine_report
     doc = Document(str(report / "csr.docx"))
-    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
-    return _norm(" ".join([p.text for p in doc.paragraphs] + cells))
+    return _norm(" ".join([p.text for p in doc.paragraphs] + table_texts(doc.tables)))
 
 
 def test_every_display_is_labelled_in_words_in_html(html_text):
@@ -163,3 +176,25 @@ def test_quarto_html_is_a_book_website_of_bounded_size(engine_report, final_repo
                 .find_all(["img", "script", "link"])
                 if re.match(r"https?://", t.get("src") or t.get("href") or "")]
     assert not external, f"pages load from the network: {external[:5]}"
+
+
+@pytest.fixture(scope="module")
+def quarto_pilot(project, pilot_snapshot, quarto_report):
+    """The pilot snapshot (ADSL + ADAE of another study, a markup-laden term) rendered by the
+    Quarto engine."""
+    run_report(project, "render", "--snapshot", pilot_snapshot, "--version", "e2e-quarto-pilot",
+               "--engine", "quarto")
+    return project / "report" / "e2e-quarto-pilot"
+
+
+def test_quarto_renders_a_snapshot_with_only_adsl_and_adae_and_data_text_verbatim(quarto_pilot):
+    text = " ".join(s.get_text(" ") for s in soups(quarto_pilot).values())
+    for absent in ("ADPC", "ADRELAP", "ADLB"):
+        assert f"holds no {absent}" in _norm(text)
+    assert "Table 14.3.3 TEAEs by SOC and PT, Day 0-28 (primary)" in _norm(text)
+    assert TRICKY_TERM in text
+    assert not any(s.find_all("b", string=re.compile("IL-6")) for s in soups(quarto_pilot).values())
+    pdf = _norm(" ".join(p.extract_text() or "" for p in PdfReader(quarto_pilot / "csr.pdf").pages))
+    assert _norm(TRICKY_TERM) in pdf
+    doc = Document(str(quarto_pilot / "csr.docx"))
+    assert TRICKY_TERM in " ".join(table_texts(doc.tables))
