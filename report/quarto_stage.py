@@ -10,7 +10,8 @@ What :func:`prepare` writes into the staged project (``staging/``):
   :class:`report.meta.RenderMeta`), ``xref.json`` (every cross-reference target: its page and,
   for headings, its name), ``banner.html`` (the running header of every HTML page),
   ``csr-site.css`` and ``reference.docx``;
-- the executed notebooks, where each great-tables output (``text/html``) is replaced by the
+- the executed notebooks, where each figure's PNG (embedded in its Markdown output) becomes
+  a file beside its chapter (``csr-figures/``), and each great-tables output (``text/html``) is replaced by the
   same table as the format needs it (``text/markdown``: a raw HTML or typst block, or a grid
   table for DOCX), converted once per render by ``assets/quarto/stage.lua`` with the built-in
   engine's conversion (``assets/gt_tables.lua``). Quarto's own HTML-table processing would
@@ -20,6 +21,7 @@ What :func:`prepare` writes into the staged project (``staging/``):
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -43,6 +45,8 @@ CSR_DIR = Path("_build") / "csr"
 FILTER_DIR = Path("_build") / "filters"
 EXTENSION_DIR = Path("_extensions") / "csr"
 OPTION = re.compile(r"^#\|\s*([\w-]+)\s*:\s*(.*?)\s*$")
+DATA_IMAGE = re.compile(r"\]\(data:image/png;base64,([A-Za-z0-9+/=\s]+)\)")
+FIGURE_DIR = "csr-figures"
 FLOAT_LABEL = re.compile(r"^(tbl|fig)-")
 
 
@@ -88,6 +92,32 @@ def _drop_cell_attributes(cell: dict) -> None:
     for output in cell.get("outputs", []):
         if "execution_count" in output:
             output["execution_count"] = None
+
+
+def _image_files(staging: Path, chapter: str, name: str, output: dict) -> None:
+    """A figure's PNG, embedded in its Markdown output (``figure_markdown``), becomes a file
+    beside the chapter (``csr-figures/``): the HTML pages then link it instead of carrying it
+    in base64, and pandoc's DOCX writer does not copy the whole data URI into the picture's
+    description."""
+    data = output.get("data", {})
+    if not _is_display(output) or "text/markdown" not in data:
+        return
+    text = _text(data["text/markdown"])
+    if "](data:image/png;base64," not in text:
+        return
+    folder = staging / Path(chapter).parent / FIGURE_DIR
+    stem = Path(chapter).stem
+    found = []
+
+    def to_file(match: re.Match) -> str:
+        rel = f"{FIGURE_DIR}/{stem}-{name}-{len(found) + 1}.png"
+        folder.mkdir(parents=True, exist_ok=True)
+        (staging / Path(chapter).parent / rel).write_bytes(
+            base64.b64decode("".join(match.group(1).split())))
+        found.append(rel)
+        return f"]({rel})"
+
+    data["text/markdown"] = DATA_IMAGE.sub(to_file, text)
 
 
 def run_stage_lua(pandoc: str, payload: dict) -> dict:
@@ -164,6 +194,8 @@ def read_notebooks(staging: Path, pandoc: str, formats: list[str]) -> Notebooks:
                 gt = _gt_html(output)
                 if gt is not None:
                     tables[f"{chapter}#{i}#{j}"] = gt
+                else:
+                    _image_files(staging, chapter, f"{i}-{j}", output)
             if label and FLOAT_LABEL.match(label) and any(map(_is_display, outputs)):
                 index[label] = {"page": chapter}
     converted = convert(pandoc, formats, tables, markdown)
