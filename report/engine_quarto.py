@@ -32,7 +32,7 @@ from report.meta import RenderMeta
 MIN_VERSION = (1, 10, 0)
 TESTED_VERSION = "1.10.18"
 QUARTO_FORMAT = {"html": "html", "pdf": "csr-typst", "docx": "docx"}
-RENDER_ORDER = ("docx", "html", "pdf")
+RENDER_ORDER = ("html", "docx", "pdf")
 OUTPUT_DIR = Path("_build") / "quarto"
 HTML_DIR = "html"
 FIXED_EPOCH = 946684800  # 2000-01-01T00:00:00Z, as the built-in engine
@@ -156,7 +156,8 @@ def render(staging: Path, out_dir: Path, formats: list[str], meta: RenderMeta) -
     out_dir.mkdir(parents=True, exist_ok=True)
     projects = quarto_stage.prepare(staging, meta, _pandoc(), list(formats))
     try:
-        # two renders at a time, the longest first (DOCX, then HTML's page per chapter, then PDF)
+        # two renders at a time: HTML (Quarto renders its pages one after another) is the
+        # longest, so it starts at once, with DOCX and then PDF beside it
         order = sorted(formats, key=RENDER_ORDER.index)
         with ThreadPoolExecutor(max_workers=min(len(formats), 2) or 1) as pool:
             futures = {fmt: pool.submit(render_format, quarto, projects[fmt], fmt) for fmt in order}

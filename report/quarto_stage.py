@@ -10,13 +10,14 @@ What :func:`prepare` writes into the staged project (``staging/``):
   :class:`report.meta.RenderMeta`), ``xref.json`` (every cross-reference target: its page and,
   for headings, its name), ``banner.html`` (the running header of every HTML page),
   ``csr-site.css`` and ``reference.docx``;
-- the executed notebooks, where each figure's PNG (embedded in its Markdown output) becomes
-  a file beside its chapter (``csr-figures/``), and each great-tables output (``text/html``) is replaced by the
-  same table as the format needs it (``text/markdown``: a raw HTML or typst block, or a grid
-  table for DOCX), converted once per render by ``assets/quarto/stage.lua`` with the built-in
-  engine's conversion (``assets/gt_tables.lua``). Quarto's own HTML-table processing would
-  parse every table and, for typst, run one Deno process per table (about 70 s for this
-  book) and give columns of equal width.
+- the executed notebooks, without execution counts and tags, where each figure's PNG
+  (embedded in its Markdown output) becomes a file beside its chapter (``csr-figures/``) and
+  each great-tables output (``text/html``) becomes the table as the format needs it
+  (``text/markdown``: a raw HTML, typst or DOCX-XML block, the table pandoc writes), converted
+  once per render by ``assets/quarto/stage.lua`` with the built-in engine's conversion
+  (``assets/gt_tables.lua``). Quarto's own HTML-table processing would parse every table
+  and, for typst, run one Deno process per table (about 70 s for this book) and give columns
+  of equal width.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ label (tbl-t14-3-1 -> Table 14.3.1; tbl-l16-2-7-1 -> Listing 16.2.7.1, a Listing
 - typst: the template numbers no floats (`figure(numbering: none)`), so the SAP number is put
   at the head of the caption, which the lists of tables and figures show too.
 Subfloats (parent_id) keep Quarto's own (a), (b) numbering.
+A listing becomes a float of Quarto's Listing category (its type), so that Quarto names it
+"Listing" and the typst lists find it (kind quarto-float-lst); Quarto notes in its log that
+its label (tbl-...) is not a lst- label, which changes nothing.
 ]]
 
 package.path = PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "?.lua;" .. package.path
