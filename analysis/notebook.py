@@ -43,15 +43,16 @@ they work at any place in a cell (also inside ``if ch.has(...):``).
 
 from __future__ import annotations
 
+import base64
 import inspect
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import HTML, Image, Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from analysis import ard as ard_mod
 from analysis.catalogue import ANALYSIS_SETS, Display, get
@@ -445,9 +446,21 @@ class Chapter:
         rtf.write_figure_rtf(disp, png, set_line=self.set_line(disp), footnotes=notes,
                              source=self.source_line(disp), meta=self.tlf_meta(),
                              out_dir=self.outputs_dir / rtf.TLF_DIR)
-        display(Image(data=png, format="png"))
         lines = [self.set_line(disp), *notes, self.source_line(disp)]
-        self.md("\n\n".join(self.esc(line) for line in lines))
+        self.md(figure_markdown(png, lines))
+
+
+def figure_markdown(png: bytes, notes: Sequence[str]) -> str:
+    """One figure as one Markdown output: the image (PNG embedded) and, under it, its notes
+    (analysis set, footnotes, source) as plain text in a ``csr-figure-notes`` Div.
+
+    A figure cell has this single output so that both engines make one float with one
+    caption from it: the notes belong to the figure (Quarto makes subfigures of a cell with
+    two outputs).
+    """
+    data = base64.b64encode(png).decode("ascii")
+    text = "\n\n".join(escape_markdown(line) for line in notes)
+    return f"![](data:image/png;base64,{data})\n\n::: {{.csr-figure-notes}}\n{text}\n:::\n"
 
 
 def _reason(err: KeyError) -> str:

@@ -13,6 +13,10 @@ Measures, in one run and in a temporary copy of the project (the user's
 4. ``pipeline``: simulate + freeze a snapshot of each of ``--sizes``
    participants, then a cold render of it (peak memory of each of the two
    steps is reported too);
+5. ``quarto`` (only with ``quarto`` on PATH): after each cold render, the same
+   version rendered with ``--engine quarto`` from the cached notebooks; its
+   engine step is split into preparing the book and one ``quarto render`` per
+   format (``quarto_html``, ``quarto_pdf``, ``quarto_docx``; two run at a time);
 
 and the ``baseline``: what one would do by hand, a loop of
 ``papermill.execute_notebook`` over the same notebooks with the same
@@ -70,6 +74,7 @@ TARGETS = {
     "pipeline_20000_seconds": 600.0,
     "pipeline_20000_peak_bytes": 4 * 1024**3,
     "growth_exponent": 1.0,
+    "quarto_engine_seconds": 60.0,   # issue 12: the Quarto engine step, all three formats
 }
 _EXECUTED = re.compile(r"executed (\S+) in ([0-9.]+) s")
 _CACHED = re.compile(r"notebooks: (\d+) in the book, (\d+) cached")
@@ -222,18 +227,20 @@ def measure(name: str, argv: Sequence[str], cwd: Path, log: Path) -> Run:
 # --- the child drivers: timed render and baseline ----------------------------------------
 
 @contextlib.contextmanager
-def stage_timers(targets: Sequence[tuple[object, str, str]]) -> Iterator[dict[str, list]]:
-    """Wrap ``getattr(module, name)`` with a timer recording (start, end) under ``stage``."""
+def stage_timers(targets: Sequence[tuple[object, str, str | Callable]]) -> Iterator[dict[str, list]]:
+    """Wrap ``getattr(module, name)`` with a timer recording (start, end) under ``stage``
+    (a name, or a function of the call's arguments that gives it)."""
     spans: dict[str, list] = {}
     saved = []
 
-    def wrap(fn: Callable, stage: str) -> Callable:
+    def wrap(fn: Callable, stage: str | Callable) -> Callable:
         def timed(*args, **kwargs):
             t0 = time.perf_counter()
             try:
                 return fn(*args, **kwargs)
             finally:
-                spans.setdefault(stage, []).append((t0, time.perf_counter()))
+                name = stage(*args, **kwargs) if callable(stage) else stage
+                spans.setdefault(name, []).append((t0, time.perf_counter()))
         return timed
 
     for module, name, stage in targets:
@@ -263,24 +270,28 @@ def _span(spans: Mapping[str, list], stage: str) -> float:
     return max(b for _, b in items) - min(a for a, _ in items) if items else 0.0
 
 
-def engine_targets() -> list[tuple[object, str, str]]:
-    """The built-in engine's steps: pandoc per notebook, one writer per format, typst."""
-    from report import engine_builtin
+def engine_targets() -> list[tuple[object, str, str | Callable]]:
+    """The engines' steps. Built-in: pandoc per notebook, one writer per format, typst.
+    Quarto: preparing the staged book, then ``quarto render`` per format (two at a time)."""
+    from report import engine_builtin, engine_quarto, quarto_stage
 
-    targets: list[tuple[object, str, str]] = [(engine_builtin, "notebook_ast", "pandoc_notebooks")]
+    targets: list[tuple[object, str, str | Callable]] = [
+        (engine_builtin, "notebook_ast", "pandoc_notebooks")]
     writers = getattr(engine_builtin, "WRITERS", {})
     targets += [(writers, fmt, f"write_{fmt}") for fmt in list(writers)]
     with contextlib.suppress(ImportError):
         import typst
 
         targets.append((typst, "compile", "typst_compile"))
+    targets += [(quarto_stage, "prepare", "quarto_prepare"),
+                (engine_quarto, "render_format", lambda _q, _project, fmt: f"quarto_{fmt}")]
     return targets
 
 
 def engine_breakdown(spans: Mapping[str, list]) -> dict[str, float]:
-    out = {"pandoc_notebooks": _span(spans, "pandoc_notebooks")}
+    out = {"pandoc_notebooks": _span(spans, "pandoc_notebooks")} if "pandoc_notebooks" in spans else {}
     for stage in sorted(spans):
-        if stage.startswith("write_") or stage == "typst_compile":
+        if stage.startswith(("write_", "quarto_")) or stage == "typst_compile":
             out[stage] = _total(spans, stage)
     return {k: round(v, 3) for k, v in out.items()}
 
@@ -387,11 +398,12 @@ def child_main(argv: Sequence[str]) -> int:
     p.add_argument("--snapshot-root", required=True)
     p.add_argument("--version", required=True)
     p.add_argument("--to", required=True)
+    p.add_argument("--engine", default="builtin", choices=["builtin", "quarto"])
     a = p.parse_args(argv)
     from report import build
 
     request = build.RenderRequest(snapshot_id=a.snapshot, version=a.version,
-                                  formats=tuple(a.to.split(",")), engine="builtin",
+                                  formats=tuple(a.to.split(",")), engine=a.engine,
                                   snapshot_root=a.snapshot_root)
     fn = timed_render if a.mode == "_render" else baseline_run
     stages = fn(a.root.resolve(), request, t_start)
@@ -414,10 +426,11 @@ class Bench:
     runs: dict[str, list[Run]] = field(default_factory=dict)
     on_record: Callable[[], None] | None = None
 
-    def _child(self, mode: str, snapshot: str, snapshot_root: str, version: str) -> list[str]:
+    def _child(self, mode: str, snapshot: str, snapshot_root: str, version: str,
+               engine: str = "builtin") -> list[str]:
         return [self.python, "-m", "report.bench", mode, "--root", self.ws, "--timings", "-",
                 "--snapshot", snapshot, "--snapshot-root", snapshot_root,
-                "--version", version, "--to", self.formats]
+                "--version", version, "--to", self.formats, "--engine", engine]
 
     def record(self, key: str, run: Run) -> Run:
         self.runs.setdefault(key, []).append(run)
@@ -444,6 +457,16 @@ class Bench:
         self.clear_cache()
         self.unpublish()
         return self.render("cold")
+
+    def quarto(self) -> Run:
+        """The Quarto engine on the cached notebooks (run after a cold render): its stages
+        split the engine step into preparing the book and one ``quarto render`` per format."""
+        version = VERSION + "-quarto"
+        self.unpublish(version)
+        n = len(self.runs.get("quarto", []))
+        return self.record("quarto", measure("quarto", self._child(
+            "_render", self.snapshot, self.snapshot_root, version, engine="quarto"),
+            self.ws, self.logs / f"quarto-{n}.log"))
 
     def baseline(self) -> Run:
         n = len(self.runs.get("baseline", []))
@@ -484,6 +507,18 @@ class Bench:
                   "listings_bytes": _tree_size(self.ws / "report" / snap / "listings")}
         return self.record(key, Run(key, sim.seconds + ren.seconds, max(sim.peak_pss, ren.peak_pss),
                                     max(sim.peak_rss, ren.peak_rss), stages))
+
+
+def _quarto_on_path() -> str | None:
+    """``quarto --version`` when Quarto is on PATH and answers, else None."""
+    found = shutil.which("quarto")
+    if not found:
+        return None
+    try:
+        out = subprocess.run([found, "--version"], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
 
 
 def _size(path: Path) -> int | None:
@@ -554,6 +589,7 @@ def summarise(runs: Mapping[str, Sequence[Run]], sizes: Sequence[int]) -> dict[s
                                                                  sec[f"pipeline_{done[0]}"])
     exponent = fit_exponent(done, [sec[f"pipeline_{n}"] for n in done])
     big = med.get("pipeline_20000", {})
+    quarto_engine = (med.get("quarto", {}).get("stages_of_median_run") or {}).get("engine")
     checks = {
         "cold_seconds": (cold, cold is not None and cold <= TARGETS["cold_seconds"]),
         "cold_speedup_vs_baseline": (ratios["baseline_over_cold"],
@@ -572,6 +608,8 @@ def summarise(runs: Mapping[str, Sequence[Run]], sizes: Sequence[int]) -> dict[s
         "growth_exponent": (None if exponent is None else round(exponent, 3),
                             exponent is not None and 20000 in done
                             and exponent <= TARGETS["growth_exponent"]),
+        "quarto_engine_seconds": (quarto_engine, quarto_engine is not None
+                                  and quarto_engine <= TARGETS["quarto_engine_seconds"]),
     }
     return {"medians": med, "ratios": ratios,
             "growth_exponent": None if exponent is None else round(exponent, 3),
@@ -644,10 +682,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--to", default="html,pdf,docx", help="formats rendered")
     p.add_argument("--snapshot", default="sim-final", help="snapshot of the render measures")
     p.add_argument("--snapshot-root", default="data/snapshots")
-    p.add_argument("--only", default="cold,baseline,warm,rebuild,one_changed,pipeline",
-                   help="which measures to run (comma-separated)")
+    p.add_argument("--only", default="cold,baseline,warm,rebuild,one_changed,quarto,pipeline",
+                   help="which measures to run (comma-separated); quarto runs only with "
+                        "quarto on PATH")
     p.add_argument("--quick", action="store_true",
-                   help="smoke run: one repetition, n=20 only, HTML only")
+                   help="smoke run: one repetition, n=20 only, HTML only, no Quarto")
     p.add_argument("--project", type=Path, default=PROJECT_ROOT,
                    help="project to copy and measure (default: this checkout)")
     p.add_argument("--out", type=Path, default=None,
@@ -668,6 +707,7 @@ def run_bench(a: argparse.Namespace, out: Path | None = None) -> dict[str, objec
         a.reps, a.pipeline_reps, a.sizes, a.to = 1, 1, "20", "html"
     sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
     only = set(a.only.split(","))
+    quarto = _quarto_on_path() if "quarto" in only and not a.quick else None
     preps = a.pipeline_reps or a.reps
     tmp = Path(tempfile.mkdtemp(prefix="csr-bench-", dir=a.workdir))
     t_all = time.perf_counter()
@@ -686,7 +726,9 @@ def run_bench(a: argparse.Namespace, out: Path | None = None) -> dict[str, objec
                     "options": {"reps": a.reps, "pipeline_reps": preps, "sizes": sizes,
                                 "formats": a.to.split(","), "snapshot": a.snapshot,
                                 "snapshot_source": source, "edited_chapter": EDITED_CHAPTER,
-                                "engine": "builtin", "simulation_seed": SIM_SEED,
+                                "engine": "builtin",
+                                "quarto": quarto or "not measured (no quarto on PATH, or --quick)",
+                                "simulation_seed": SIM_SEED,
                                 "memory": "peak over the process tree, psutil every "
                                           f"{SAMPLE_SECONDS} s: PSS sum (headline) and RSS sum"},
                     "bench_seconds": round(time.perf_counter() - t_all, 1),
@@ -697,11 +739,13 @@ def run_bench(a: argparse.Namespace, out: Path | None = None) -> dict[str, objec
         say = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
         say(f"bench: project copied to {ws}; logs in {bench.logs}")
         source = ensure_snapshot(bench)
-        render_measures = only & {"cold", "warm", "rebuild", "one_changed", "baseline"}
+        render_measures = only & {"cold", "warm", "rebuild", "one_changed", "baseline", "quarto"}
         for rep in range(a.reps if render_measures else 0):
             say(f"repetition {rep + 1}/{a.reps}")
-            if "cold" in only or "warm" in only or "rebuild" in only:
+            if only & {"cold", "warm", "rebuild", "quarto"}:
                 bench.cold()
+            if quarto:
+                bench.quarto()
             if "warm" in only:
                 bench.render("warm")
             if "rebuild" in only:

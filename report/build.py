@@ -174,6 +174,18 @@ def resolve_engine(engine: str) -> str:
     return engines.resolve_engine(engine)
 
 
+def engine_version(engine: str) -> str | None:
+    """The chosen engine's version (Quarto's; None for the built-in engine). A Quarto that
+    cannot render stops the render here, before any notebook runs
+    (:func:`report.engines.check_engine`)."""
+    from report import engines
+
+    try:
+        return engines.check_engine(engine)
+    except engines.EngineError as exc:
+        raise BuildError(str(exc)) from exc
+
+
 def typeset(staging: Path, out_dir: Path, formats: list[str], engine: str, meta) -> dict:
     from report import engines
 
@@ -215,6 +227,7 @@ def make_plan(root: Path, request: RenderRequest) -> Plan:
             for c in chapters if c.endswith(".ipynb")]
     sources = staged_sources(root, chapters)
     engine_used = resolve_engine(request.engine)
+    engine_ver = engine_version(engine_used)
     meta = make_meta(root, version, snap)
     inputs = {
         "schema": INPUTS_SCHEMA,
@@ -229,6 +242,8 @@ def make_plan(root: Path, request: RenderRequest) -> Plan:
         "engine": engine_used,
         "meta": dict(meta.as_dict()),
     }
+    if engine_ver:  # another Quarto may typeset the same book differently
+        inputs["engine_version"] = engine_ver
     return Plan(request, version, snap, chapters, parameters, jobs, sources, engine_used,
                 meta, inputs)
 
@@ -269,8 +284,9 @@ def collect_outputs(plan: Plan, entries: Mapping[str, Path], dest: Path) -> list
 
 def typeset_book(root: Path, plan: Plan, entries: Mapping[str, Path],
                  progress: Progress, work: Path) -> list[Path]:
-    """Stage the executed book in ``work`` and typeset it; the documents, in the order of
-    the formats."""
+    """Stage the executed book in ``work`` and typeset it; the documents: ``csr.<fmt>`` of
+    every format and whatever else the engine publishes beside them (the Quarto engine's
+    ``html/`` site)."""
     staging = _reset(work / "stage")
     engine_out = _reset(work / "out")
     collect_outputs(plan, entries, staging)
@@ -279,16 +295,20 @@ def typeset_book(root: Path, plan: Plan, entries: Mapping[str, Path],
              f"{plan.engine_used} engine")
     written = typeset(staging, engine_out, list(plan.request.formats),
                       plan.request.engine, plan.meta)
-    documents = []
     for fmt in plan.request.formats:
         path = Path(written.get(fmt, engine_out / f"csr.{fmt}"))
         if not path.is_file():
             raise BuildError(f"the {plan.engine_used} engine wrote no {fmt} output")
         if path.name != f"csr.{fmt}":
             shutil.copyfile(path, engine_out / f"csr.{fmt}")
-            path = engine_out / f"csr.{fmt}"
-        documents.append(path)
-    return documents
+    return sorted(engine_out.iterdir())
+
+
+def _copy_document(path: Path, dest: Path) -> None:
+    if path.is_dir():
+        shutil.copytree(path, dest / path.name)
+    else:
+        shutil.copyfile(path, dest / path.name)
 
 
 def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
@@ -313,14 +333,14 @@ def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
                   if use_cache else None)
         if cached is not None:
             progress(f"typeset documents cached ({', '.join(formats)})")
-            documents = [cached / f"csr.{fmt}" for fmt in formats]
+            documents = sorted(p for p in cached.iterdir() if p.name != cache.RECORD_FILE)
         else:
             work = scratch.make(root, f"typeset-{plan.version}")
             documents = typeset_book(root, plan, result.entries, progress, work)
             if use_cache:
                 cache.store_render(root, plan.fingerprint, documents)
         for path in documents:
-            shutil.copyfile(path, out / path.name)
+            _copy_document(path, out)
         collect_outputs(plan, result.entries, out)
         if (out / "tlf").is_dir():  # the submission TLF package the chapters wrote
             tlf_index.stamp_version(out / "tlf", plan.version)

@@ -252,8 +252,11 @@ def store_render(root: Path, fingerprint: str, documents) -> Path:
     parent = root / CACHE_DIR / RENDER_DIR
     parent.mkdir(parents=True, exist_ok=True)
     tmp = scratch.make(root, f"render-{fingerprint[:16]}")
-    for path in documents:
-        shutil.copyfile(path, tmp / Path(path).name)
+    for path in map(Path, documents):
+        if path.is_dir():  # a document that is a folder (the Quarto engine's html/ site)
+            shutil.copytree(path, tmp / path.name)
+        else:
+            shutil.copyfile(path, tmp / path.name)
     write_record(tmp, fingerprint)
     final = parent / fingerprint
     try:

@@ -122,6 +122,7 @@ def write_html(book_json: Path, work: Path, meta: RenderMeta) -> Path:
     (work / "title.html").write_text(_html_title(meta), encoding="utf-8")
     out = work / "csr.html"
     _run_pandoc(["-f", "json", "-t", "html5", "-s", "--wrap=none", "--toc", "--toc-depth=2", "--embed-resources",
+                 "--figure-caption-position=above",
                  "--css", str(ASSETS / "csr.css"), "-B", "title.html",
                  "-L", str(ASSETS / "crossref.lua"),
                  "-M", f"pagetitle={meta.protocol_id} {meta.title}", "-M", "lang=en",
@@ -140,6 +141,7 @@ def write_pdf(book_json: Path, work: Path, meta: RenderMeta) -> Path:
     # typst-literal.lua last: every text becomes a typst string literal (nothing in it is markup)
     _run_pandoc(["-f", "json", "-t", "typst", "-s", "--template", str(ASSETS / "csr.typ"),
                  "-L", str(ASSETS / "crossref.lua"), "-L", str(ASSETS / "typst.lua"),
+                 "-L", str(ASSETS / "figure-notes.lua"),
                  "-L", str(ASSETS / "typst-literal.lua"),
                  "-o", "csr.typ", pdf_json.name], cwd=work)
     out = work / "csr.pdf"
@@ -157,7 +159,7 @@ def write_pdf(book_json: Path, work: Path, meta: RenderMeta) -> Path:
 def write_docx(book_json: Path, work: Path, meta: RenderMeta) -> Path:
     """DOCX with the reference document's styles, a running header and ``Page x of y``."""
     out = work / "csr.docx"
-    _run_pandoc(["-f", "json", "-t", "docx", "--toc", "--toc-depth=2",
+    _run_pandoc(["-f", "json", "-t", "docx", "--toc", "--toc-depth=2", "--figure-caption-position=above",
                  "--reference-doc", str(ASSETS / "reference.docx"),
                  "-L", str(ASSETS / "crossref.lua"), "-L", str(ASSETS / "docx.lua"),
                  "-M", f"title={meta.full_title}", "-M", f"subtitle={meta.protocol_id}",

@@ -2,6 +2,8 @@
 
 ``engine="auto"`` uses Quarto when ``quarto`` is on PATH, else the built-in engine
 (pandoc + Lua filters + typst). Both read the same ``_quarto.yml`` and executed notebooks.
+A Quarto on PATH that is broken or older than the engine supports stops the render (it does
+not fall back silently): :func:`check_engine`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 from report.engine_error import EngineError
 from report.meta import RenderMeta
 
-__all__ = ["EngineError", "render_book", "resolve_engine"]
+__all__ = ["EngineError", "check_engine", "render_book", "resolve_engine"]
 
 ENGINES = ("auto", "quarto", "builtin")
 
@@ -24,6 +26,16 @@ def resolve_engine(engine: str) -> str:
     if engine == "auto":
         return "quarto" if shutil.which("quarto") else "builtin"
     return engine
+
+
+def check_engine(engine: str) -> str | None:
+    """Stop early when the chosen engine cannot run: for ``quarto``, a missing, broken or
+    too old Quarto (:func:`report.engine_quarto.check_quarto`); returns its version."""
+    if engine == "quarto":
+        from report import engine_quarto
+
+        return engine_quarto.check_quarto()[1]
+    return None
 
 
 def render_book(staging: Path, out_dir: Path, formats: list[str], engine: str,

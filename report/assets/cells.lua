@@ -6,7 +6,8 @@ CSR uses, written as `#| key: value` lines at the top of the source:
   include: false  -> the cell produces nothing
   echo            -> the source is shown only with `echo: true` (the report's default is false)
   output: false   -> outputs dropped
-  label, tbl-cap, fig-cap -> captioned, identified table / figure ("Table 14.3.1 <caption>")
+  label, tbl-cap, fig-cap -> captioned, identified table / figure ("Table 14.3.1 <caption>");
+                     a figure is everything the cell shows (image and notes), one caption
   classes         -> classes of the wrapping Div (e.g. `landscape` for a wide listing)
 Outputs: the richest mime type wins (image > text/html > text/markdown > text/plain);
 stream outputs are dropped; an error output stops the build. great-tables HTML becomes
@@ -18,6 +19,7 @@ local stringify = pandoc.utils.stringify
 package.path = PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "?.lua;" .. package.path
 local sapnum = require("sapnum")
 local display_name = sapnum.display_name
+local native_table = require("gt_tables").native_table
 
 local function parse_options(code)
   local opts = {}
@@ -28,52 +30,6 @@ local function parse_options(code)
     opts[key] = value
   end
   return opts
-end
-
-local ALIGN = { gt_left = "AlignLeft", gt_right = "AlignRight", gt_center = "AlignCenter" }
-
-local function clean_cell(cell)
-  for _, cls in ipairs(cell.attr.classes) do
-    if ALIGN[cls] then cell.alignment = ALIGN[cls] end
-  end
-  local keep = {}
-  if cell.attr.classes:includes("gt_group_heading") then
-    keep = { "group" }
-    cell.alignment = "AlignLeft"
-    cell.contents = pandoc.Blocks({ pandoc.Plain({ pandoc.Strong(pandoc.utils.blocks_to_inlines(cell.contents)) }) })
-  end
-  if cell.attr.classes:includes("gt_column_spanner_outer") then keep = { "spanner" } end
-  cell.attr = pandoc.Attr("", keep)
-  return cell
-end
-
-local function clean_rows(rows)
-  for _, row in ipairs(rows) do
-    row.attr = pandoc.Attr()
-    for i, cell in ipairs(row.cells) do row.cells[i] = clean_cell(cell) end
-  end
-end
-
---- great-tables HTML -> the first native Table it contains, attributes stripped.
-local function native_table(html)
-  local found
-  pandoc.read(html, "html").blocks:walk({
-    Table = function(t) if not found then found = t end end,
-  })
-  if not found then return nil end
-  found.attr = pandoc.Attr()
-  clean_rows(found.head.rows)
-  for _, body in ipairs(found.bodies) do
-    body.attr = pandoc.Attr()
-    clean_rows(body.head)
-    clean_rows(body.body)
-  end
-  clean_rows(found.foot.rows)
-  for _, row in ipairs(found.foot.rows) do
-    for _, cell in ipairs(row.cells) do cell.alignment = "AlignLeft" end
-  end
-  found.head.attr, found.foot.attr = pandoc.Attr(), pandoc.Attr()
-  return found
 end
 
 --- The blocks of the richest representation in one output Div.
@@ -122,13 +78,7 @@ local function code_cell(div)
         local img = best.image
         img.caption = {}
         img.attr = pandoc.Attr()
-        if label:match("^fig%-") then
-          local cap = caption_inlines(label, opts["fig-cap"])
-          out:insert(pandoc.Figure(pandoc.Plain({ img }), { pandoc.Plain(cap) },
-                                   pandoc.Attr(label, {}, { { "display", display_name(label) or "" } })))
-        else
-          out:insert(pandoc.Para({ img }))
-        end
+        out:insert(pandoc.Para({ img }))
       elseif best and best.kind == "html" then
         local t = native_table(best.html)
         if t then
@@ -143,6 +93,15 @@ local function code_cell(div)
       elseif best and best.kind == "blocks" then
         out:extend(best.blocks)
       end
+    end
+  end
+  -- A figure cell is one figure: its image and the notes under it, with one caption.
+  if label:match("^fig%-") and #out > 0 then
+    local has_image = false
+    out:walk({ Image = function() has_image = true end })
+    if has_image then
+      out = pandoc.Blocks({ pandoc.Figure(out, { pandoc.Plain(caption_inlines(label, opts["fig-cap"])) },
+                                          pandoc.Attr(label, {}, { { "display", display_name(label) or "" } })) })
     end
   end
   if opts.classes then

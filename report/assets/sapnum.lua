@@ -1,5 +1,6 @@
 --[[ sapnum.lua: SAP display and section numbers from labels and headings, shared by the
-filters cells.lua, crossref.lua, quarto-sap-xref.lua and quarto-sap-floats.lua.
+filters cells.lua and crossref.lua (built-in engine), quarto/sap-xref.lua, quarto/sap-floats.lua
+and quarto/stage.lua (Quarto engine).
 
 A filter loads it from its own folder with
   package.path = PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "?.lua;" .. package.path

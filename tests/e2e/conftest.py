@@ -66,3 +66,39 @@ def interim_report(project, final_report) -> Path:
     run_report(project, "render", "--snapshot", "sim-interim", "--version", "e2e-interim",
                "--engine", "builtin")
     return project / "report" / "e2e-interim"
+
+
+@pytest.fixture(scope="session")
+def quarto_report(project, final_report) -> Path:
+    """report/<v>/ built from sim-final with the Quarto engine (its notebooks come from the
+    cache the built-in render filled); skipped without ``quarto`` on PATH."""
+    if not shutil.which("quarto"):
+        pytest.skip("quarto is not on PATH: the Quarto engine's checks need it (CI has none)")
+    run_report(project, "render", "--snapshot", "sim-final", "--version", "e2e-quarto",
+               "--engine", "quarto")
+    return project / "report" / "e2e-quarto"
+
+
+@pytest.fixture(scope="module", params=["builtin", "quarto"])
+def engine_report(request) -> tuple[str, Path]:
+    """``(engine, report/<v>/)`` of each engine: the format checks run against both."""
+    name = "final_report" if request.param == "builtin" else "quarto_report"
+    return request.param, request.getfixturevalue(name)
+
+
+TRICKY_TERM = r"<b>IL-6 > 100 pg/mL</b> 50% #1 $x$ @ref *a* \end"
+
+
+@pytest.fixture(scope="session")
+def pilot_snapshot(project, final_report) -> str:
+    """Another study's standard ADaM (ADSL + ADAE only, CDISC-pilot style) with a
+    preferred term full of markup characters, frozen like any snapshot: its id."""
+    from contract.factories import PILOT_CUTOFF, pilot
+
+    from data_contract.snapshot import freeze
+
+    data = pilot()
+    data["ADAE"].loc[0, ["AETERM", "AEDECOD"]] = TRICKY_TERM
+    freeze(data, "pilot", PILOT_CUTOFF, source="standard ADaM of another study (test)",
+           root=project / "data" / "snapshots")
+    return "pilot"

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from analysis.catalogue import DISPLAYS
 
-from .conftest import run_report
+from .conftest import TRICKY_TERM, run_report
 
 pytestmark = pytest.mark.e2e
 
@@ -197,22 +197,10 @@ def test_diff_interim_to_final_reports_added_participants_and_new_terms(project,
     assert "T14.3.3" in html
 
 
-TRICKY_TERM = r"<b>IL-6 > 100 pg/mL</b> 50% #1 $x$ @ref *a* \end"
-
-
 @pytest.fixture(scope="module")
-def pilot_report(project, final_report):
-    """Another study's standard ADaM (ADSL + ADAE only, CDISC-pilot style) with a
-    preferred term full of markup characters, frozen and rendered like any snapshot."""
-    from contract.factories import PILOT_CUTOFF, pilot
-
-    from data_contract.snapshot import freeze
-
-    data = pilot()
-    data["ADAE"].loc[0, ["AETERM", "AEDECOD"]] = TRICKY_TERM
-    freeze(data, "pilot", PILOT_CUTOFF, source="standard ADaM of another study (test)",
-           root=project / "data" / "snapshots")
-    run_report(project, "render", "--snapshot", "pilot", "--version", "e2e-pilot",
+def pilot_report(project, pilot_snapshot):
+    """The pilot snapshot (see conftest) rendered by the built-in engine."""
+    run_report(project, "render", "--snapshot", pilot_snapshot, "--version", "e2e-pilot",
                "--engine", "builtin")
     return project / "report" / "e2e-pilot"
 

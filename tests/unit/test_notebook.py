@@ -253,3 +253,39 @@ def test_a_figure_of_an_empty_set_is_a_message_in_place_of_the_plot(tmp_path, mo
     assert drawn == ["No participant was in the Infused set at the data cut-off (2026-03-01)."]
     assert png.startswith(b"\x89PNG")
     assert (tmp_path / "figures" / "F14.2.1.png").read_bytes() == png
+
+
+@pytest.fixture()
+def fake_figure(monkeypatch):
+    """A stand-in module for F14.2.1: literal ARD, one own footnote, a small figure."""
+    import matplotlib.pyplot as plt
+
+    mod = types.ModuleType("analysis.displays.f14_2_1")
+    mod.ard = lambda data, config, group_var="TRT01A", **o: ard.frame([
+        ard.row("F14.2.1", "BIGN", "N", 2, group1=group_var, group1_level="DL1")])
+    mod.footnotes = lambda data, config: ["Censored at *cut-off*."]
+
+    def figure(data, config, **options):
+        fig, ax = plt.subplots(figsize=(2, 1))
+        ax.plot([0, 1], [1, 0])
+        return fig
+
+    mod.figure = figure
+    monkeypatch.setitem(sys.modules, "analysis.displays.f14_2_1", mod)
+    return mod
+
+
+def test_a_figure_is_one_output_holding_the_image_and_its_notes(tmp_path, fake_figure, shown):
+    import base64
+
+    datasets = {"ADSL": ADSL, "ADRELAP": pd.DataFrame({"USUBJID": ["S1"]})}
+    assert _chapter(tmp_path, datasets=datasets).show("F14.2.1") is None
+    assert len(shown) == 1  # one output: both engines make one float, one caption, of it
+    text = shown[0].data
+    image, notes = text.split("\n\n", 1)
+    png = (tmp_path / "figures" / "F14.2.1.png").read_bytes()
+    assert image == "![](data:image/png;base64," + base64.b64encode(png).decode() + ")"
+    lines = ["Analysis set: Infused", "Censored at *cut-off*.",
+             "Data cut-off: 2026-03-01. Snapshot: lit.", "SIMULATED DATA: not trial results.",
+             "Source: analysis/displays/f14_2_1.py; datasets: ADSL, ADRELAP"]
+    assert notes == "::: {.csr-figure-notes}\n" + "\n\n".join(map(Chapter.esc, lines)) + "\n:::\n"
