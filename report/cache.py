@@ -182,14 +182,7 @@ def lookup(root: Path, key: str, report: Report | None = None) -> Path | None:
     d = entry_dir(root, key)
     if not d.is_dir():
         return None
-    problem = check_record(d, key)
-    if problem is None:
-        return d
-    discard(root, d)
-    if report is not None:
-        report(f"cache entry {d.relative_to(root).as_posix()} was damaged or edited "
-               f"({problem}); discarded, executing again")
-    return None
+    return _checked(root, d, key, report, "cache entry", "executing again")
 
 
 def new_temp_entry(root: Path, key: str) -> Path:
@@ -235,13 +228,22 @@ def render_entry(root: Path, fingerprint: str, formats, report: Report | None = 
     d = root / CACHE_DIR / RENDER_DIR / fingerprint
     if not all((d / f"csr.{fmt}").is_file() for fmt in formats):
         return None
-    problem = check_record(d, fingerprint)
+    return _checked(root, d, fingerprint, report, "cached documents", "typesetting again")
+
+
+def _checked(root: Path, d: Path, key: str, report: Report | None, what: str,
+             then: str) -> Path | None:
+    """``d`` if it holds exactly what its record lists for ``key``; else it is discarded,
+    ``report`` is told (``what`` names the entry, ``then`` what happens instead) and None
+    returned."""
+    problem = check_record(d, key)
     if problem is None:
         return d
     discard(root, d)
     if report is not None:
-        report(f"cached documents {d.relative_to(root).as_posix()} were damaged or edited "
-               f"({problem}); discarded, typesetting again")
+        was = "were" if what.endswith("s") else "was"
+        report(f"{what} {d.relative_to(root).as_posix()} {was} damaged or edited "
+               f"({problem}); discarded, {then}")
     return None
 
 

@@ -21,12 +21,7 @@ from . import factories as f
 from .factories import S1, S3
 
 
-def _set(ds: dict, name: str, row: int, col: str, value) -> dict:
-    df = ds[name].copy()
-    df[col] = df[col].astype(object)
-    df.loc[row - 1, col] = value
-    ds[name] = df
-    return ds
+from .test_validate import _set  # noqa: E402  (one way to set a cell of a literal dataset)
 
 
 def _found(report) -> set[tuple]:
