@@ -43,8 +43,8 @@ from great_tables import GT
 from great_tables import html as gt_html
 
 from analysis.formats import MISSING, compose
-from analysis.style.escape import display_frame, display_text, html_text
 from analysis.style.decode import term_label
+from analysis.style.escape import display_frame, display_text, html_text
 
 INDENT = "\u00a0" * 4  # non-breaking spaces survive HTML -> pandoc -> typst/docx
 GROUP_COL = "group"

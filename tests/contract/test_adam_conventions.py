@@ -19,8 +19,6 @@ from data_contract.validate import validate
 
 from . import factories as f
 from .factories import S1, S3
-
-
 from .test_validate import _set  # noqa: E402  (one way to set a cell of a literal dataset)
 
 
