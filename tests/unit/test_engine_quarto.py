@@ -70,8 +70,12 @@ def test_cell_label_reads_the_quarto_cell_option():
 
 @pytest.fixture(scope="module")
 def staged(tmp_path_factory):
-    """The fixture book's notebooks read for Quarto: tables per format and the book index."""
-    return quarto_stage.read_notebooks(BOOK, pandoc_path(), ["html", "pdf", "docx"])
+    """The fixture book's notebooks read for Quarto: tables per format and the book index.
+    Read from a copy: staging writes figure files beside the chapters."""
+    import shutil
+
+    copy = shutil.copytree(BOOK, tmp_path_factory.mktemp("staged") / "book")
+    return quarto_stage.read_notebooks(copy, pandoc_path(), ["html", "pdf", "docx"])
 
 
 def test_book_index_places_every_float_and_section_on_its_chapter(staged):
