@@ -73,11 +73,18 @@ from analysis.style.tables import (
     house_style,
     nobody_layout,
 )
+from data_contract.codelists import UnmappedTermError
 
 figures.apply()
 
 SIMULATED_NOTE = "SIMULATED DATA: not trial results."
 FIGURE_DPI = 200
+
+
+class UnmappedValue(KeyError):
+    """A display needs the meaning of a sponsor codelist value that the study configuration
+    does not map (issue 11): like an absent variable, the display states it (naming the value
+    and where to map it) and every other display renders."""
 
 
 class NotEvaluable(ValueError):
@@ -145,7 +152,10 @@ class Chapter:
         opts = self._options(options)
         key = (display_id, tuple(sorted((k, repr(v)) for k, v in opts.items())))
         if key not in self._ards:
-            result = build_ard(display_id, self.data, self.config, **opts)
+            try:
+                result = build_ard(display_id, self.data, self.config, **opts)
+            except UnmappedTermError as exc:  # the display says which value; others render
+                raise UnmappedValue(str(exc)) from exc
             folder = self.outputs_dir / "ard"
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{display_id}.csv").write_text(ard_mod.to_csv_text(result),

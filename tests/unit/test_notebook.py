@@ -285,7 +285,32 @@ def test_a_figure_is_one_output_holding_the_image_and_its_notes(tmp_path, fake_f
     image, notes = text.split("\n\n", 1)
     png = (tmp_path / "figures" / "F14.2.1.png").read_bytes()
     assert image == "![](data:image/png;base64," + base64.b64encode(png).decode() + ")"
-    lines = ["Analysis set: Infused", "Censored at *cut-off*.",
+    # the literal ADSL has no INFFL: the set line says which set stands in (issue 11)
+    lines = ["Analysis set: Safety (ADSL has no INFFL: the Infused set cannot be formed)",
+             "Censored at *cut-off*.",
              "Data cut-off: 2026-03-01. Snapshot: lit.", "SIMULATED DATA: not trial results.",
              "Source: analysis/displays/f14_2_1.py; datasets: ADSL, ADRELAP"]
     assert notes == "::: {.csr-figure-notes}\n" + "\n\n".join(map(Chapter.esc, lines)) + "\n:::\n"
+
+
+def test_a_display_needing_an_unmapped_codelist_value_says_which_and_others_render(
+        tmp_path, fake_display, shown, monkeypatch):
+    from data_contract.codelists import UnmappedTermError
+
+    mod = types.ModuleType("analysis.displays.t14_3_2")
+
+    def unmapped(data, config, **options):
+        raise UnmappedTermError("ADAE AREL value 'MAYBE' has no meaning: map it under "
+                                "codelists in study.yml or the mapping file")
+
+    mod.ard = unmapped
+    monkeypatch.setitem(sys.modules, "analysis.displays.t14_3_2", mod)
+    ch = _chapter(tmp_path, datasets={"ADSL": ADSL,
+                                      "ADAE": pd.DataFrame({"USUBJID": ["S1"], "AREL": ["MAYBE"]})})
+    assert ch.show("T14.3.2") is None
+    with ch.prose("T14.3.2"):
+        ch.md(ch.stat("T14.3.2", "n", variable="TEAE"))
+    ch.show("T14.1.2")
+    said = [m.data for m in shown if hasattr(m, "data") and "MAYBE" in m.data]
+    assert len(said) == 1 and "is not available" in said[0]
+    assert "t14_1_2.py" in "".join(getattr(m, "data", "") for m in shown)  # T14.1.2 renders
