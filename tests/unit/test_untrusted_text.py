@@ -115,12 +115,12 @@ def test_a_line_feed_in_a_listing_cell_is_a_line_break(hostile):
 
 
 def test_the_typst_filter_runs_in_the_quarto_engine_too():
-    from report import engine_quarto
+    from report import quarto_stage
 
     book = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     last = book["filters"][-1]
     assert last == {"at": "post-render", "path": "_build/filters/typst-literal.lua"}
-    assert "typst-literal.lua" in engine_quarto.FILTERS
+    assert "typst-literal.lua" in quarto_stage.FILTERS  # copied into the staged book
     assert (ROOT / "report" / "assets" / "typst-literal.lua").is_file()
 
 
