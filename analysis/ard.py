@@ -1,4 +1,4 @@
-"""Analysis results data (ARD): one row per statistic (DESIGN.md, ARD).
+"""Analysis results data (ARD): one row per statistic (README, "Analysis results data").
 
 Columns (all text except ``stat``):
 
@@ -114,13 +114,6 @@ def frame(rows: Iterable[dict]) -> pd.DataFrame:
         df[c] = df[c].fillna("").astype(str)
     df["stat"] = df["stat"].astype(float)
     return df.reset_index(drop=True)
-
-
-def concat(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    frames = [f for f in frames if f is not None and len(f)]
-    if not frames:
-        return frame([])
-    return frame(pd.concat(frames, ignore_index=True).to_dict("records"))
 
 
 def check(ard: pd.DataFrame, display_id: str | None = None) -> pd.DataFrame:

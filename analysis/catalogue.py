@@ -124,7 +124,3 @@ def get(display_id: str) -> Display:
         return BY_ID[display_id]
     except KeyError:
         raise KeyError(f"no display {display_id!r} in the SAP catalogue") from None
-
-
-def for_chapter(chapter: str) -> tuple[Display, ...]:
-    return tuple(d for d in DISPLAYS if d.chapter == chapter)

@@ -57,13 +57,11 @@ def fmt_pct(pct: float) -> str:
     return round_half_up(pct, 1)
 
 
-def fmt_n_pct(n: float, pct: float) -> str:
-    """``n (xx.x%)``; a zero count is ``0``."""
-    if _isnan(n):
-        return MISSING
-    if int(n) == 0:
-        return "0"
-    return f"{int(n)} ({fmt_pct(pct)}%)"
+def n_pct(n: str, pct: str) -> str:
+    """The count cell ``n (xx.x%)`` from the texts of ``n`` and ``pct`` (SAP 4): a zero
+    count is ``0`` without a percentage, a missing count ``-``. The one place this text
+    is made (tables, RTFs, prose)."""
+    return n if n in ("0", MISSING) else f"{n} ({pct}%)"
 
 
 def fmt_num(x: float, decimals: int) -> str:
@@ -96,8 +94,7 @@ def compose(kind: str, s: dict[str, str]) -> str:
     ``rate_ci`` -> ``r (l, u)``; ``geomean_geocv`` -> ``g (cv%)``; ``value`` -> s['value'].
     """
     if kind == "n_pct":
-        n = s.get("n", MISSING)
-        return n if n in ("0", MISSING) else f"{n} ({s['pct']}%)"
+        return n_pct(s.get("n", MISSING), s.get("pct", MISSING))
     if kind == "mean_sd":
         return f"{s['mean']} ({s['sd']})"
     if kind == "median_q1_q3":

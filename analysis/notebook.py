@@ -9,9 +9,9 @@ from their ARDs; it computes nothing itself. :class:`Chapter`:
   where it would stand, naming the missing dataset or variable: "Table 14.2.8
   *CAR-T kinetic parameters by dose level* is not available: this snapshot
   (<id>) holds no ADPC.");
-- ``ard(display_id, **options)`` builds a display's ARD once (cached) and
+- ``ard(display_id)`` builds a display's ARD once (cached) and
   writes it to ``<outputs_dir>/ard/<display_id>.csv`` (deterministic text);
-- ``show(display_id, **options)`` displays the table (great-tables, house
+- ``show(display_id)`` displays the table (great-tables, house
   style), the figure (PNG, 200 dpi, no dates in metadata) or the listing with
   the analysis-set line, the display's footnotes, the standard footnotes
   (cut-off date, snapshot id, simulated-data warning) and the source line;
@@ -44,7 +44,6 @@ they work at any place in a cell (also inside ``if ch.has(...):``).
 from __future__ import annotations
 
 import base64
-import inspect
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -58,8 +57,8 @@ from analysis import ard as ard_mod
 from analysis.catalogue import ANALYSIS_SETS, Display, get
 from analysis.config import StudyConfig, load_config
 from analysis.data import StudyData, from_snapshot
-from analysis.displays import build_ard, module_for
-from analysis.formats import MISSING, compose, noun, verb
+from analysis.displays import build_ard, spec
+from analysis.formats import MISSING, n_pct, noun, verb
 from analysis.sets import display_set
 from analysis.style import figures, rtf
 from analysis.style.escape import escape_markdown
@@ -67,10 +66,8 @@ from analysis.style.listings import listing_gt
 from analysis.style.tables import (
     big_n_of,
     columns_of,
-    decorate,
     gt_from_wide,
     gt_table,
-    house_style,
     nobody_layout,
 )
 from data_contract.codelists import UnmappedTermError
@@ -115,7 +112,7 @@ class Chapter:
         self.group_var = group_var
         self._data = data
         self._config = config
-        self._ards: dict[tuple, pd.DataFrame] = {}
+        self._ards: dict[str, pd.DataFrame] = {}
         self._said: set[tuple[str, str, str]] = set()
 
     # ---- data -------------------------------------------------------------------------
@@ -144,16 +141,13 @@ class Chapter:
         return not self.missing(*names)
 
     # ---- ARD --------------------------------------------------------------------------
-    def _options(self, options: dict) -> dict:
-        return {"group_var": self.group_var, **options}
-
-    def ard(self, display_id: str, **options) -> pd.DataFrame:
-        """The display's ARD (cached per options), written to ``<outputs_dir>/ard/<id>.csv``."""
-        opts = self._options(options)
-        key = (display_id, tuple(sorted((k, repr(v)) for k, v in opts.items())))
+    def ard(self, display_id: str) -> pd.DataFrame:
+        """The display's ARD (built once, columns by the chapter's ``group_var``), written
+        to ``<outputs_dir>/ard/<id>.csv``."""
+        key = display_id
         if key not in self._ards:
             try:
-                result = build_ard(display_id, self.data, self.config, **opts)
+                result = build_ard(display_id, self.data, self.config, self.group_var)
             except UnmappedTermError as exc:  # the display says which value; others render
                 raise UnmappedValue(str(exc)) from exc
             folder = self.outputs_dir / "ard"
@@ -163,9 +157,8 @@ class Chapter:
             self._ards[key] = result
         return self._ards[key]
 
-    def _match(self, display_id: str, stat_name: str, options: dict | None,
-               filters: dict) -> pd.Series:
-        hits = self.rows(display_id, options=options, stat_name=stat_name, **filters)
+    def _match(self, display_id: str, stat_name: str, filters: dict) -> pd.Series:
+        hits = self.rows(display_id, stat_name=stat_name, **filters)
         desc = ", ".join(f"{k}={v!r}" for k, v in {"stat_name": stat_name, **filters}.items())
         if len(hits) > 1:
             raise ValueError(f"{display_id}: {len(hits)} ARD rows match {desc} (need exactly 1)")
@@ -205,27 +198,24 @@ class Chapter:
         cut = self.data.cutoff
         return f"data cut-off ({cut.isoformat()})" if cut else "data cut-off"
 
-    def stat(self, display_id: str, stat_name: str, *, options: dict | None = None,
-             **filters) -> str:
+    def stat(self, display_id: str, stat_name: str, **filters) -> str:
         """``stat_fmt`` of the one ARD row of ``display_id`` matching the filters
         (ARD columns, e.g. ``variable='DLT', group1_level='Total'``)."""
-        return str(self._match(display_id, stat_name, options, filters)["stat_fmt"])
+        return str(self._match(display_id, stat_name, filters)["stat_fmt"])
 
-    def value(self, display_id: str, stat_name: str, *, options: dict | None = None,
-              **filters) -> float:
+    def value(self, display_id: str, stat_name: str, **filters) -> float:
         """Numeric ``stat`` of the one matching ARD row (see :meth:`stat`)."""
-        return float(self._match(display_id, stat_name, options, filters)["stat"])
+        return float(self._match(display_id, stat_name, filters)["stat"])
 
     def count(self, display_id: str, word: str, *, pct: bool = False, stat: str = "n",
-              options: dict | None = None, **filters) -> str:
+              **filters) -> str:
         """A count quoted with its noun in agreement: ``"1 participant"``,
         ``"3 (33.3%) participants"`` with ``pct`` (SAP 4: a zero count has no
         percentage); ``stat`` is the count's statistic (``n``, ``N``, ``n_events``...)."""
-        text = self.stat(display_id, stat, options=options, **filters)
+        text = self.stat(display_id, stat, **filters)
         if pct:
-            text = compose("n_pct", {"n": text, "pct": self.stat(display_id, "pct",
-                                                                 options=options, **filters)})
-        return f"{text} {noun(word, self.value(display_id, stat, options=options, **filters))}"
+            text = n_pct(text, self.stat(display_id, "pct", **filters))
+        return f"{text} {noun(word, self.value(display_id, stat, **filters))}"
 
     noun = staticmethod(noun)
     verb = staticmethod(verb)
@@ -289,44 +279,38 @@ class Chapter:
     def source_line(display: Display) -> str:
         return f"Source: {display.program}; datasets: {', '.join(display.datasets)}"
 
-    def footnotes(self, display_id: str, **options) -> list[str]:
+    def footnotes(self, display_id: str) -> list[str]:
         """The display's own footnotes followed by the standard ones."""
-        module = module_for(display_id)
-        own: list[str] = []
-        if hasattr(module, "footnotes"):
-            own = list(_call(module.footnotes, self.data, self.config,
-                             **self._options(options)))
-        return own + self.standard_footnotes()
+        return list(spec(display_id).footnotes(self.data, self.config)) + \
+            self.standard_footnotes()
 
-    def computable(self, display_id: str, **options) -> bool:
+    def computable(self, display_id: str) -> bool:
         """Whether the display's ARD can be computed from this snapshot: its datasets
         and the variables it needs are present (quietly; for prose that quotes it)."""
         if self.missing(*get(display_id).datasets):
             return False
         try:
-            self.ard(display_id, **options)
+            self.ard(display_id)
         except KeyError:
             return False
         return True
 
-    def has_stat(self, display_id: str, stat_name: str, *, options: dict | None = None,
-                 **filters) -> bool:
+    def has_stat(self, display_id: str, stat_name: str, **filters) -> bool:
         """Whether exactly one ARD row matches (what :meth:`stat` needs)."""
         try:
-            self._match(display_id, stat_name, options, filters)
+            self._match(display_id, stat_name, filters)
         except ValueError:
             return False
         return True
 
-    def rows(self, display_id: str, *, options: dict | None = None, **filters) -> pd.DataFrame:
+    def rows(self, display_id: str, **filters) -> pd.DataFrame:
         """The ARD rows of ``display_id`` matching the filters (ARD columns; any number of
         rows). Like :meth:`stat`, raises :class:`NotEvaluable` when the display is not
         available or its analysis set is empty."""
-        options = options or {}
-        if not self.computable(display_id, **options):
+        if not self.computable(display_id):
             raise NotEvaluable(display_id, None, f"{display_id} is not available for this "
                                                  "snapshot")
-        df = self.ard(display_id, **options)
+        df = self.ard(display_id)
         empty = self._empty_set_reason(display_id, df)
         if empty:
             raise NotEvaluable(display_id, empty, f"{display_id}: {empty}")
@@ -344,9 +328,9 @@ class Chapter:
         variable="AEDECOD")``)."""
         return list(dict.fromkeys(self.rows(display_id, **filters)[column]))
 
-    def columns(self, display_id: str, **options) -> list[str]:
+    def columns(self, display_id: str) -> list[str]:
         """The display's column levels other than Total, in order (from its BIGN rows)."""
-        ard = self.ard(display_id, **options)
+        ard = self.ard(display_id)
         bign = ard[(ard["variable"] == "BIGN") & (ard["group1_level"] != "Total")]
         return list(dict.fromkeys(bign["group1_level"]))
 
@@ -359,17 +343,17 @@ class Chapter:
             return False
         return True
 
-    def gt(self, display_id: str, **options):
+    def gt(self, display_id: str):
         """The great-tables object of a table or listing (``None`` when data are absent)."""
         disp = get(display_id)
         if not self.available(display_id):
             return None
         try:
-            result = self.ard(display_id, **options)
-            module = module_for(display_id)
-            notes = self.footnotes(display_id, **options)
-            if disp.id.startswith("L"):
-                listing = _call(module.listing, self.data, self.config, **self._options(options))
+            result = self.ard(display_id)
+            declared = spec(display_id)
+            notes = self.footnotes(display_id)
+            if declared.listing is not None:
+                listing = declared.listing(self.data, self.config, self.group_var)
                 self._write_rtf(disp, listing, [str(c) for c in listing.columns], notes)
                 return listing_gt(listing, display_id, set_line=self.set_line(disp),
                                   footnotes=notes, source=self.source_line(disp),
@@ -385,14 +369,9 @@ class Chapter:
             return gt_from_wide(wide, display_id, bign=big_n_of(result),
                                 set_line=self.set_line(disp), footnotes=notes,
                                 source=self.source_line(disp))
-        if hasattr(module, "table"):
-            table = house_style(module.table(result, self.data, self.config), display_id)
-            self._write_rtf(disp, *rtf.gt_inputs(table), notes)
-            return decorate(table, set_line=self.set_line(disp), footnotes=notes,
-                            source=self.source_line(disp))
-        self._write_rtf(disp, *rtf.table_inputs(result, getattr(module, "LAYOUT", None)), notes)
+        self._write_rtf(disp, *rtf.table_inputs(result, declared.layout), notes)
         return gt_table(result, display_id, set_line=self.set_line(disp), footnotes=notes,
-                        source=self.source_line(disp), layout=getattr(module, "LAYOUT", None))
+                        source=self.source_line(disp), layout=declared.layout)
 
     def tlf_meta(self) -> rtf.PageMeta:
         """Page-header fields of the TLF package (protocol, version, cut-off, simulated)."""
@@ -411,30 +390,29 @@ class Chapter:
         """One sentence, where the display would stand, naming what is missing."""
         self._say_once(disp, "is not available", reason)
 
-    def show(self, display_id: str, **options) -> None:
+    def show(self, display_id: str) -> None:
         """Display a table, figure or listing with its notes; nothing if data are absent."""
         disp = get(display_id)
         if disp.id.startswith("F"):
-            self._show_figure(disp, options)
+            self._show_figure(disp)
             return None
-        table = self.gt(display_id, **options)
+        table = self.gt(display_id)
         if table is not None:
             display(HTML(table.as_raw_html()))
         return None
 
-    def figure_png(self, display_id: str, **options) -> bytes | None:
+    def figure_png(self, display_id: str) -> bytes | None:
         """PNG bytes of a figure (deterministic metadata), also written to
         ``<outputs_dir>/figures/<id>.png``; ``None`` when data are absent."""
         disp = get(display_id)
         if not self.available(display_id):
             return None
         try:
-            result = self.ard(display_id, **options)
+            result = self.ard(display_id)
             nothing = self._empty_set_reason(display_id, result) or \
                 self._no_data_reason(display_id, every=True)
             fig = figures.message_figure(_sentence(nothing)) if nothing else \
-                _call(module_for(display_id).figure, self.data, self.config,
-                      **self._options(options))
+                spec(display_id).figure(result, self.data, self.config, self.group_var)
         except KeyError as err:
             self._say_unavailable(disp, _reason(err))
             return None
@@ -448,11 +426,11 @@ class Chapter:
         (folder / f"{display_id}.png").write_bytes(png)
         return png
 
-    def _show_figure(self, disp: Display, options: dict) -> None:
-        png = self.figure_png(disp.id, **options)
+    def _show_figure(self, disp: Display) -> None:
+        png = self.figure_png(disp.id)
         if png is None:
             return
-        notes = self.footnotes(disp.id, **options)
+        notes = self.footnotes(disp.id)
         rtf.write_figure_rtf(disp, png, set_line=self.set_line(disp), footnotes=notes,
                              source=self.source_line(disp), meta=self.tlf_meta(),
                              out_dir=self.outputs_dir / rtf.TLF_DIR)
@@ -491,10 +469,3 @@ def _describe(stat_name: str, filters: dict) -> str:
              if filters.get(k)]
     return f"{what} ({'; '.join(where)})" if where else what
 
-
-def _call(func, *args, **kwargs):
-    """Call ``func`` with the keyword arguments it accepts (all if it takes ``**``)."""
-    params = inspect.signature(func).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return func(*args, **kwargs)
-    return func(*args, **{k: v for k, v in kwargs.items() if k in params})

@@ -34,8 +34,3 @@ def prepare(data: StudyData, config: StudyConfig, display_id: str,
     flagged = derive_var_teae(adae, data["ADSL"], config, cutoff=data.cutoff)
     flagged = attach_group(flagged, pop.adsl, group_var)
     return SafetyInput(pop.display_id, pop.group_var, pop.adsl, pop.cols, pop.bign, flagged)
-
-
-def subject_frame(df: pd.DataFrame, group_var: str) -> pd.DataFrame:
-    """(USUBJID, group_var) rows for :func:`analysis.stats.summaries.count_rows`."""
-    return df[["USUBJID", group_var]]

@@ -33,6 +33,7 @@ from analysis import ard as A
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.relapse import derive_time_to_relapse
 from analysis.displays._efficacy import in_column, prepare
 from analysis.formats import NE
@@ -55,7 +56,7 @@ def _days_per_month(config: StudyConfig) -> float:
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        months: tuple[int, ...] = MONTHS, **options) -> pd.DataFrame:
+        months: tuple[int, ...] = MONTHS) -> pd.DataFrame:
     s, t = time_frame(data, config, group_var)
     level = float(config.constants["confidence_level"])
     dpm = _days_per_month(config)
@@ -90,8 +91,9 @@ def _color(config: StudyConfig, col: str, i: int) -> str:
     return figures.SERIES_COLORS[i % len(figures.SERIES_COLORS)]
 
 
-def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-           months: tuple[int, ...] = MONTHS, **options) -> Figure:
+def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
+           group_var: str = "TRT01A",
+           months: tuple[int, ...] = MONTHS) -> Figure:
     s, t = time_frame(data, config, group_var)
     dpm = _days_per_month(config)
     level = float(config.constants["confidence_level"])
@@ -131,7 +133,7 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return fig
 
 
-def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     c = config.constants
     return [
         "Kaplan-Meier estimate from Day 0 (infusion); event: first post-infusion relapse "
@@ -143,3 +145,6 @@ def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
         "participants. Beyond the longest follow-up the last estimate is carried "
         "forward (number at risk 0).",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, figure=figure, layout=LAYOUT, footnotes=footnotes)

@@ -35,6 +35,7 @@ from matplotlib.patches import Patch
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.bcells import aplasia_threshold, compute_aplasia
 from analysis.derive.relapse import derive_followup, relapses
 from analysis.derive.studyday import derive_var_ady
@@ -93,7 +94,7 @@ def _months(days, config: StudyConfig):
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        max_bars: int = MAX_BARS, **options) -> pd.DataFrame:
+        max_bars: int = MAX_BARS) -> pd.DataFrame:
     s, fu, _, _, _ = swimmer_frame(data, config, group_var, max_bars)
     rows = s.bign_rows()
     for r in fu.itertuples(index=False):
@@ -115,8 +116,9 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return A.frame(rows)
 
 
-def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-           max_bars: int = MAX_BARS, **options) -> Figure:
+def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
+           group_var: str = "TRT01A",
+           max_bars: int = MAX_BARS) -> Figure:
     s, fu, rel, crs, _ = swimmer_frame(data, config, group_var, max_bars)
     n = len(fu)
     fig, ax = figures.new_figure(height=max(2.8, 1.2 + 0.16 * n))
@@ -169,7 +171,7 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
 
 
 def footnotes(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-              max_bars: int = MAX_BARS, **options) -> list[str]:
+              max_bars: int = MAX_BARS) -> list[str]:
     _, fu, _, _, n_all = swimmer_frame(data, config, group_var, max_bars)
     notes = [
         "Bars: Day 0 (infusion) to end of follow-up (earliest of last contact, death, data "
@@ -184,3 +186,6 @@ def footnotes(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
         notes.append(f"{len(fu)} of {n_all} infused participants shown: those with the "
                      f"{len(fu)} earliest infusion dates (ties by participant identifier).")
     return notes
+
+
+DISPLAY = declare(ID, ard=ard, figure=figure, footnotes=footnotes)

@@ -16,22 +16,23 @@ import math
 
 import pandas as pd
 
-from analysis import ard as ard_mod
+from analysis import ard as A
 from analysis import sets
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.titre import PARAMCD as TITRE
 from analysis.derive.titre import derive_var_log2titre
 from analysis.displays.f14_2_6 import _color_marker
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import legend_below, new_figure, participant_lines
 
-DISPLAY_ID = "F14.2.3"
+ID = "F14.2.3"
 
 
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
-    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    pop = sets.population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], [TITRE], "ADLB")
     tit = derive_var_log2titre(pop.records(data["ADLB"], params=[TITRE]))
@@ -39,18 +40,19 @@ def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     return cols, bign, tit.sort_values(["USUBJID", "ADY"]).reset_index(drop=True)
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     cols, bign, tit = plot_data(data, config, group_var)
-    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    rows = bign_rows(ID, bign, group_var)
     for r in tit.itertuples():
-        rows.append(ard_mod.row(DISPLAY_ID, "LOG2TIT", "value", r.LOG2TIT, group1=group_var,
+        rows.append(A.row(ID, "LOG2TIT", "value", r.LOG2TIT, group1=group_var,
                                 group1_level=str(getattr(r, group_var)), group2="ADY",
                                 group2_level=str(int(r.ADY)), variable_level=r.USUBJID,
                                 stat_label="log2 titre", raw_decimals=2))
-    return ard_mod.frame(rows)
+    return A.frame(rows)
 
 
-def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options):
+def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
+           group_var: str = "TRT01A"):
     """Titre per participant against months since infusion (linear x axis:
     screening to Month 12), log2 y axis labelled as 1:N dilutions."""
     cols, bign, tit = plot_data(data, config, group_var)
@@ -103,3 +105,4 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     ]
 
 
+DISPLAY = declare(ID, ard=ard, figure=figure, footnotes=footnotes)

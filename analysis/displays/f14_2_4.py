@@ -16,24 +16,25 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import ard as ard_mod
+from analysis import ard as A
 from analysis import sets
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.analysis_visits import visit_records
 from analysis.derive.bcells import aplasia_threshold
 from analysis.displays.f14_2_6 import X_TICKS, _color_marker
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import legend_below, new_figure, participant_lines
 
-DISPLAY_ID = "F14.2.4"
+ID = "F14.2.4"
 PARAM = "CD19ABS"
 
 
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, CD19ABS of the Infused set, medians per group and visit)."""
-    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    pop = sets.population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], [PARAM], "ADLB")
     lb = pop.records(data["ADLB"], params=[PARAM])
@@ -46,22 +47,23 @@ def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     return cols, bign, lb.merge(grp, on="USUBJID", how="left"), med
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     cols, bign, _, med = plot_data(data, config, group_var)
-    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    rows = bign_rows(ID, bign, group_var)
     for col in cols:
         if col == TOTAL:
             continue
         for r in med[med[group_var].astype(str) == col].itertuples():
-            keys = dict(display_id=DISPLAY_ID, variable="AVISIT", variable_level=r.AVISITR,
+            keys = dict(display_id=ID, variable="AVISIT", variable_level=r.AVISITR,
                         group1=group_var, group1_level=col)
-            rows.append(ard_mod.row(stat_name="n", stat=r.n, stat_label="n", **keys))
-            rows.append(ard_mod.row(stat_name="median", stat=r.median, stat_label="Median",
+            rows.append(A.row(stat_name="n", stat=r.n, stat_label="n", **keys))
+            rows.append(A.row(stat_name="median", stat=r.median, stat_label="Median",
                                     raw_decimals=1, **keys))
-    return ard_mod.frame(rows)
+    return A.frame(rows)
 
 
-def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options):
+def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
+           group_var: str = "TRT01A"):
     cols, bign, lb, med = plot_data(data, config, group_var)
     fig, ax = new_figure(height=4.2)
     for lev in [c for c in cols if c != TOTAL]:
@@ -89,3 +91,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "Symmetric-log y axis: linear between 0 and 1 cell/µL, logarithmic above; the "
         "dashed line is the B-cell aplasia threshold (assumption).",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, figure=figure, footnotes=footnotes)

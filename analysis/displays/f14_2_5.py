@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import ard as ard_mod
+from analysis import ard as A
 from analysis import sets
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.analysis_visits import VISIT_COLUMNS, visit_records
 from analysis.derive.cytokines import CYTOKINES
 from analysis.displays.f14_2_6 import X_TICKS, _color_marker
@@ -27,13 +28,13 @@ from analysis.stats.summaries import bign_rows
 from analysis.style.figures import legend_below, new_figure, plain_log_axis
 from data_contract.specs.adlb import ADLB_PARAMS
 
-DISPLAY_ID = "F14.2.5"
+ID = "F14.2.5"
 SHORT = {"IL6": "IL-6", "IFNG": "IFN-γ", "TNFA": "TNF-α", "BAFF": "Serum BAFF"}
 
 
 def medians(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, n and median per group, PARAMCD and visit)."""
-    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    pop = sets.population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], CYTOKINES, "ADLB")
     lb = pop.records(data["ADLB"], params=CYTOKINES, columns=VISIT_COLUMNS)
@@ -46,9 +47,9 @@ def medians(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     return cols, bign, med
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     cols, bign, med = medians(data, config, group_var)
-    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    rows = bign_rows(ID, bign, group_var)
     adlb = data["ADLB"]
     for param in CYTOKINES:
         dec = raw_decimals(adlb.loc[adlb["PARAMCD"] == param, "AVAL"])
@@ -57,16 +58,17 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
                 continue
             sel = med[(med["PARAMCD"] == param) & (med[group_var].astype(str) == col)]
             for r in sel.itertuples():
-                keys = dict(display_id=DISPLAY_ID, variable="AVISIT", variable_level=r.AVISITR,
+                keys = dict(display_id=ID, variable="AVISIT", variable_level=r.AVISITR,
                             group1=group_var, group1_level=col, group2="PARAM",
                             group2_level=ADLB_PARAMS[param][0])
-                rows.append(ard_mod.row(stat_name="n", stat=r.n, stat_label="n", **keys))
-                rows.append(ard_mod.row(stat_name="median", stat=r.median,
+                rows.append(A.row(stat_name="n", stat=r.n, stat_label="n", **keys))
+                rows.append(A.row(stat_name="median", stat=r.median,
                                         stat_label="Median", raw_decimals=dec, **keys))
-    return ard_mod.frame(rows)
+    return A.frame(rows)
 
 
-def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options):
+def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
+           group_var: str = "TRT01A"):
     cols, bign, med = medians(data, config, group_var)
     fig, axes = new_figure(2, 2, height=5.6, sharex=True)
     for ax, param in zip(axes.ravel(), CYTOKINES, strict=True):
@@ -95,3 +97,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "BAFF = B-cell activating factor; IFN = interferon; IL = interleukin; TNF = tumour "
         "necrosis factor.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, figure=figure, footnotes=footnotes)

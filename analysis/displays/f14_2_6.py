@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import ard as ard_mod
+from analysis import ard as A
 from analysis import sets
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.kinetics import analytes, derive_var_aplot, kinetic_records, time_basis
 from analysis.formats import raw_decimals
 from analysis.stats.summaries import bign_rows
@@ -39,7 +40,7 @@ from analysis.style.figures import (
 )
 from data_contract.specs.adpc import ADPC_PARAMS
 
-DISPLAY_ID = "F14.2.6"
+ID = "F14.2.6"
 PANELS = ("CARTCOPY", "CARTPCT")
 X_TICKS = (0, 7, 14, 28, 61, 91, 183, 365)
 Y_LABELS = {"CARTCOPY": "CAR transgene", "CARTPCT": "CAR+ T cells"}
@@ -48,7 +49,7 @@ Y_LABELS = {"CARTCOPY": "CAR transgene", "CARTPCT": "CAR+ T cells"}
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, the set's samples from time 0 (:func:`kinetic_records`)
     with APLOT and ``group_var``, the time basis: ``ADY`` or ``AFRLT``)."""
-    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    pop = sets.population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     adpc = pop.records(data["ADPC"])
     rec = kinetic_records(adpc)
@@ -80,10 +81,10 @@ def medians(pc: pd.DataFrame, config: StudyConfig, group_var: str, basis: str = 
     return out.sort_values([group_var, "ANALYTE", "NOMTIME"]).reset_index(drop=True)
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     cols, bign, pc, basis = plot_data(data, config, group_var)
     med = medians(pc, config, group_var, basis)
-    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    rows = bign_rows(ID, bign, group_var)
     every = kinetic_records(data["ADPC"])
     for analyte, label, _unit in panels(pc):
         dec = raw_decimals(every.loc[every["ANALYTE"] == analyte, "AVAL"])  # SAP 4
@@ -92,13 +93,13 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
                 continue
             sel = med[(med["ANALYTE"] == analyte) & (med[group_var].astype(str) == col)]
             for r in sel.itertuples():
-                keys = dict(display_id=DISPLAY_ID, group1=group_var, group1_level=col,
+                keys = dict(display_id=ID, group1=group_var, group1_level=col,
                             variable="AVISIT" if basis == "ADY" else "NFRLT",
                             variable_level=r.NOMLABEL, group2="PARAM", group2_level=label)
-                rows.append(ard_mod.row(stat_name="n", stat=r.n, stat_label="n", **keys))
-                rows.append(ard_mod.row(stat_name="median", stat=r.median, stat_label="Median",
+                rows.append(A.row(stat_name="n", stat=r.n, stat_label="n", **keys))
+                rows.append(A.row(stat_name="median", stat=r.median, stat_label="Median",
                                         raw_decimals=dec, **keys))
-    return ard_mod.frame(rows)
+    return A.frame(rows)
 
 
 def _color_marker(level: str, cols: list[str], config: StudyConfig) -> tuple[str, str]:
@@ -109,9 +110,26 @@ def _color_marker(level: str, cols: list[str], config: StudyConfig) -> tuple[str
     return SERIES_COLORS[i % len(SERIES_COLORS)], "o"
 
 
-def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options):
+def ard_medians(ard: pd.DataFrame, pc: pd.DataFrame, config: StudyConfig, basis: str
+                ) -> pd.DataFrame:
+    """The medians the figure draws, read from its ARD: (group, panel label, nominal time,
+    median) in ARD order; the nominal time of a visit from the study's visit schedule
+    (``ADY`` basis) or from the samples' nominal times."""
+    med = ard[ard["stat_name"] == "median"]
+    if basis == "ADY":
+        when = {str(k): v for k, v in config.visit_order.items()}
+    else:
+        times = pc[["NOMLABEL", "NOMTIME"]].dropna().drop_duplicates("NOMLABEL")
+        when = dict(zip(times["NOMLABEL"].astype(str), times["NOMTIME"], strict=True))
+    return pd.DataFrame({"group": med["group1_level"], "label": med["group2_level"],
+                         "NOMTIME": med["variable_level"].map(when), "median": med["stat"]})
+
+
+def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
+           group_var: str = "TRT01A"):
+    """Each participant's profile (thin lines) and the medians of the figure's ARD."""
     cols, bign, pc, basis = plot_data(data, config, group_var)
-    med = medians(pc, config, group_var, basis)
+    med = ard_medians(ard, pc, config, basis)
     shown = panels(pc)
     fig, axes = new_figure(len(shown), 1, height=3.2 * len(shown), sharex=True, squeeze=False)
     axes = list(axes[:, 0])
@@ -122,7 +140,7 @@ def figure(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **op
             color, marker = _color_marker(lev, cols, config)
             participant_lines(ax, sub[sub[group_var].astype(str) == lev], "TIME", "APLOT",
                               color=color)
-            m = med[(med["ANALYTE"] == analyte) & (med[group_var].astype(str) == lev)]
+            m = med[(med["label"] == label) & (med["group"] == lev)]
             ax.plot(m["NOMTIME"], m["median"], color=color, lw=2, marker=marker, ms=4,
                     label=f"{lev} (N = {bign[lev]})")
         lloq = sub["LLOQ"].dropna()
@@ -156,3 +174,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "CAR+ = chimeric antigen receptor positive; gDNA = genomic DNA; qPCR = quantitative "
         "polymerase chain reaction.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, figure=figure, footnotes=footnotes)

@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.displays._listing import listing_ard, present
 from analysis.sets import analysis_set
 
@@ -25,8 +26,7 @@ COLUMNS = {
 }
 
 
-def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-            **options) -> pd.DataFrame:
+def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     adsl = analysis_set(data["ADSL"], get(ID).analysis_set).sort_values("USUBJID",
                                                                        kind="mergesort")
     out = pd.DataFrame({"Participant": adsl["USUBJID"], "Dose level": adsl[group_var]})
@@ -35,11 +35,13 @@ def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return out.reset_index(drop=True)
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     return listing_ard(ID, listing(data, config, group_var), "Participant")
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     return ["Dates are ISO 8601 (YYYY-MM-DD). End-of-study status ONGOING: in follow-up at the "
             "data cut-off."]
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)

@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.displays._listing import listing_ard, present
 from analysis.sets import analysis_set
 
@@ -32,8 +33,7 @@ def _titre(v) -> str:
     return "" if pd.isna(v) else f"1:{int(round(float(v)))}"
 
 
-def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-            **options) -> pd.DataFrame:
+def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     adsl = analysis_set(data["ADSL"], get(ID).analysis_set).sort_values("USUBJID",
                                                                        kind="mergesort")
     out = pd.DataFrame({"Participant": adsl["USUBJID"], "Dose level": adsl[group_var]})
@@ -42,8 +42,7 @@ def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return out.reset_index(drop=True)
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     return listing_ard(ID, listing(data, config, group_var), "Participant")
 
 
@@ -51,3 +50,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     return ["Relapses in 12/24 mo: relapses in the 12/24 months before screening. "
             "IS: immunosuppressants. BMI: body mass index; BSA: body surface area; EDSS: Expanded "
             "Disability Status Scale; AQP4-IgG: aquaporin-4 immunoglobulin G (titre 1:N)."]
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)

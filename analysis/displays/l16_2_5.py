@@ -13,6 +13,7 @@ import pandas as pd
 from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.studyday import derive_var_ady
 from analysis.displays._listing import listing_ard
 from analysis.sets import analysis_set
@@ -20,8 +21,7 @@ from analysis.sets import analysis_set
 ID = "L16.2.5"
 
 
-def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-            **options) -> pd.DataFrame:
+def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     adsl = analysis_set(data["ADSL"], get(ID).analysis_set)
     ex = data["ADEX"]
     # administrations only (a BDS ADEX's summary parameters have no EXTRT); the dose level
@@ -46,11 +46,13 @@ def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return out
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     return listing_ard(ID, listing(data, config, group_var), "Participant")
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     return ["Study day: days from the CAR-T infusion (Day 0); negative before infusion. "
             "Lymphodepletion doses in mg/m²; CAR-T dose in 10⁶ cells/kg."]
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.relapse import derive_followup, derive_relapse_flags
 from analysis.displays._efficacy import prepare
 from analysis.displays._listing import listing_ard
@@ -30,8 +31,7 @@ from analysis.displays._listing import listing_ard
 ID = "L16.2.6"
 
 
-def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-            **options) -> pd.DataFrame:
+def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     rel = derive_relapse_flags(data["ADRELAP"], config)
     rel = s.attach_group(rel)
@@ -68,11 +68,11 @@ def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return out.reset_index(drop=True)
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     return listing_ard(ID, listing(data, config, group_var), "Participant")
 
 
-def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     c = config.constants
     return [
         "A recorded episode counts as a relapse when symptoms lasted more than 24 h and were not "
@@ -83,3 +83,6 @@ def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
         "enrolment; Post-infusion = Day 0 to end of follow-up (earliest of last contact, death, "
         "data cut-off).",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.teae import window_label
 from analysis.displays._ae_listing import ae_rows
 from analysis.displays._listing import listing_ard
@@ -23,8 +24,7 @@ from analysis.displays._safety import prepare
 ID = "L16.2.7.1"
 
 
-def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-            **options) -> pd.DataFrame:
+def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     ae = s.adae.sort_values(["USUBJID", "ASTDT", "AESEQ"], kind="mergesort")
     out = ae_rows(ae, group_var, config)
@@ -33,7 +33,7 @@ def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return out.reset_index(drop=True)
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     return listing_ard(ID, listing(data, config, group_var), "Participant")
 
 
@@ -44,3 +44,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "Grades: CTCAE v5.0; CRS and ICANS by ASTCT consensus (Lee et al., 2019). "
         "SOC: MedDRA system organ class.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)

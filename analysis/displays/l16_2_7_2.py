@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.dlt import dlt_events
 from analysis.displays._ae_listing import ae_rows
 from analysis.displays._listing import listing_ard
@@ -24,8 +25,7 @@ ID = "L16.2.7.2"
 FLAGS = {"DLT": "DLTFL", "CRS": "CRSFL", "ICANS": "ICANSFL"}
 
 
-def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-            **options) -> pd.DataFrame:
+def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     for flag in (*FLAGS.values(), "TOCIFL", "CORTFL"):
         if flag not in s.adae.columns:
@@ -46,7 +46,7 @@ def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return out.reset_index(drop=True)
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     return listing_ard(ID, listing(data, config, group_var), "Participant")
 
 
@@ -57,3 +57,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "Duration: end date - start date + 1; 'Ongoing': no end date at the data cut-off "
         "(duration not computed). CRS and ICANS graded by ASTCT consensus (Lee et al., 2019).",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)

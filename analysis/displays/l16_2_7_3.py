@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.adverse_events import is_fatal, is_serious
 from analysis.derive.teae import reference_dates
 from analysis.displays._ae_listing import ae_rows
@@ -23,8 +24,7 @@ from analysis.displays.t14_3_6 import deaths
 ID = "L16.2.7.3"
 
 
-def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-            **options) -> pd.DataFrame:
+def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     ae = s.adae.loc[is_serious(s.adae) | is_fatal(s.adae)]
     out = ae_rows(ae, group_var, config)
@@ -45,7 +45,7 @@ def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return out.reset_index(drop=True)
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     return listing_ard(ID, listing(data, config, group_var), "Participant")
 
 
@@ -54,3 +54,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "Serious AEs (AESER = Y) and AEs leading to death (outcome fatal or grade 5), any onset. "
         "Death day: study day of death relative to the CAR-T infusion (Day 0).",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)

@@ -24,6 +24,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.disposition import derive_disposition
 from analysis.displays._participants import set_up
 from analysis.stats.summaries import count_rows
@@ -41,8 +42,7 @@ LABELS = {
 LAYOUT = {"variable_labels": {**LABELS, "DCSREAS": "Reason for discontinuation"}}
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = set_up(data, config, ID, group_var)
     disp = derive_disposition(s.adsl)
     rows = s.bign_rows()
@@ -68,3 +68,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "fludarabine and cyclophosphamide before the CAR-T infusion (Day 0). Completed: "
         "completed the Month 12 visit. Ongoing: in follow-up at the data cut-off.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

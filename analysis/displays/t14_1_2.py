@@ -15,6 +15,7 @@ from analysis import ard as A
 from analysis.catalogue import ANALYSIS_SETS
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.displays._participants import set_up
 from analysis.sets import analysis_set
 from analysis.stats.summaries import count_rows
@@ -28,8 +29,7 @@ DEFINITIONS = {
 }
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = set_up(data, config, ID, group_var)
     rows = s.bign_rows()
     for code, (name, flag) in ANALYSIS_SETS.items():
@@ -47,3 +47,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     text = "; ".join(f"{ANALYSIS_SETS[c][0]} ({c}): {d}" for c, d in defs.items())
     return [f"Analysis sets (SAP 2): {text}. Percentages are of the enrolled participants "
             "of the column."]
+
+
+DISPLAY = declare(ID, ard=ard, footnotes=footnotes)

@@ -18,6 +18,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.displays._participants import require_variables, set_up
 from analysis.stats.tableone_ard import tableone_rows
 
@@ -32,8 +33,7 @@ LAYOUT = {
 }
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = set_up(data, config, ID, group_var)
     have = require_variables(s.adsl, [*CONTINUOUS, *CATEGORICAL], ID)
     rows = s.bign_rows()
@@ -50,3 +50,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "linear interpolation (tableone).",
         "BMI: body mass index; SD: standard deviation; Q1, Q3: first and third quartiles.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

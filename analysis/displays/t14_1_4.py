@@ -21,6 +21,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.nmosd_history import (
     derive_var_log2_titre,
     split_prior_immunosuppressants,
@@ -44,8 +45,7 @@ LAYOUT = {"variable_labels": {
 }}
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = set_up(data, config, ID, group_var)
     have = require_variables(s.adsl, SOURCES, ID)
     adsl = derive_var_log2_titre(s.adsl) if "AQP4BL" in have else s.adsl
@@ -78,3 +78,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "immunosuppressants; percentages are of the column N.",
         "EDSS: Expanded Disability Status Scale; NMOSD: neuromyelitis optica spectrum disorder.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

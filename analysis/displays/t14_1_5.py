@@ -25,6 +25,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.disposition import derive_disposition
 from analysis.derive.exposure import (
     compute_lymphodepletion_exposure,
@@ -49,8 +50,7 @@ LAYOUT = {"variable_labels": {
 }}
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = set_up(data, config, ID, group_var)
     adex = data["ADEX"]
     rows = s.bign_rows()
@@ -100,3 +100,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "received (mg/m²), 0 for a participant who received none; days dosed: days with a "
         "dose. CAR-T dose statistics are of the infused participants.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

@@ -38,6 +38,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.relapse import derive_relapse_periods
 from analysis.displays._efficacy import in_column, prepare
 from analysis.formats import NE
@@ -66,7 +67,7 @@ def periods_frame(data: StudyData, config: StudyConfig, group_var: str = "TRT01A
     return s, s.attach_group(p)
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s, p = periods_frame(data, config, group_var)
     level = float(config.constants["confidence_level"])
     rows = s.bign_rows()
@@ -100,7 +101,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     return A.frame(rows)
 
 
-def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     c = config.constants
     return [
         "Relapse: new or worsening neurological symptoms lasting more than 24 h, not explained "
@@ -117,3 +118,6 @@ def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
         "and cluster-robust (sandwich) variance by participant; Wald 95% CI. NE: not estimable "
         "(no relapse in a period or fewer than 2 participants).",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

@@ -31,6 +31,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.edss import derive_edss, edss_worsening_by_subject, month_visit
 from analysis.displays._byvisit import BASELINE, by_visit, visit_labels
 from analysis.displays._efficacy import prepare
@@ -47,7 +48,7 @@ LAYOUT = {"variable_labels": {
 }}
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     edss = derive_edss(data["ADEDSS"], s.adsl, config)
     edss = s.attach_group(edss)
@@ -73,7 +74,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     return A.frame(rows)
 
 
-def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     bands = config.registry["edss_worsening"]
     rule = "; ".join(
         f"baseline {b['baseline_min']:g}" + ("" if b["baseline_min"] == b["baseline_max"]
@@ -90,3 +91,6 @@ def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
         "includes unscheduled assessments. Percentages use the column N; participants without "
         "baseline or post-baseline EDSS count as not worsened.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

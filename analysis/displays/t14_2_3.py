@@ -29,6 +29,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.visual_acuity import derive_va
 from analysis.displays._byvisit import BASELINE, by_visit, visit_labels
 from analysis.displays._efficacy import prepare
@@ -45,7 +46,7 @@ LAYOUT = {"variable_labels": {
 }}
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     va = s.attach_group(derive_va(data["ADVA"], s.adsl, config))
     rows = s.bign_rows()
@@ -68,7 +69,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     return A.frame(rows)
 
 
-def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     c = config.constants
     lv = ", ".join(f"{k} {v:g}" for k, v in c["low_vision_logmar"].items())
     return [
@@ -80,3 +81,6 @@ def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
         f">= {c['va_worsening_logmar']:g} from baseline at any post-baseline assessment "
         "(scheduled or not). Percentages use the column N.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

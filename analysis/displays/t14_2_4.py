@@ -23,6 +23,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.mri import derive_accumulated_lesions
 from analysis.displays._efficacy import prepare
 from analysis.stats.summaries import continuous_rows, count_rows
@@ -41,7 +42,7 @@ LAYOUT = {"variable_labels": {
 }}
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     acc = s.attach_group(derive_accumulated_lesions(data["ADMRI"], s.adsl, s.adsl["USUBJID"]))
     rows = s.bign_rows()
@@ -54,7 +55,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     return A.frame(rows)
 
 
-def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
+def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     return [
         "Accumulated total active lesions: sum over post-baseline brain MRI scans (after Day 0) "
         "of new or enlarging T2 lesions plus gadolinium (Gd)-enhancing T1 lesions. New/enlarging "
@@ -62,3 +63,6 @@ def footnotes(data: StudyData, config: StudyConfig, **options) -> list[str]:
         "Participants without a post-baseline scan are not in n of the accumulated counts and "
         "are not counted as having a lesion; percentages use the column N.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import ard as ard_mod
+from analysis import ard as A
 from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.analysis_visits import visit_records, visit_summary_rows
 from analysis.derive.baseline import derive_var_base
 from analysis.derive.titre import PARAMCD as TITRE
 from analysis.derive.titre import compute_seroconversion, derive_var_log2titre
 from analysis.stats.summaries import count_rows
 
-DISPLAY_ID = "T14.2.5"
+ID = "T14.2.5"
 LOG2_BLOCK = "AQP4-IgG titre, log2(N) of 1:N"
 NEG_BLOCK = "Seronegative (below the lowest dilution)"
 CONV_BLOCK = "Seroconversion to negative"
@@ -42,15 +43,15 @@ LAYOUT = {"variable_labels": {
 }}
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
-    pop = sets.population(data, config, DISPLAY_ID, group_var)
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
+    pop = sets.population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
     pop.params_present(data["ADLB"], [TITRE], "ADLB")
     tit = derive_var_log2titre(pop.records(data["ADLB"], params=[TITRE]))
     recs = visit_records(tit, adsl, config, value="LOG2TIT").merge(grp, on="USUBJID", how="left")
     rows = pop.bign_rows()
-    common = dict(display_id=DISPLAY_ID, group_var=group_var, group2="BLOCK")
+    common = dict(display_id=ID, group_var=group_var, group2="BLOCK")
     rows += visit_summary_rows(recs, "LOG2TIT", cols, variable="AVISIT", raw_decimals=1,
                                group2_level=LOG2_BLOCK, **common)
     rows += visit_summary_rows(recs, "CHG", cols, variable="CHG", raw_decimals=1,
@@ -65,7 +66,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
                        group2_level=CONV_BLOCK, **common)
     rows += count_rows(sero[sero["SEROCONV"] == "Y"], bign, variable="SEROCONV",
                        group2_level=CONV_BLOCK, **common)
-    return ard_mod.frame(rows)
+    return A.frame(rows)
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
@@ -80,3 +81,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "post-infusion assessment. Percentages use the column N of the Infused set.",
         "AQP4-IgG = aquaporin-4 immunoglobulin G antibody.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

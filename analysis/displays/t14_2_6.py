@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import ard as ard_mod
+from analysis import ard as A
 from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.analysis_visits import VISIT_COLUMNS, visit_records, visit_summary_rows
 from analysis.derive.bcells import aplasia_threshold, compute_aplasia
 from analysis.formats import raw_decimals
@@ -33,7 +34,7 @@ from analysis.stats.geometric import geometric_rows
 from analysis.stats.summaries import count_rows
 from data_contract.specs.adlb import ADLB_PARAMS
 
-DISPLAY_ID = "T14.2.6"
+ID = "T14.2.6"
 PARAMS = ("CD19ABS", "CD19PCT", "CD19BM")
 APLASIA_BLOCK = "B-cell aplasia and reconstitution (blood CD19+)"
 DAY_STATS = ("n", "median", "min", "max")
@@ -54,8 +55,8 @@ def _layout(config=None) -> dict:
 LAYOUT = _layout()
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
-    pop = sets.population(data, config, DISPLAY_ID, group_var)
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
+    pop = sets.population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], PARAMS, "ADLB")
     adlb = pop.records(data["ADLB"], params=PARAMS, columns=VISIT_COLUMNS)
@@ -64,12 +65,12 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     recs = visit_records(adlb, adsl, config).merge(grp, on="USUBJID", how="left")
     for param in PARAMS:
         rows += visit_summary_rows(recs[recs["PARAMCD"] == param], "AVAL", cols,
-                                   display_id=DISPLAY_ID, variable="AVISIT", group_var=group_var,
+                                   display_id=ID, variable="AVISIT", group_var=group_var,
                                    group2="PARAM", group2_level=ADLB_PARAMS[param][0],
                                    raw_decimals=raw_decimals(
                                        adlb.loc[adlb["PARAMCD"] == param, "AVAL"]))
     apl = compute_aplasia(adlb, config).merge(grp, on="USUBJID", how="left")
-    keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="BLOCK",
+    keys = dict(display_id=ID, group_var=group_var, group2="BLOCK",
                 group2_level=APLASIA_BLOCK)
     ev = apl[apl["NPOST"] > 0]
     rows += count_rows(ev, bign, variable="EVAL", **keys)
@@ -80,7 +81,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     rows += geometric_rows(ev[ev["RECFL"] == "Y"], "RECDY", cols, variable="TTRECON",
                            stats=DAY_STATS, **keys)
     rows += count_rows(ev[ev["RECFL"] == "N"], bign, variable="NOTRECON", **keys)
-    return ard_mod.frame(rows)
+    return A.frame(rows)
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
@@ -97,3 +98,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "counted separately.",
         "Percentages use the column N of the Infused set. CD19 = cluster of differentiation 19.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

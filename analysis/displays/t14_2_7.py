@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import ard as ard_mod
+from analysis import ard as A
 from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.cytokines import CYTOKINES, compute_peaks
 from analysis.formats import raw_decimals
 from analysis.stats.geometric import geometric_rows
 from data_contract.specs.adlb import ADLB_PARAMS
 
-DISPLAY_ID = "T14.2.7"
+ID = "T14.2.7"
 LAYOUT = {"variable_labels": {
     "PEAK": "Peak post-infusion value (pg/mL)",
     "FOLD": "Fold change from baseline (peak / baseline)",
@@ -31,8 +32,8 @@ LAYOUT = {"variable_labels": {
 }}
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
-    pop = sets.population(data, config, DISPLAY_ID, group_var)
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
+    pop = sets.population(data, config, ID, group_var)
     adsl, cols = pop.adsl, pop.cols
     adlb = data["ADLB"]
     pop.params_present(adlb, CYTOKINES, "ADLB")
@@ -42,14 +43,14 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     rows = pop.bign_rows()
     for param in CYTOKINES:
         p = peaks[peaks["PARAMCD"] == param]
-        keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="PARAM",
+        keys = dict(display_id=ID, group_var=group_var, group2="PARAM",
                     group2_level=ADLB_PARAMS[param][0])
         dec = raw_decimals(adlb.loc[adlb["PARAMCD"] == param, "AVAL"])
         rows += geometric_rows(p, "PEAK", cols, variable="PEAK", raw_decimals=dec, **keys)
         rows += geometric_rows(p, "FOLD", cols, variable="FOLD", raw_decimals=1, **keys)
         rows += geometric_rows(p, "TPEAK", cols, variable="TPEAK",
                                stats=("n", "median", "min", "max"), **keys)
-    return ard_mod.frame(rows)
+    return A.frame(rows)
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
@@ -64,3 +65,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "BAFF = B-cell activating factor; IFN = interferon; IL = interleukin; TNF = tumour "
         "necrosis factor.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

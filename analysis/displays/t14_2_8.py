@@ -21,17 +21,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import ard as ard_mod
+from analysis import ard as A
 from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.kinetics import analytes, compute_nca, kinetic_records, time_basis
 from analysis.formats import raw_decimals
 from analysis.stats.geometric import geometric_rows
 from analysis.stats.summaries import bign_rows, count_rows
 from data_contract.specs.adpc import ADPC_PARAMS
 
-DISPLAY_ID = "T14.2.8"
+ID = "T14.2.8"
 TIME_STATS = ("n", "median", "min", "max")
 TIME_DECIMALS = 3  # days: 0.001 day is under 2 minutes
 LAYOUT = {"variable_labels": {
@@ -47,7 +48,7 @@ LAYOUT = {"variable_labels": {
 def nca_with_groups(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(Infused ADSL, columns, N per column, NCA rows merged with ``group_var``, the
     samples of :func:`analysis.derive.kinetics.kinetic_records`)."""
-    pop = sets.population(data, config, DISPLAY_ID, group_var)
+    pop = sets.population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     adpc = pop.records(data["ADPC"])
     nca = compute_nca(adpc).merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")
@@ -63,15 +64,15 @@ def blocks(records: pd.DataFrame) -> list[tuple[str, str, str]]:
     return found
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     adsl, cols, bign, nca, records = nca_with_groups(data, config, group_var)
-    rows = bign_rows(DISPLAY_ID, bign, group_var)
+    rows = bign_rows(ID, bign, group_var)
     every = kinetic_records(data["ADPC"])  # SAP 4: decimals follow the raw values of the assay
     tdec = min(raw_decimals(every["TIME"]), TIME_DECIMALS)
     for analyte, label, _unit in blocks(records):
         p = nca[(nca["ANALYTE"] == analyte) & (nca["NSAMP"] > 0)]
         dec = raw_decimals(every.loc[every["ANALYTE"] == analyte, "AVAL"])
-        keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="PARAM", group2_level=label)
+        keys = dict(display_id=ID, group_var=group_var, group2="PARAM", group2_level=label)
         rows += count_rows(p, bign, variable="EVAL", **keys)
         rows += count_rows(p[p["NQUANT"] == 0], bign, variable="ALLBLQ", **keys)
         rows += geometric_rows(p, "CMAX", cols, variable="CMAX", raw_decimals=dec, **keys)
@@ -80,7 +81,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
         rows += geometric_rows(p, "AUC", cols, variable="AUC", raw_decimals=dec, **keys)
         rows += geometric_rows(p, "TLAST", cols, variable="TLAST", stats=TIME_STATS,
                                raw_decimals=tdec, **keys)
-    return ard_mod.frame(rows)
+    return A.frame(rows)
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
@@ -101,3 +102,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "CAR+ = chimeric antigen receptor positive; gDNA = genomic DNA; CV = coefficient of "
         "variation; qPCR = quantitative polymerase chain reaction.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

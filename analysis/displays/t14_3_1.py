@@ -26,6 +26,7 @@ from analysis import ard as A
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.adverse_events import sort_by_frequency, subjects_per_key
 from analysis.derive.dlt import (
     decide_3plus3,
@@ -42,7 +43,7 @@ from analysis.stats.summaries import count_rows
 ID = "T14.3.1"
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     events = dlt_events(s.adae, config)
     adsl = derive_var_dltfl(s.adsl, s.adae, config)
@@ -93,3 +94,6 @@ LAYOUT = {"variable_labels": {
     "DECISION": "3+3 decision (n with DLT/N evaluable)",
     "MTD": "Maximum tolerated dose",
 }}
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

@@ -26,6 +26,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.adverse_events import (
     high_grade_label,
     is_fatal,
@@ -43,7 +44,7 @@ ID = "T14.3.2"
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        grade_var: str = "auto", **options) -> pd.DataFrame:
+        grade_var: str = "auto") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     gv = resolve_grade_var(s.adae if len(s.adae) else data["ADAE"], grade_var)
     rows = s.bign_rows()
@@ -92,3 +93,6 @@ LAYOUT = {"variable_labels": {
     "FATAL": "TEAE leading to death", "DLT": "Dose-limiting toxicity",
     "CRS": "Cytokine release syndrome", "ICANS": "ICANS",
 }}
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

@@ -18,6 +18,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.teae import primary_window_days, teae_in_window, window_label
 from analysis.displays._safety import prepare
 from analysis.displays._soc_pt import soc_pt_rows
@@ -26,7 +27,7 @@ from analysis.stats.summaries import count_rows
 ID = "T14.3.3"
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     te = teae_in_window(s.adae, window_label(config))
     rows = s.bign_rows()
@@ -48,3 +49,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
 
 LAYOUT = {"variable_labels": {"ANY": "Participants with any TEAE",
                               "AEBODSYS": "System organ class", "AEDECOD": "Preferred term"}}
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

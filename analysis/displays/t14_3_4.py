@@ -21,6 +21,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.adverse_events import resolve_grade_var
 from analysis.derive.teae import WINDOW_OVERALL, teae_in_window
 from analysis.displays._safety import prepare
@@ -32,7 +33,7 @@ ANY_PT = "Any PT"
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        grade_var: str = "auto", **options) -> pd.DataFrame:
+        grade_var: str = "auto") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     gv = resolve_grade_var(data["ADAE"], grade_var)
     te = teae_in_window(s.adae, WINDOW_OVERALL)
@@ -56,3 +57,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "severity only are shown as mild/moderate/severe.",
         "SOC: MedDRA system organ class; PT: preferred term.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, footnotes=footnotes)

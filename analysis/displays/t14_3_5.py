@@ -25,6 +25,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.adverse_events import grade_labels
 from analysis.derive.crs_icans import SYNDROMES, summarise_participants, syndrome_events
 from analysis.derive.teae import WINDOW_OVERALL, teae_in_window
@@ -34,7 +35,7 @@ from analysis.stats.summaries import continuous_rows, count_rows
 ID = "T14.3.5"
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     te = teae_in_window(s.adae, WINDOW_OVERALL)
     rows = s.bign_rows()
@@ -78,3 +79,6 @@ LAYOUT = {"variable_labels": {
     "ONGOING": "Ongoing at data cut-off (duration not computed)",
     "TOCI": "Tocilizumab given", "CORT": "Corticosteroids given",
 }}
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

@@ -20,6 +20,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.adverse_events import is_fatal, is_serious, sort_by_frequency, subjects_per_key
 from analysis.derive.teae import (
     WINDOW_OVERALL,
@@ -46,7 +47,7 @@ def deaths(adsl: pd.DataFrame) -> pd.DataFrame:
     return adsl.loc[died]
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     te = teae_in_window(s.adae, WINDOW_OVERALL)
     ser = te.loc[is_serious(te)]
@@ -91,3 +92,6 @@ LAYOUT = {"variable_labels": {
     "AEDECOD": "Preferred term", "DEATH": "Deaths (any cause)", "DEATH28": "Deaths by Day 28",
     "FATAL": "TEAE leading to death",
 }}
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

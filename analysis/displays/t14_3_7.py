@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import ard as ard_mod
+from analysis import ard as A
 from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.cytopenia import (
     CTCAE_V5_LOW,
     RECOVERY_THRESHOLDS,
@@ -33,7 +34,7 @@ from analysis.stats.geometric import geometric_rows
 from analysis.stats.summaries import categorical_rows, count_rows
 from data_contract.specs.adlb import ADLB_PARAMS
 
-DISPLAY_ID = "T14.3.7"
+ID = "T14.3.7"
 ICAHT_BLOCK = "Early ICAHT (Day 0-30)"
 DAY_STATS = ("n", "median", "min", "max")
 LB_COLUMNS = ["USUBJID", "PARAMCD", "AVAL", "ANRLO", "ADT", "ADY"]
@@ -57,8 +58,8 @@ def shown(data: StudyData) -> tuple[list[str], bool]:
     return params, "ANC" in params and "INFDT" in data["ADSL"].columns
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
-    pop = sets.population(data, config, DISPLAY_ID, group_var)
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
+    pop = sets.population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
     params = pop.params_present(data["ADLB"], CTCAE_V5_LOW, "ADLB")
@@ -69,7 +70,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     for param in params:
         grades = CTCAE_V5_LOW[param]
         s = shift[shift["PARAMCD"] == param]
-        keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="PARAM",
+        keys = dict(display_id=ID, group_var=group_var, group2="PARAM",
                     group2_level=ADLB_PARAMS[param][0])
         bgr = sorted({_g(x) for x in s["BTOXGR"]} | {"0"}, key=lambda x: (x == "Missing", x))
         wlev = [str(g) for g in range(0, max(grades) + 1)]
@@ -85,12 +86,12 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
         icaht = compute_icaht(lb, config).merge(grp, on="USUBJID", how="left")
         icaht["ICAHTC"] = icaht["ICAHT"].map(lambda x: None if pd.isna(x) else f"Grade {int(x)}")
         rows += [dict(r, group2="BLOCK", group2_level=ICAHT_BLOCK) for r in categorical_rows(
-            icaht, "ICAHTC", bign, display_id=DISPLAY_ID, group_var=group_var,
+            icaht, "ICAHTC", bign, display_id=ID, group_var=group_var,
             levels=[f"Grade {g}" for g in range(5)], variable="ICAHT")]
     nad = compute_nadir_recovery(lb).merge(grp, on="USUBJID", how="left")
     for param in (p for p in RECOVERY_THRESHOLDS if p in params):
         n = nad[nad["PARAMCD"] == param]
-        keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="BLOCK",
+        keys = dict(display_id=ID, group_var=group_var, group2="BLOCK",
                     group2_level=f"{ADLB_PARAMS[param][0]}: nadir and recovery")
         dec = 1 if param == "HGB" else 0
         rows += geometric_rows(n, "NADIR", cols, variable="NADIR", stats=DAY_STATS,
@@ -100,7 +101,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
         rows += geometric_rows(n[n["RECFL"] == "Y"], "RECDY", cols, variable="TTREC",
                                stats=DAY_STATS, **keys)
         rows += count_rows(n[n["RECFL"] == "N"], bign, variable="NOTREC", **keys)
-    return ard_mod.frame(rows)
+    return A.frame(rows)
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
@@ -133,3 +134,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     notes.append("ANC = absolute neutrophil count; CTCAE = Common Terminology Criteria for "
                  "Adverse Events; ICAHT = immune effector cell-associated haematotoxicity.")
     return notes
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import ard as ard_mod
+from analysis import ard as A
 from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.analysis_visits import VISIT_COLUMNS, visit_records, visit_summary_rows
 from analysis.derive.immunoglobulins import compute_hypogamma, hypogamma_threshold, ivig_users
 from analysis.stats.summaries import count_rows
 from data_contract.specs.adlb import ADLB_PARAMS
 
-DISPLAY_ID = "T14.3.8"
+ID = "T14.3.8"
 PARAMS = ("IGG", "IGA", "IGM")
 BLOCK = "Hypogammaglobulinaemia and IVIG"
 LAYOUT = {"variable_labels": {
@@ -33,8 +34,8 @@ LAYOUT = {"variable_labels": {
 }}
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **options) -> pd.DataFrame:
-    pop = sets.population(data, config, DISPLAY_ID, group_var)
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
+    pop = sets.population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
     pop.params_present(data["ADLB"], PARAMS, "ADLB")
@@ -43,15 +44,15 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A", **optio
     recs = visit_records(lb, adsl, config).merge(grp, on="USUBJID", how="left")
     for param in PARAMS:
         rows += visit_summary_rows(recs[recs["PARAMCD"] == param], "AVAL", cols,
-                                   display_id=DISPLAY_ID, variable="AVISIT", group_var=group_var,
+                                   display_id=ID, variable="AVISIT", group_var=group_var,
                                    group2="PARAM", group2_level=ADLB_PARAMS[param][0])
     hypo = compute_hypogamma(lb, config).merge(grp, on="USUBJID", how="left")
-    keys = dict(display_id=DISPLAY_ID, group_var=group_var, group2="BLOCK", group2_level=BLOCK)
+    keys = dict(display_id=ID, group_var=group_var, group2="BLOCK", group2_level=BLOCK)
     rows += count_rows(hypo, bign, variable="EVAL", **keys)
     rows += count_rows(hypo[hypo["HYPOFL"] == "Y"], bign, variable="HYPO", **keys)
     iv = ivig_users(pop.records(data["ADCM"]), adsl)
     rows += count_rows(iv.merge(grp, on="USUBJID"), bign, variable="IVIG", **keys)
-    return ard_mod.frame(rows)
+    return A.frame(rows)
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
@@ -63,3 +64,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "on or after the start of lymphodepletion.",
         "Ig = immunoglobulin; IVIG = intravenous immunoglobulin.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)

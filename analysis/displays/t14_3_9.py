@@ -14,6 +14,7 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.derive.adverse_events import (
     INFECTIONS_SOC,
     is_infection,
@@ -30,7 +31,7 @@ ANY_INFECTION = "Any infection"
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        grade_var: str = "auto", **options) -> pd.DataFrame:
+        grade_var: str = "auto") -> pd.DataFrame:
     s = prepare(data, config, ID, group_var)
     gv = resolve_grade_var(data["ADAE"], grade_var)
     te = teae_in_window(s.adae, WINDOW_OVERALL)
@@ -50,3 +51,6 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "of lymphodepletion to Month 12 or the data cut-off.",
         "Participants are counted once per row at their maximum CTCAE v5.0 grade.",
     ]
+
+
+DISPLAY = declare(ID, ard=ard, footnotes=footnotes)

@@ -302,8 +302,3 @@ def gt_table(ard: pd.DataFrame, display_id: str | None = None, *, set_line: str 
                                level_labels=hints.get("level_labels"))
     return gt_from_wide(wide, display_id, bign=big_n_of(ard), set_line=set_line,
                         footnotes=footnotes, source=source)
-
-
-def render_html(gt: GT) -> str:
-    """The table's HTML fragment (deterministic given a fixed table id)."""
-    return gt.as_raw_html()

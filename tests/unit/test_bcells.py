@@ -89,7 +89,7 @@ def test_f14_2_4_medians_and_symlog_axis():
     m = a[(a.stat_name == "median") & (a.group1_level == DL1)]
     assert m[["variable_level", "stat"]].values.tolist() == [["Day 7", 2.0]]
     from analysis.displays.f14_2_4 import figure
-    assert figure(data, CFG).axes[0].get_yscale() == "symlog"
+    assert figure(build_ard("F14.2.4", data, CFG), data, CFG).axes[0].get_yscale() == "symlog"
 
 
 @pytest.mark.parametrize("missing", ["AVAL", "ADY"])

@@ -59,4 +59,4 @@ def test_f14_2_5_medians_by_visit():
     assert a[(a.stat_name == "median")][["group1_level", "variable_level", "stat"]].values.tolist() == [
         [DL1, "Day 1", 20.0]]
     from analysis.displays.f14_2_5 import figure
-    assert {ax.get_yscale() for ax in figure(data, CFG).axes} == {"log"}
+    assert {ax.get_yscale() for ax in figure(build_ard("F14.2.5", data, CFG), data, CFG).axes} == {"log"}

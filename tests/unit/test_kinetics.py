@@ -138,5 +138,5 @@ def test_f14_2_6_medians_per_visit_use_half_lloq_for_blq():
     assert m[["variable_level", "stat"]].values.tolist() == [["Day 7", 4.5]]  # median(4, 10/2)
     assert "Day -4" not in set(a.variable_level)
     from analysis.displays.f14_2_6 import figure
-    fig = figure(data, cfg)
+    fig = figure(build_ard("F14.2.6", data, cfg), data, cfg)
     assert [ax.get_yscale() for ax in fig.axes[:2]] == ["log", "log"]

@@ -9,7 +9,16 @@ import pytest
 
 from analysis import ard
 from analysis.data import StudyData
+from analysis.displays.registry import declare
 from analysis.notebook import Chapter, NotEvaluable
+
+def _declare(mod: types.ModuleType) -> None:
+    """Declare a stand-in display module in the registry, as a real one does at its end."""
+    did = mod.__name__.rsplit(".", 1)[1].upper().replace("_", ".")
+    mod.DISPLAY = declare(did, ard=mod.ard, footnotes=getattr(mod, "footnotes", None),
+                          figure=getattr(mod, "figure", None),
+                          listing=getattr(mod, "listing", None))
+
 
 ADSL = pd.DataFrame({"USUBJID": ["S1", "S2"], "TRT01A": ["DL1", "DL1"], "SAFFL": ["Y", "Y"]})
 
@@ -19,7 +28,7 @@ def fake_display(monkeypatch):
     """A stand-in module for T14.1.2 whose ARD is literal."""
     mod = types.ModuleType("analysis.displays.t14_1_2")
 
-    def fake_ard(data, config, group_var="TRT01A", **options):
+    def fake_ard(data, config, group_var="TRT01A"):
         data["ADSL"]
         return ard.frame([
             ard.row("T14.1.2", "BIGN", "N", 2, group1=group_var, group1_level="DL1"),
@@ -31,6 +40,7 @@ def fake_display(monkeypatch):
 
     mod.ard = fake_ard
     mod.footnotes = lambda data, config: ["Own note."]
+    _declare(mod)
     monkeypatch.setitem(sys.modules, "analysis.displays.t14_1_2", mod)
     return mod
 
@@ -85,10 +95,11 @@ def test_an_absent_display_says_once_which_dataset_it_lacks(tmp_path, shown):
 def test_a_display_lacking_a_variable_names_it(tmp_path, monkeypatch, shown):
     mod = types.ModuleType("analysis.displays.t14_1_2")
 
-    def needs_a_flag(data, config, group_var="TRT01A", **options):
+    def needs_a_flag(data, config, group_var="TRT01A"):
         raise KeyError("ADSL has no INFFL: analysis set INF cannot be formed")
 
     mod.ard = needs_a_flag
+    _declare(mod)
     monkeypatch.setitem(sys.modules, "analysis.displays.t14_1_2", mod)
     _chapter(tmp_path).show("T14.1.2")
     assert len(shown) == 1 and "is not available: ADSL has no INFFL" in shown[0].data
@@ -129,10 +140,11 @@ def test_prose_helpers_tell_what_can_be_quoted(tmp_path, fake_display):
 def test_a_display_is_not_computable_without_its_data_or_variables(tmp_path, monkeypatch):
     mod = types.ModuleType("analysis.displays.t14_1_2")
 
-    def needs_a_flag(data, config, group_var="TRT01A", **options):
+    def needs_a_flag(data, config, group_var="TRT01A"):
         raise KeyError("ADSL has no INFFL")
 
     mod.ard = needs_a_flag
+    _declare(mod)
     monkeypatch.setitem(sys.modules, "analysis.displays.t14_1_2", mod)
     assert not _chapter(tmp_path).computable("T14.1.2")
     assert not _chapter(tmp_path, datasets={}).computable("T14.1.2")
@@ -145,7 +157,7 @@ def nobody_infused(monkeypatch):
     """A stand-in T14.2.2 (Infused set) whose set is empty: every column N = 0."""
     mod = types.ModuleType("analysis.displays.t14_2_2")
 
-    def fake_ard(data, config, group_var="TRT01A", **options):
+    def fake_ard(data, config, group_var="TRT01A"):
         data["ADEDSS"]
         rows = []
         for level in ("DL1", "Total"):
@@ -156,7 +168,7 @@ def nobody_infused(monkeypatch):
         return ard.frame(rows)
 
     mod.ard = fake_ard
-    mod.figure = lambda data, config, **options: pytest.fail("an empty set draws no figure")
+    _declare(mod)
     monkeypatch.setitem(sys.modules, "analysis.displays.t14_2_2", mod)
     return mod
 
@@ -189,8 +201,10 @@ def test_prose_says_which_dataset_holds_no_records_when_a_value_is_missing(
         tmp_path, fake_display, shown):
     mod = sys.modules["analysis.displays.t14_1_2"]
     literal = mod.ard
-    mod.ard = lambda data, config, **kw: ard.concat([literal(data, config, **kw), ard.frame([
-        ard.row("T14.1.2", "AGE", "median", None, group1="TRT01A", group1_level="Total")])])
+    mod.ard = lambda data, config, group_var: ard.frame([
+        *literal(data, config, group_var).to_dict("records"),
+        ard.row("T14.1.2", "AGE", "median", None, group1="TRT01A", group1_level="Total")])
+    _declare(mod)
     ch = _chapter(tmp_path)
     with ch.prose("T14.1.2"):
         ch.md(ch.stat("T14.1.2", "median", variable="AGE", group1_level="Total"))
@@ -238,10 +252,11 @@ def test_a_table_of_an_empty_set_keeps_its_columns_and_says_why_it_is_empty(
 
 def test_a_figure_of_an_empty_set_is_a_message_in_place_of_the_plot(tmp_path, monkeypatch):
     mod = types.ModuleType("analysis.displays.f14_2_1")
-    mod.ard = lambda data, config, group_var="TRT01A", **kw: ard.frame(
+    mod.ard = lambda data, config, group_var="TRT01A": ard.frame(
         [ard.row("F14.2.1", "BIGN", "N", 0, group1=group_var, group1_level=level)
          for level in ("DL1", "Total")])
-    mod.figure = lambda data, config, **options: pytest.fail("an empty set draws no plot")
+    mod.figure = lambda *args: pytest.fail("an empty set draws no plot")
+    _declare(mod)
     monkeypatch.setitem(sys.modules, "analysis.displays.f14_2_1", mod)
     from analysis.style import figures
 
@@ -261,16 +276,17 @@ def fake_figure(monkeypatch):
     import matplotlib.pyplot as plt
 
     mod = types.ModuleType("analysis.displays.f14_2_1")
-    mod.ard = lambda data, config, group_var="TRT01A", **o: ard.frame([
+    mod.ard = lambda data, config, group_var="TRT01A": ard.frame([
         ard.row("F14.2.1", "BIGN", "N", 2, group1=group_var, group1_level="DL1")])
     mod.footnotes = lambda data, config: ["Censored at *cut-off*."]
 
-    def figure(data, config, **options):
+    def figure(ard_rows, data, config, group_var):
         fig, ax = plt.subplots(figsize=(2, 1))
         ax.plot([0, 1], [1, 0])
         return fig
 
     mod.figure = figure
+    _declare(mod)
     monkeypatch.setitem(sys.modules, "analysis.displays.f14_2_1", mod)
     return mod
 
@@ -299,11 +315,12 @@ def test_a_display_needing_an_unmapped_codelist_value_says_which_and_others_rend
 
     mod = types.ModuleType("analysis.displays.t14_3_2")
 
-    def unmapped(data, config, **options):
+    def unmapped(data, config, group_var):
         raise UnmappedTermError("ADAE AREL value 'MAYBE' has no meaning: map it under "
                                 "codelists in study.yml or the mapping file")
 
     mod.ard = unmapped
+    _declare(mod)
     monkeypatch.setitem(sys.modules, "analysis.displays.t14_3_2", mod)
     ch = _chapter(tmp_path, datasets={"ADSL": ADSL,
                                       "ADAE": pd.DataFrame({"USUBJID": ["S1"], "AREL": ["MAYBE"]})})

@@ -17,7 +17,7 @@ from analysis.derive.adverse_events import is_infection
 from analysis.derive.baseline import derive_var_base
 from analysis.derive.exposure import compute_treatment_exposure, is_this_studys_exposure
 from analysis.derive.kinetics import compute_nca, kinetic_records
-from analysis.displays import build_ard, module_for
+from analysis.displays import build_ard, spec
 from analysis.style.decode import term_label
 from data_contract.specs.adlb import ADLB_PARAMS
 
@@ -130,6 +130,6 @@ def test_the_cytopenia_table_shows_the_graded_parameters_present_and_says_what_i
     shift = ard[(ard["variable"] == "Baseline grade 0") & (ard["group1_level"] == "Total")
                 & (ard["stat_name"] == "n")].set_index("variable_level")["stat"]
     assert shift["Worst grade 2"] == 1 and shift["Worst grade 1"] == 0  # 60: grade 2
-    notes = " ".join(module_for("T14.3.7").footnotes(data, load_config()))
+    notes = " ".join(spec("T14.3.7").footnotes(data, load_config()))
     assert "Not shown: ADLB holds no Absolute Neutrophil Count" in notes
     assert "Early ICAHT is not derived: ADLB holds no ANC." in notes

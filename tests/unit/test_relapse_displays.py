@@ -92,7 +92,7 @@ def test_f14_2_1_km_at_month_3():
     r = pick(a, variable="RELFREE", variable_level="Month 3", stat_name="n_risk",
              group1_level="Total")
     assert r["stat"] == 0
-    f = f14_2_1.figure(DATA, CFG)
+    f = f14_2_1.figure(build_ard("F14.2.1", DATA, CFG), DATA, CFG)
     assert f.axes[0].get_ylabel() == "Relapse-free proportion"
     assert f.axes[0].get_xlabel() == "Months since infusion"
 
@@ -105,7 +105,7 @@ def test_f14_2_2_swimmer_rows():
     assert pick(a, variable="APLENDY", variable_level="A")["stat"] == 91
     assert pick(a, variable="ENDREAS", variable_level="B")["stat_fmt"] == "DEATH"
     assert pick(a, variable="FUMONTHS", variable_level="B")["stat"] == pytest.approx(10 / 30.4375)
-    assert f14_2_2.figure(DATA, CFG).axes[0].get_xlabel() == "Months since infusion"
+    assert f14_2_2.figure(build_ard("F14.2.2", DATA, CFG), DATA, CFG).axes[0].get_xlabel() == "Months since infusion"
 
 
 def test_f14_2_2_selection_footnote_when_more_than_max_bars():

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from _safety_literals import CFG, adae, study
 
-from analysis.displays import build_ard, module_for
+from analysis.displays import build_ard, spec
 
 
 def lst(did, data=None):
-    return module_for(did).listing(data or study(), CFG)
+    return spec(did).listing(data or study(), CFG, "TRT01A")
 
 
 def test_all_ae_listing_keeps_pre_lymphodepletion_ae_as_not_teae():

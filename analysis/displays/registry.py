@@ -1,0 +1,117 @@
+"""The display registry: one declared interface for every display of SAP section 5.
+
+Each display module (``analysis/displays/t14_3_1.py`` for ``T14.3.1``) ends with
+one declaration::
+
+    DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)
+
+The catalogue entry (:mod:`analysis.catalogue`: number, title, analysis set,
+chapter, datasets) is looked up by ``ID``; the module adds the parts only it
+knows, each with one signature:
+
+==============  =====================================================================
+``ard``         ``ard(data, config, group_var) -> pd.DataFrame``: the display's ARD
+                (:mod:`analysis.ard`), built on the one population object
+                (:func:`analysis.sets.population`: analysis set, columns, N and the
+                dose-level column).
+``footnotes``   ``footnotes(data, config) -> list[str]``: the display's own notes.
+``layout``      the table layout (:func:`analysis.style.tables.wide_table`), or None.
+``figure``      figures only: ``figure(ard, data, config, group_var) -> Figure``,
+                drawn from the ARD the chapter built (and the records it was built
+                from).
+``listing``     listings only: ``listing(data, config, group_var) -> pd.DataFrame``,
+                the rows as shown (the ARD is the listing in long form).
+==============  =====================================================================
+
+:func:`spec` returns the declaration of one display (importing only its module);
+:func:`registered` every declaration found in the package (for the TLF package, the
+QC suite and the test that the registry and the catalogue agree).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis import catalogue
+from analysis.catalogue import Display
+
+ArdFn = Callable[..., pd.DataFrame]
+PACKAGE = "analysis.displays"
+
+
+def _no_footnotes(data, config) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class DisplaySpec:
+    """One display: its catalogue entry and the functions that build and show it."""
+
+    id: str
+    ard: ArdFn
+    footnotes: Callable[..., list[str]] = _no_footnotes
+    layout: Mapping[str, Any] | None = None
+    figure: Callable[..., Any] | None = None
+    listing: Callable[..., pd.DataFrame] | None = None
+
+    @property
+    def entry(self) -> Display:
+        """The catalogue entry (number, title, analysis set, chapter, datasets)."""
+        return catalogue.get(self.id)
+
+    @property
+    def datasets(self) -> tuple[str, ...]:
+        return self.entry.datasets
+
+
+def module_name(display_id: str) -> str:
+    """``T14.3.1`` -> ``t14_3_1`` (the display's module under ``analysis/displays``)."""
+    return display_id.lower().replace(".", "_")
+
+
+def declare(display_id: str, *, ard: ArdFn, footnotes: Callable[..., list[str]] | None = None,
+            layout: Mapping[str, Any] | None = None, figure: Callable[..., Any] | None = None,
+            listing: Callable[..., pd.DataFrame] | None = None) -> DisplaySpec:
+    """The declaration of display ``display_id``; raises ``ValueError`` when the id is not
+    in the catalogue or the renderer does not fit its kind (a figure draws, a listing lists,
+    a table has neither)."""
+    entry = catalogue.get(display_id)
+    kind = entry.id[0]
+    if (figure is not None) != (kind == "F"):
+        raise ValueError(f"{display_id}: a figure function is declared for figures only, "
+                         "and every figure declares one")
+    if (listing is not None) != (kind == "L"):
+        raise ValueError(f"{display_id}: a listing function is declared for listings only, "
+                         "and every listing declares one")
+    return DisplaySpec(display_id, ard, footnotes or _no_footnotes, layout, figure, listing)
+
+
+def spec(display_id: str) -> DisplaySpec:
+    """The declaration of one display (``KeyError`` for an id not in the catalogue)."""
+    catalogue.get(display_id)
+    module = importlib.import_module(f"{PACKAGE}.{module_name(display_id)}")
+    declared = module.DISPLAY
+    if declared.id != display_id:
+        raise ValueError(f"{module.__name__} declares {declared.id}, not {display_id}")
+    return declared
+
+
+def registered() -> dict[str, DisplaySpec]:
+    """Every display module of the package (names not starting with ``_``) by the id it
+    declares, in module order."""
+    package = importlib.import_module(PACKAGE)
+    out: dict[str, DisplaySpec] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_") or info.name == "registry":
+            continue
+        declared = importlib.import_module(f"{PACKAGE}.{info.name}").DISPLAY
+        if declared.id in out:
+            raise ValueError(f"{declared.id} is declared twice")
+        out[declared.id] = declared
+    return out
