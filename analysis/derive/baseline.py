@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.frames import require_columns
+
 
 def derive_var_base(
     bds: pd.DataFrame,
@@ -28,9 +30,7 @@ def derive_var_base(
     last such record; otherwise the last candidate. Ties on date keep the last
     row in input order. Returns a new frame (input row order preserved).
     """
-    for v in (*by, value, "ADT"):
-        if v not in bds.columns:
-            raise KeyError(f"derive_var_base: input has no variable {v}")
+    require_columns(bds, (*by, value, "ADT"), "input", where="derive_var_base")
     df = bds.copy()
     df["_row"] = range(len(df))
     day0 = "INFDT" if "INFDT" in adsl.columns or "TRTSDT" not in adsl.columns else "TRTSDT"

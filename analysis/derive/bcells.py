@@ -26,6 +26,7 @@ import math
 import pandas as pd
 
 from analysis.config import StudyConfig
+from analysis.frames import require_columns
 
 APLASIA_COLUMNS = ["USUBJID", "NPOST", "LASTDY", "APLFL", "APLDY", "RECFL", "RECDY"]
 
@@ -57,9 +58,7 @@ def compute_aplasia(adlb: pd.DataFrame, config: StudyConfig, paramcd: str = "CD1
     """One row per participant with a ``paramcd`` record: NPOST (post-infusion values),
     LASTDY, APLFL/APLDY (aplasia, first day), RECFL/RECDY (reconstitution, day);
     definitions in the module docstring (SAP 3, B cells)."""
-    for v in ("USUBJID", "PARAMCD", "AVAL", "ADY"):
-        if v not in adlb.columns:
-            raise KeyError(f"compute_aplasia: ADLB has no variable {v}")
+    require_columns(adlb, ("USUBJID", "PARAMCD", "AVAL", "ADY"), "ADLB", where="compute_aplasia")
     thr = aplasia_threshold(config)
     cd19 = adlb[adlb["PARAMCD"] == paramcd]
     rows = [{"USUBJID": u, **subject_aplasia(g["ADY"], g["AVAL"], thr)}

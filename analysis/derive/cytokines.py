@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.derive.baseline import derive_var_base
+from analysis.frames import require_columns
 
 CYTOKINES = ("IL6", "IFNG", "TNFA", "BAFF")
 PEAK_COLUMNS = ["USUBJID", "PARAMCD", "BASE", "PEAK", "TPEAK", "FOLD"]
@@ -24,9 +25,8 @@ PEAK_COLUMNS = ["USUBJID", "PARAMCD", "BASE", "PEAK", "TPEAK", "FOLD"]
 def compute_peaks(adlb: pd.DataFrame, adsl: pd.DataFrame,
                   params: tuple[str, ...] = CYTOKINES) -> pd.DataFrame:
     """One row per (USUBJID, PARAMCD) with a ``params`` record: BASE, PEAK, TPEAK, FOLD."""
-    for v in ("USUBJID", "PARAMCD", "AVAL", "ADY", "ADT"):
-        if v not in adlb.columns:
-            raise KeyError(f"compute_peaks: ADLB has no variable {v}")
+    require_columns(adlb, ("USUBJID", "PARAMCD", "AVAL", "ADY", "ADT"), "ADLB",
+                    where="compute_peaks")
     keys = ["USUBJID", "PARAMCD"]
     lb = derive_var_base(adlb[adlb["PARAMCD"].isin(params)], adsl)
     out = lb.groupby(keys, sort=True)["BASE"].first().reset_index()

@@ -32,6 +32,7 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.derive.baseline import derive_var_base
+from analysis.frames import require_columns
 
 # CTCAE v5.0 (Common Terminology Criteria for Adverse Events, Nov 2017),
 # "Investigations": grade -> exclusive upper bound of the value, in ADLB units.
@@ -65,9 +66,8 @@ def ctcae_grade(paramcd: str, value: float, lln: float | None = None) -> float:
 
 def derive_var_atoxgr(adlb: pd.DataFrame) -> pd.DataFrame:
     """Add ATOXGR (CTCAE v5.0 grade) to the ANC/PLAT/HGB/LYMPH records (others dropped)."""
-    for v in ("USUBJID", "PARAMCD", "AVAL", "ANRLO"):
-        if v not in adlb.columns:
-            raise KeyError(f"derive_var_atoxgr: ADLB has no variable {v}")
+    require_columns(adlb, ("USUBJID", "PARAMCD", "AVAL", "ANRLO"), "ADLB",
+                    where="derive_var_atoxgr")
     out = adlb[adlb["PARAMCD"].isin(CTCAE_V5_LOW)].copy()
     out["ATOXGR"] = [ctcae_grade(p, v, lo) for p, v, lo in
                      zip(out["PARAMCD"], out["AVAL"], out["ANRLO"], strict=True)]

@@ -28,6 +28,7 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.derive.baseline import derive_var_base
+from analysis.frames import require_columns
 
 TOL = 1e-9
 
@@ -61,9 +62,7 @@ def derive_edss(adedss: pd.DataFrame, adsl: pd.DataFrame, config: StudyConfig) -
     """ADEDSS with ABLFL, BASE, CHG, POSTFL ("Y" when ADT > INFDT), WTHRESH (the
     worsening threshold of BASE) and WORSFL ("Y"/"N" on post-baseline records
     with BASE and AVAL present, "" otherwise)."""
-    for v in ("USUBJID", "AVAL", "ADT"):
-        if v not in adedss.columns:
-            raise KeyError(f"ADEDSS has no variable {v}")
+    require_columns(adedss, ("USUBJID", "AVAL", "ADT"), "ADEDSS")
     df = adedss.copy()
     if "PARAMCD" not in df:
         df["PARAMCD"] = "EDSS"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.config import StudyConfig
+from analysis.frames import require_columns
 
 
 def lymphodepletion_drugs(config: StudyConfig) -> list[dict]:
@@ -37,9 +38,8 @@ def compute_lymphodepletion_exposure(adex: pd.DataFrame, subjects: pd.DataFrame,
     A participant with no ADEX record of a drug gets TOTDOSE 0, NDAYS 0,
     DOSED False (received none of it).
     """
-    for v in ("USUBJID", "EXTRT", "EXDOSE", "ASTDT"):
-        if v not in adex.columns:
-            raise KeyError(f"compute_lymphodepletion_exposure: ADEX has no variable {v}")
+    require_columns(adex, ("USUBJID", "EXTRT", "EXDOSE", "ASTDT"), "ADEX",
+                    where="compute_lymphodepletion_exposure")
     rows = []
     for drug in lymphodepletion_drugs(config):
         ex = adex[(adex["EXTRT"] == drug["name"]) & adex["USUBJID"].isin(subjects["USUBJID"])]
@@ -71,9 +71,7 @@ def compute_treatment_exposure(adex: pd.DataFrame, subjects: pd.DataFrame) -> pd
     administrations): USUBJID, EXTRT, DURDAYS (days from the first to the last day of
     treatment, both counted: TRTEDT - TRTSDT + 1 when ADSL has them, else from the
     participant's first ADEX ASTDT to the last AENDT or ASTDT)."""
-    for v in ("USUBJID", "EXTRT", "ASTDT"):
-        if v not in adex.columns:
-            raise KeyError(f"compute_treatment_exposure: ADEX has no variable {v}")
+    require_columns(adex, ("USUBJID", "EXTRT", "ASTDT"), "ADEX", where="compute_treatment_exposure")
     ex = adex[adex["EXTRT"].notna() & adex["USUBJID"].isin(subjects["USUBJID"])]
     start = pd.to_datetime(ex["ASTDT"])
     end = pd.to_datetime(ex["AENDT"]).fillna(start) if "AENDT" in ex.columns else start

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.frames import require_columns
+
 PARAMS = ("T2NEWENL", "GDT1")
 
 
@@ -23,9 +25,7 @@ def derive_accumulated_lesions(admri: pd.DataFrame, adsl: pd.DataFrame,
     """One row per participant of ``subjects``: USUBJID, NSCANS, ACCT2, ACCGD,
     ACCTOT (float, NaN without a post-baseline scan). PARAMCD values other than
     T2NEWENL/GDT1 raise ``ValueError`` naming the value."""
-    for v in ("USUBJID", "PARAMCD", "AVAL", "ADT"):
-        if v not in admri.columns:
-            raise KeyError(f"ADMRI has no variable {v}")
+    require_columns(admri, ("USUBJID", "PARAMCD", "AVAL", "ADT"), "ADMRI")
     bad = sorted(set(admri["PARAMCD"]) - set(PARAMS))
     if bad:
         raise ValueError(f"ADMRI PARAMCD {bad} not one of {list(PARAMS)}")

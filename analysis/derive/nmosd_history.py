@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.frames import require_columns
+
 
 def derive_var_log2_titre(adsl: pd.DataFrame, titre: str = "AQP4BL",
                           out: str = "AQP4BLL2") -> pd.DataFrame:
@@ -40,8 +42,7 @@ def split_prior_immunosuppressants(adsl: pd.DataFrame, var: str = "PRIMSUP") -> 
     Names are stripped and upper-cased; empty entries are dropped; a
     participant listing the same agent twice counts once.
     """
-    if var not in adsl.columns:
-        raise KeyError(f"split_prior_immunosuppressants: ADSL has no variable {var}")
+    require_columns(adsl, (var,), "ADSL", where="split_prior_immunosuppressants")
     rows = []
     for usubjid, text in zip(adsl["USUBJID"], adsl[var], strict=True):
         if text is None or pd.isna(text):

@@ -40,15 +40,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import StudyConfig
+from analysis.frames import require_columns
 
 REASON_SHORT = "Symptoms lasted 24 h or less"
 REASON_FEVER = "Explained by fever or infection"
-
-
-def _check(df: pd.DataFrame, name: str, variables: tuple[str, ...]) -> None:
-    missing = [v for v in variables if v not in df.columns]
-    if missing:
-        raise KeyError(f"{name} has no variable(s) {missing}")
 
 
 def derive_relapse_flags(adrelap: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
@@ -65,7 +60,7 @@ def derive_relapse_flags(adrelap: pd.DataFrame, config: StudyConfig) -> pd.DataF
     Returns a new frame in the input row order. Values of RLGT24H/RLFEVINF other
     than "Y"/"N" raise ``ValueError`` naming USUBJID, RLSEQ, variable and value.
     """
-    _check(adrelap, "ADRELAP", ("USUBJID", "RLSEQ", "ASTDT", "RLGT24H", "RLFEVINF"))
+    require_columns(adrelap, ("USUBJID", "RLSEQ", "ASTDT", "RLGT24H", "RLFEVINF"), "ADRELAP")
     merge_days = int(config.constants["relapse_merge_days"])
     df = adrelap.copy()
     for var in ("RLGT24H", "RLFEVINF"):
@@ -139,7 +134,7 @@ def derive_followup(adsl: pd.DataFrame, cutoff: date | None, config: StudyConfig
     Participants without INFDT are dropped; a participant without any end date
     raises ``ValueError`` naming USUBJID.
     """
-    _check(adsl, "ADSL", ("USUBJID", "INFDT"))
+    require_columns(adsl, ("USUBJID", "INFDT"), "ADSL")
     dpy = float(config.constants["days_per_year"])
     a = adsl[adsl["INFDT"].notna()].copy()
     a["INFDT"] = pd.to_datetime(a["INFDT"])
@@ -178,7 +173,7 @@ def derive_relapse_periods(adrelap: pd.DataFrame, adsl: pd.DataFrame, cutoff: da
     EXPOSURE). Relapses are clusters dated by their first onset
     (:func:`relapses`). ENRLDT missing falls back to RFICDT; neither raises.
     """
-    _check(adsl, "ADSL", ("USUBJID", "INFDT"))
+    require_columns(adsl, ("USUBJID", "INFDT"), "ADSL")
     months = int(config.constants["pre_treatment_arr_months"])
     fu = derive_followup(adsl, cutoff, config)
     a = adsl.set_index("USUBJID")

@@ -23,6 +23,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis.frames import require_columns
+
 PARAMCD = "AQP4TIT"
 NEGATIVE = "NEGATIVE"
 SERO_COLUMNS = ["USUBJID", "BASENEG", "NPOST", "POSTNEG", "SEROCONV", "NEGDY"]
@@ -34,9 +36,8 @@ def derive_var_log2titre(adlb: pd.DataFrame) -> pd.DataFrame:
     A record with neither a positive AVAL nor AVALC "NEGATIVE" with an LLOQ is an
     error naming USUBJID and ADT.
     """
-    for v in ("USUBJID", "PARAMCD", "AVAL", "AVALC", "LLOQ"):
-        if v not in adlb.columns:
-            raise KeyError(f"derive_var_log2titre: ADLB has no variable {v}")
+    require_columns(adlb, ("USUBJID", "PARAMCD", "AVAL", "AVALC", "LLOQ"), "ADLB",
+                    where="derive_var_log2titre")
     out = adlb[adlb["PARAMCD"] == PARAMCD].copy()
     neg = out["AVAL"].isna() & (out["AVALC"].astype(str).str.upper() == NEGATIVE)
     bad = (out["AVAL"].isna() & ~neg) | (neg & out["LLOQ"].isna()) | (out["AVAL"] <= 0)

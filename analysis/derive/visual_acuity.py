@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.derive.baseline import derive_var_base
+from analysis.frames import require_columns
 
 _SNELLEN = re.compile(r"\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*")
 
@@ -66,9 +67,7 @@ def derive_va(adva: pd.DataFrame, adsl: pd.DataFrame, config: StudyConfig) -> pd
     """ADVA with AVAL (logMAR), ABLFL, BASE, CHG (per eye), POSTFL ("Y" when
     ADT > INFDT) and WORSFL ("Y"/"N" on post-baseline records with BASE,
     "" otherwise). Conversion errors name USUBJID, LAT and ADT."""
-    for v in ("USUBJID", "LAT", "VAFMT", "VAORRES", "ADT"):
-        if v not in adva.columns:
-            raise KeyError(f"ADVA has no variable {v}")
+    require_columns(adva, ("USUBJID", "LAT", "VAFMT", "VAORRES", "ADT"), "ADVA")
     df = adva.copy()
     vals = []
     for r in df.itertuples(index=False):

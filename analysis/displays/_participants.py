@@ -1,20 +1,8 @@
-"""Shared by the participant displays (T14.1.x): analysis set, columns, N (SAP 2)."""
+"""Shared by the participant displays (T14.1.x): the ADSL variables a display can show."""
 
 from __future__ import annotations
 
 import pandas as pd
-
-from analysis.config import StudyConfig
-from analysis.data import StudyData
-from analysis.sets import Population, population
-
-SetUp = Population
-
-
-def set_up(data: StudyData, config: StudyConfig, display_id: str,
-           group_var: str = "TRT01A") -> Population:
-    """The display's analysis set (catalogue), its columns and column N (SAP 2)."""
-    return population(data, config, display_id, group_var)
 
 
 def require_variables(adsl: pd.DataFrame, variables, display_id: str) -> list[str]:

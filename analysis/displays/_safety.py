@@ -1,6 +1,6 @@
 """Shared load/derive step of the safety displays (T14.3.1-6, T14.3.9, L16.2.7.x).
 
-Not a display: :func:`prepare` returns the analysis set, its columns and N,
+Not a display: :func:`safety_population` returns the analysis set, its columns and N,
 and ADAE restricted to the set with the TEAE flags/windows and the grouping
 variable attached (SAP 3, TEAE; SAP 2, analysis sets).
 """
@@ -25,7 +25,7 @@ class SafetyInput(Population):
     adae: pd.DataFrame        # ADAE of the set: ONSETDY, TEAEFL, PRIMWFL, OVERWFL, group_var
 
 
-def prepare(data: StudyData, config: StudyConfig, display_id: str,
+def safety_population(data: StudyData, config: StudyConfig, display_id: str,
             group_var: str = "TRT01A", set_code: str | None = None) -> SafetyInput:
     """The analysis set, columns and N (SAP 2), and ADAE of the set with the
     TEAE flags/windows (SAP 3, TEAE) and ``group_var`` attached."""

@@ -33,11 +33,11 @@ from analysis import ard as A
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.relapse import derive_time_to_relapse
-from analysis.displays._efficacy import in_column, prepare
+from analysis.displays.registry import declare
 from analysis.formats import NE
-from analysis.stats.summaries import count_rows
+from analysis.sets import population
+from analysis.stats.summaries import count_rows, in_column
 from analysis.stats.survival import km_at, km_fit
 from analysis.style import figures
 
@@ -46,7 +46,7 @@ MONTHS = (3, 6, 9, 12)
 
 
 def time_frame(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
-    s = prepare(data, config, ID, group_var)
+    s = population(data, config, ID, group_var)
     t = derive_time_to_relapse(data["ADRELAP"], s.adsl, data.cutoff, config)
     return s, s.attach_group(t)
 

@@ -35,11 +35,11 @@ from matplotlib.patches import Patch
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.bcells import aplasia_threshold, compute_aplasia
 from analysis.derive.relapse import derive_followup, relapses
 from analysis.derive.studyday import derive_var_ady
-from analysis.displays._efficacy import prepare
+from analysis.displays.registry import declare
+from analysis.sets import population
 from analysis.style import figures
 
 ID = "F14.2.2"
@@ -48,8 +48,8 @@ MAX_BARS = 60
 
 def swimmer_frame(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
                   max_bars: int = MAX_BARS):
-    """(EfficacyInput, one row per drawn participant, relapse days, CRS days, n in set)."""
-    s = prepare(data, config, ID, group_var)
+    """(Population, one row per drawn participant, relapse days, CRS days, n in set)."""
+    s = population(data, config, ID, group_var)
     adsl = s.adsl
     fu = derive_followup(adsl, data.cutoff, config)
     fu["LASTDY"] = fu["FUDAYS"] - 1

@@ -17,14 +17,14 @@ import math
 import pandas as pd
 
 from analysis import ard as A
-from analysis import sets
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.titre import PARAMCD as TITRE
 from analysis.derive.titre import derive_var_log2titre
 from analysis.displays.f14_2_6 import _color_marker
+from analysis.displays.registry import declare
+from analysis.sets import population
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import legend_below, new_figure, participant_lines
 
@@ -32,7 +32,7 @@ ID = "F14.2.3"
 
 
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
-    pop = sets.population(data, config, ID, group_var)
+    pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], [TITRE], "ADLB")
     tit = derive_var_log2titre(pop.records(data["ADLB"], params=[TITRE]))

@@ -17,14 +17,14 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import ard as A
-from analysis import sets
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.analysis_visits import visit_records
 from analysis.derive.bcells import aplasia_threshold
 from analysis.displays.f14_2_6 import X_TICKS, _color_marker
+from analysis.displays.registry import declare
+from analysis.sets import population
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import legend_below, new_figure, participant_lines
 
@@ -34,7 +34,7 @@ PARAM = "CD19ABS"
 
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, CD19ABS of the Infused set, medians per group and visit)."""
-    pop = sets.population(data, config, ID, group_var)
+    pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], [PARAM], "ADLB")
     lb = pop.records(data["ADLB"], params=[PARAM])

@@ -15,15 +15,15 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import ard as A
-from analysis import sets
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.analysis_visits import VISIT_COLUMNS, visit_records
 from analysis.derive.cytokines import CYTOKINES
 from analysis.displays.f14_2_6 import X_TICKS, _color_marker
+from analysis.displays.registry import declare
 from analysis.formats import raw_decimals
+from analysis.sets import population
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import legend_below, new_figure, plain_log_axis
 from data_contract.specs.adlb import ADLB_PARAMS
@@ -34,7 +34,7 @@ SHORT = {"IL6": "IL-6", "IFNG": "IFN-γ", "TNFA": "TNF-α", "BAFF": "Serum BAFF"
 
 def medians(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, n and median per group, PARAMCD and visit)."""
-    pop = sets.population(data, config, ID, group_var)
+    pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], CYTOKINES, "ADLB")
     lb = pop.records(data["ADLB"], params=CYTOKINES, columns=VISIT_COLUMNS)

@@ -22,13 +22,13 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import ard as A
-from analysis import sets
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.kinetics import analytes, derive_var_aplot, kinetic_records, time_basis
+from analysis.displays.registry import declare
 from analysis.formats import raw_decimals
+from analysis.sets import population
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import (
     DOSE_MARKERS,
@@ -49,7 +49,7 @@ Y_LABELS = {"CARTCOPY": "CAR transgene", "CARTPCT": "CAR+ T cells"}
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, the set's samples from time 0 (:func:`kinetic_records`)
     with APLOT and ``group_var``, the time basis: ``ADY`` or ``AFRLT``)."""
-    pop = sets.population(data, config, ID, group_var)
+    pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     adpc = pop.records(data["ADPC"])
     rec = kinetic_records(adpc)

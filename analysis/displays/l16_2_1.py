@@ -14,8 +14,8 @@ import pandas as pd
 from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.displays._listing import listing_ard, present
+from analysis.displays.registry import declare
 from analysis.sets import analysis_set
 
 ID = "L16.2.1"

@@ -13,9 +13,9 @@ import pandas as pd
 from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.studyday import derive_var_ady
 from analysis.displays._listing import listing_ard
+from analysis.displays.registry import declare
 from analysis.sets import analysis_set
 
 ID = "L16.2.5"

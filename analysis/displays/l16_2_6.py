@@ -23,16 +23,16 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.relapse import derive_followup, derive_relapse_flags
-from analysis.displays._efficacy import prepare
 from analysis.displays._listing import listing_ard
+from analysis.displays.registry import declare
+from analysis.sets import population
 
 ID = "L16.2.6"
 
 
 def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = population(data, config, ID, group_var)
     rel = derive_relapse_flags(data["ADRELAP"], config)
     rel = s.attach_group(rel)
     fu = derive_followup(s.adsl, data.cutoff, config)

@@ -15,17 +15,17 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.teae import window_label
 from analysis.displays._ae_listing import ae_rows
 from analysis.displays._listing import listing_ard
-from analysis.displays._safety import prepare
+from analysis.displays._safety import safety_population
+from analysis.displays.registry import declare
 
 ID = "L16.2.7.1"
 
 
 def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = safety_population(data, config, ID, group_var)
     ae = s.adae.sort_values(["USUBJID", "ASTDT", "AESEQ"], kind="mergesort")
     out = ae_rows(ae, group_var, config)
     out["TEAE"] = ae["TEAEFL"].values

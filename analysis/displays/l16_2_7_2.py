@@ -15,18 +15,18 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.dlt import dlt_events
 from analysis.displays._ae_listing import ae_rows
 from analysis.displays._listing import listing_ard
-from analysis.displays._safety import prepare
+from analysis.displays._safety import safety_population
+from analysis.displays.registry import declare
 
 ID = "L16.2.7.2"
 FLAGS = {"DLT": "DLTFL", "CRS": "CRSFL", "ICANS": "ICANSFL"}
 
 
 def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = safety_population(data, config, ID, group_var)
     for flag in (*FLAGS.values(), "TOCIFL", "CORTFL"):
         if flag not in s.adae.columns:
             raise KeyError(f"ADAE has no {flag}: DLT/CRS/ICANS events cannot be listed")

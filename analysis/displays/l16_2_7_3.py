@@ -13,19 +13,19 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.adverse_events import is_fatal, is_serious
 from analysis.derive.teae import reference_dates
 from analysis.displays._ae_listing import ae_rows
 from analysis.displays._listing import listing_ard
-from analysis.displays._safety import prepare
+from analysis.displays._safety import safety_population
+from analysis.displays.registry import declare
 from analysis.displays.t14_3_6 import deaths
 
 ID = "L16.2.7.3"
 
 
 def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = safety_population(data, config, ID, group_var)
     ae = s.adae.loc[is_serious(s.adae) | is_fatal(s.adae)]
     out = ae_rows(ae, group_var, config)
     dead = deaths(s.adsl)

@@ -24,9 +24,9 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.disposition import derive_disposition
-from analysis.displays._participants import set_up
+from analysis.displays.registry import declare
+from analysis.sets import population
 from analysis.stats.summaries import count_rows
 
 ID = "T14.1.1"
@@ -43,7 +43,7 @@ LAYOUT = {"variable_labels": {**LABELS, "DCSREAS": "Reason for discontinuation"}
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = set_up(data, config, ID, group_var)
+    s = population(data, config, ID, group_var)
     disp = derive_disposition(s.adsl)
     rows = s.bign_rows()
     keys = dict(display_id=ID, group_var=group_var)

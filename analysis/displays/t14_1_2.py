@@ -16,8 +16,7 @@ from analysis.catalogue import ANALYSIS_SETS
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.displays.registry import declare
-from analysis.displays._participants import set_up
-from analysis.sets import analysis_set
+from analysis.sets import analysis_set, population
 from analysis.stats.summaries import count_rows
 
 ID = "T14.1.2"
@@ -30,7 +29,7 @@ DEFINITIONS = {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = set_up(data, config, ID, group_var)
+    s = population(data, config, ID, group_var)
     rows = s.bign_rows()
     for code, (name, flag) in ANALYSIS_SETS.items():
         if code != "ENR" and flag not in s.adsl.columns:

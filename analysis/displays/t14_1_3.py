@@ -18,8 +18,9 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
+from analysis.displays._participants import require_variables
 from analysis.displays.registry import declare
-from analysis.displays._participants import require_variables, set_up
+from analysis.sets import population
 from analysis.stats.tableone_ard import tableone_rows
 
 ID = "T14.1.3"
@@ -34,7 +35,7 @@ LAYOUT = {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = set_up(data, config, ID, group_var)
+    s = population(data, config, ID, group_var)
     have = require_variables(s.adsl, [*CONTINUOUS, *CATEGORICAL], ID)
     rows = s.bign_rows()
     rows += tableone_rows(s.adsl, display_id=ID, group_var=group_var, bign=s.bign,

@@ -21,13 +21,14 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.nmosd_history import (
     derive_var_log2_titre,
     split_prior_immunosuppressants,
     titre_text,
 )
-from analysis.displays._participants import require_variables, set_up
+from analysis.displays._participants import require_variables
+from analysis.displays.registry import declare
+from analysis.sets import population
 from analysis.stats.summaries import continuous_rows, continuous_stats, count_rows
 
 ID = "T14.1.4"
@@ -46,7 +47,7 @@ LAYOUT = {"variable_labels": {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = set_up(data, config, ID, group_var)
+    s = population(data, config, ID, group_var)
     have = require_variables(s.adsl, SOURCES, ID)
     adsl = derive_var_log2_titre(s.adsl) if "AQP4BL" in have else s.adsl
     rows = s.bign_rows()

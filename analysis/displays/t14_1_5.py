@@ -25,15 +25,15 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.disposition import derive_disposition
 from analysis.derive.exposure import (
     compute_lymphodepletion_exposure,
     compute_treatment_exposure,
     is_this_studys_exposure,
 )
-from analysis.displays._participants import set_up
+from analysis.displays.registry import declare
 from analysis.formats import raw_decimals
+from analysis.sets import population
 from analysis.stats.summaries import continuous_rows, count_rows
 
 ID = "T14.1.5"
@@ -51,7 +51,7 @@ LAYOUT = {"variable_labels": {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = set_up(data, config, ID, group_var)
+    s = population(data, config, ID, group_var)
     adex = data["ADEX"]
     rows = s.bign_rows()
     if not is_this_studys_exposure(adex, config):

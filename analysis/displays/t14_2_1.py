@@ -38,12 +38,12 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.relapse import derive_relapse_periods
-from analysis.displays._efficacy import in_column, prepare
+from analysis.displays.registry import declare
 from analysis.formats import NE
+from analysis.sets import population
 from analysis.stats.rates import pooled_rate, rate_ratio
-from analysis.stats.summaries import continuous_rows, count_rows
+from analysis.stats.summaries import continuous_rows, count_rows, in_column
 
 ID = "T14.2.1"
 PERIODS = {"PRE": "Pre-treatment", "POST": "Post-infusion"}
@@ -60,8 +60,8 @@ LAYOUT = {"variable_labels": {
 
 
 def periods_frame(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
-    """(EfficacyInput, per-participant periods with ``group_var``) of the Infused set."""
-    s = prepare(data, config, ID, group_var)
+    """(Population, per-participant periods with ``group_var``) of the Infused set."""
+    s = population(data, config, ID, group_var)
     adrelap = data["ADRELAP"]
     p = derive_relapse_periods(adrelap, s.adsl, data.cutoff, config)
     return s, s.attach_group(p)

@@ -31,10 +31,10 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.edss import derive_edss, edss_worsening_by_subject, month_visit
 from analysis.displays._byvisit import BASELINE, by_visit, visit_labels
-from analysis.displays._efficacy import prepare
+from analysis.displays.registry import declare
+from analysis.sets import population
 from analysis.stats.summaries import continuous_rows, count_rows
 
 ID = "T14.2.2"
@@ -49,7 +49,7 @@ LAYOUT = {"variable_labels": {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = population(data, config, ID, group_var)
     edss = derive_edss(data["ADEDSS"], s.adsl, config)
     edss = s.attach_group(edss)
     recs = by_visit(edss, config)

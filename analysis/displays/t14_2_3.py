@@ -29,10 +29,10 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.visual_acuity import derive_va
 from analysis.displays._byvisit import BASELINE, by_visit, visit_labels
-from analysis.displays._efficacy import prepare
+from analysis.displays.registry import declare
+from analysis.sets import population
 from analysis.stats.summaries import continuous_rows, count_rows
 
 ID = "T14.2.3"
@@ -47,7 +47,7 @@ LAYOUT = {"variable_labels": {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = population(data, config, ID, group_var)
     va = s.attach_group(derive_va(data["ADVA"], s.adsl, config))
     rows = s.bign_rows()
     for lat, label in EYES.items():

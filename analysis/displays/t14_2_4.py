@@ -23,9 +23,9 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.mri import derive_accumulated_lesions
-from analysis.displays._efficacy import prepare
+from analysis.displays.registry import declare
+from analysis.sets import population
 from analysis.stats.summaries import continuous_rows, count_rows
 
 ID = "T14.2.4"
@@ -43,7 +43,7 @@ LAYOUT = {"variable_labels": {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = population(data, config, ID, group_var)
     acc = s.attach_group(derive_accumulated_lesions(data["ADMRI"], s.adsl, s.adsl["USUBJID"]))
     rows = s.bign_rows()
     rows += count_rows(acc[acc["NSCANS"] > 0], s.bign, display_id=ID, variable="NSCAN",

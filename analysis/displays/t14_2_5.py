@@ -20,14 +20,14 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import ard as A
-from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.analysis_visits import visit_records, visit_summary_rows
 from analysis.derive.baseline import derive_var_base
 from analysis.derive.titre import PARAMCD as TITRE
 from analysis.derive.titre import compute_seroconversion, derive_var_log2titre
+from analysis.displays.registry import declare
+from analysis.sets import population
 from analysis.stats.summaries import count_rows
 
 ID = "T14.2.5"
@@ -44,7 +44,7 @@ LAYOUT = {"variable_labels": {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    pop = sets.population(data, config, ID, group_var)
+    pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
     pop.params_present(data["ADLB"], [TITRE], "ADLB")

@@ -23,13 +23,13 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import ard as A
-from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.analysis_visits import VISIT_COLUMNS, visit_records, visit_summary_rows
 from analysis.derive.bcells import aplasia_threshold, compute_aplasia
+from analysis.displays.registry import declare
 from analysis.formats import raw_decimals
+from analysis.sets import population
 from analysis.stats.geometric import geometric_rows
 from analysis.stats.summaries import count_rows
 from data_contract.specs.adlb import ADLB_PARAMS
@@ -56,7 +56,7 @@ LAYOUT = _layout()
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    pop = sets.population(data, config, ID, group_var)
+    pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], PARAMS, "ADLB")
     adlb = pop.records(data["ADLB"], params=PARAMS, columns=VISIT_COLUMNS)

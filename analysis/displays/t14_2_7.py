@@ -15,12 +15,12 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import ard as A
-from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.cytokines import CYTOKINES, compute_peaks
+from analysis.displays.registry import declare
 from analysis.formats import raw_decimals
+from analysis.sets import population
 from analysis.stats.geometric import geometric_rows
 from data_contract.specs.adlb import ADLB_PARAMS
 
@@ -33,7 +33,7 @@ LAYOUT = {"variable_labels": {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    pop = sets.population(data, config, ID, group_var)
+    pop = population(data, config, ID, group_var)
     adsl, cols = pop.adsl, pop.cols
     adlb = data["ADLB"]
     pop.params_present(adlb, CYTOKINES, "ADLB")

@@ -22,12 +22,12 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import ard as A
-from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.kinetics import analytes, compute_nca, kinetic_records, time_basis
+from analysis.displays.registry import declare
 from analysis.formats import raw_decimals
+from analysis.sets import population
 from analysis.stats.geometric import geometric_rows
 from analysis.stats.summaries import bign_rows, count_rows
 from data_contract.specs.adpc import ADPC_PARAMS
@@ -48,7 +48,7 @@ LAYOUT = {"variable_labels": {
 def nca_with_groups(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(Infused ADSL, columns, N per column, NCA rows merged with ``group_var``, the
     samples of :func:`analysis.derive.kinetics.kinetic_records`)."""
-    pop = sets.population(data, config, ID, group_var)
+    pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     adpc = pop.records(data["ADPC"])
     nca = compute_nca(adpc).merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")

@@ -26,7 +26,6 @@ from analysis import ard as A
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.adverse_events import sort_by_frequency, subjects_per_key
 from analysis.derive.dlt import (
     decide_3plus3,
@@ -36,7 +35,8 @@ from analysis.derive.dlt import (
     level_counts,
     mtd_statement,
 )
-from analysis.displays._safety import prepare
+from analysis.displays._safety import safety_population
+from analysis.displays.registry import declare
 from analysis.stats.ci import clopper_pearson
 from analysis.stats.summaries import count_rows
 
@@ -44,7 +44,7 @@ ID = "T14.3.1"
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = safety_population(data, config, ID, group_var)
     events = dlt_events(s.adae, config)
     adsl = derive_var_dltfl(s.adsl, s.adae, config)
     level = float(config.constants["confidence_level"])

@@ -26,7 +26,6 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.adverse_events import (
     high_grade_label,
     is_fatal,
@@ -37,7 +36,8 @@ from analysis.derive.adverse_events import (
 )
 from analysis.derive.dlt import dlt_events
 from analysis.derive.teae import WINDOW_OVERALL, teae_in_window, window_label
-from analysis.displays._safety import prepare
+from analysis.displays._safety import safety_population
+from analysis.displays.registry import declare
 from analysis.stats.summaries import count_rows
 
 ID = "T14.3.2"
@@ -45,7 +45,7 @@ ID = "T14.3.2"
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
         grade_var: str = "auto") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = safety_population(data, config, ID, group_var)
     gv = resolve_grade_var(s.adae if len(s.adae) else data["ADAE"], grade_var)
     rows = s.bign_rows()
     for window in (window_label(config), WINDOW_OVERALL):

@@ -18,17 +18,17 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.teae import primary_window_days, teae_in_window, window_label
-from analysis.displays._safety import prepare
+from analysis.displays._safety import safety_population
 from analysis.displays._soc_pt import soc_pt_rows
+from analysis.displays.registry import declare
 from analysis.stats.summaries import count_rows
 
 ID = "T14.3.3"
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = safety_population(data, config, ID, group_var)
     te = teae_in_window(s.adae, window_label(config))
     rows = s.bign_rows()
     rows += count_rows(te, s.bign, display_id=ID, variable="ANY", group_var=group_var,

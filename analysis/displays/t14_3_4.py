@@ -21,11 +21,11 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.adverse_events import resolve_grade_var
 from analysis.derive.teae import WINDOW_OVERALL, teae_in_window
-from analysis.displays._safety import prepare
+from analysis.displays._safety import safety_population
 from analysis.displays._soc_pt import max_grade_rows, ordered_soc_pt
+from analysis.displays.registry import declare
 
 ID = "T14.3.4"
 ANY_TEAE = "Any TEAE"
@@ -34,7 +34,7 @@ ANY_PT = "Any PT"
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
         grade_var: str = "auto") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = safety_population(data, config, ID, group_var)
     gv = resolve_grade_var(data["ADAE"], grade_var)
     te = teae_in_window(s.adae, WINDOW_OVERALL)
     keys = dict(display_id=ID, group_var=group_var, group2="AEBODSYS")

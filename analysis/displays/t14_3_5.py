@@ -25,18 +25,18 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.adverse_events import grade_labels
 from analysis.derive.crs_icans import SYNDROMES, summarise_participants, syndrome_events
 from analysis.derive.teae import WINDOW_OVERALL, teae_in_window
-from analysis.displays._safety import prepare
+from analysis.displays._safety import safety_population
+from analysis.displays.registry import declare
 from analysis.stats.summaries import continuous_rows, count_rows
 
 ID = "T14.3.5"
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = safety_population(data, config, ID, group_var)
     te = teae_in_window(s.adae, WINDOW_OVERALL)
     rows = s.bign_rows()
     grades = grade_labels("AETOXGR")

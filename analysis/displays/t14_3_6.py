@@ -20,7 +20,6 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.adverse_events import is_fatal, is_serious, sort_by_frequency, subjects_per_key
 from analysis.derive.teae import (
     WINDOW_OVERALL,
@@ -28,8 +27,9 @@ from analysis.derive.teae import (
     reference_dates,
     teae_in_window,
 )
-from analysis.displays._safety import prepare
+from analysis.displays._safety import safety_population
 from analysis.displays._soc_pt import soc_pt_rows
+from analysis.displays.registry import declare
 from analysis.stats.summaries import count_rows
 
 ID = "T14.3.6"
@@ -48,7 +48,7 @@ def deaths(adsl: pd.DataFrame) -> pd.DataFrame:
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = safety_population(data, config, ID, group_var)
     te = teae_in_window(s.adae, WINDOW_OVERALL)
     ser = te.loc[is_serious(te)]
     rows = s.bign_rows()

@@ -19,10 +19,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import ard as A
-from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.cytopenia import (
     CTCAE_V5_LOW,
     RECOVERY_THRESHOLDS,
@@ -30,6 +28,8 @@ from analysis.derive.cytopenia import (
     compute_icaht,
     compute_nadir_recovery,
 )
+from analysis.displays.registry import declare
+from analysis.sets import population
 from analysis.stats.geometric import geometric_rows
 from analysis.stats.summaries import categorical_rows, count_rows
 from data_contract.specs.adlb import ADLB_PARAMS
@@ -59,7 +59,7 @@ def shown(data: StudyData) -> tuple[list[str], bool]:
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    pop = sets.population(data, config, ID, group_var)
+    pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
     params = pop.params_present(data["ADLB"], CTCAE_V5_LOW, "ADLB")

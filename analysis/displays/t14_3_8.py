@@ -15,12 +15,12 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import ard as A
-from analysis import sets
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.analysis_visits import VISIT_COLUMNS, visit_records, visit_summary_rows
 from analysis.derive.immunoglobulins import compute_hypogamma, hypogamma_threshold, ivig_users
+from analysis.displays.registry import declare
+from analysis.sets import population
 from analysis.stats.summaries import count_rows
 from data_contract.specs.adlb import ADLB_PARAMS
 
@@ -35,7 +35,7 @@ LAYOUT = {"variable_labels": {
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    pop = sets.population(data, config, ID, group_var)
+    pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     grp = pop.groups
     pop.params_present(data["ADLB"], PARAMS, "ADLB")

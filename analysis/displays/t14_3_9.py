@@ -14,7 +14,6 @@ import pandas as pd
 from analysis import ard as A
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.displays.registry import declare
 from analysis.derive.adverse_events import (
     INFECTIONS_SOC,
     is_infection,
@@ -23,8 +22,9 @@ from analysis.derive.adverse_events import (
     subjects_per_key,
 )
 from analysis.derive.teae import WINDOW_OVERALL, teae_in_window
-from analysis.displays._safety import prepare
+from analysis.displays._safety import safety_population
 from analysis.displays._soc_pt import max_grade_rows
+from analysis.displays.registry import declare
 
 ID = "T14.3.9"
 ANY_INFECTION = "Any infection"
@@ -32,7 +32,7 @@ ANY_INFECTION = "Any infection"
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
         grade_var: str = "auto") -> pd.DataFrame:
-    s = prepare(data, config, ID, group_var)
+    s = safety_population(data, config, ID, group_var)
     gv = resolve_grade_var(data["ADAE"], grade_var)
     te = teae_in_window(s.adae, WINDOW_OVERALL)
     inf = te.loc[is_infection(te)]

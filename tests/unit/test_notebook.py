@@ -12,6 +12,7 @@ from analysis.data import StudyData
 from analysis.displays.registry import declare
 from analysis.notebook import Chapter, NotEvaluable
 
+
 def _declare(mod: types.ModuleType) -> None:
     """Declare a stand-in display module in the registry, as a real one does at its end."""
     did = mod.__name__.rsplit(".", 1)[1].upper().replace("_", ".")
