@@ -196,6 +196,12 @@ class Population:
         listed = params[0] if len(params) == 1 else f"{', '.join(params[:-1])} or {params[-1]}"
         raise KeyError(f"{dataset} holds no {listed}")
 
+    def with_group(self, df: pd.DataFrame, how: str = "left") -> pd.DataFrame:
+        """``df`` with the set's ``group_var`` (the dose level by default) attached by
+        USUBJID, values as in ADSL: a participant outside the set gets none (``how="left"``)
+        or is dropped (``how="inner"``). The one place a display attaches its column."""
+        return df.merge(self.groups, on="USUBJID", how=how)
+
     def attach_group(self, df: pd.DataFrame) -> pd.DataFrame:
         """``df`` restricted to participants of the set, with ``group_var`` attached (as str)."""
         g = self.adsl[["USUBJID", self.group_var]].copy()

@@ -33,10 +33,10 @@ ID = "F14.2.3"
 
 def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     pop = population(data, config, ID, group_var)
-    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
+    cols, bign = pop.cols, pop.bign
     pop.params_present(data["ADLB"], [TITRE], "ADLB")
     tit = derive_var_log2titre(pop.records(data["ADLB"], params=[TITRE]))
-    tit = tit[tit["ADY"].notna()].merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")
+    tit = pop.with_group(tit[tit["ADY"].notna()])
     return cols, bign, tit.sort_values(["USUBJID", "ADY"]).reset_index(drop=True)
 
 

@@ -38,13 +38,12 @@ def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], [PARAM], "ADLB")
     lb = pop.records(data["ADLB"], params=[PARAM])
-    grp = adsl[["USUBJID", group_var]]
-    recs = visit_records(lb, adsl, config).merge(grp, on="USUBJID", how="left")
+    recs = pop.with_group(visit_records(lb, adsl, config))
     med = (recs.groupby([group_var, "AVISITR", "AVISITRN"])["AVAL"]
            .agg(n="count", median="median").reset_index()
            .sort_values([group_var, "AVISITRN"]).reset_index(drop=True))
     med["X"] = med["AVISITRN"].clip(lower=0)  # baseline drawn at day 0
-    return cols, bign, lb.merge(grp, on="USUBJID", how="left"), med
+    return cols, bign, pop.with_group(lb), med
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:

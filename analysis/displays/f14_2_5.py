@@ -38,8 +38,7 @@ def medians(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], CYTOKINES, "ADLB")
     lb = pop.records(data["ADLB"], params=CYTOKINES, columns=VISIT_COLUMNS)
-    recs = visit_records(lb, adsl, config).merge(adsl[["USUBJID", group_var]], on="USUBJID",
-                                                  how="left")
+    recs = pop.with_group(visit_records(lb, adsl, config))
     med = (recs.groupby([group_var, "PARAMCD", "AVISITR", "AVISITRN"])["AVAL"]
            .agg(n="count", median="median").reset_index()
            .sort_values([group_var, "PARAMCD", "AVISITRN"]).reset_index(drop=True))

@@ -50,11 +50,11 @@ def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
     """(columns, N per column, the set's samples from time 0 (:func:`kinetic_records`)
     with APLOT and ``group_var``, the time basis: ``ADY`` or ``AFRLT``)."""
     pop = population(data, config, ID, group_var)
-    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
+    cols, bign = pop.cols, pop.bign
     adpc = pop.records(data["ADPC"])
     rec = kinetic_records(adpc)
     rec = rec[rec["TIME"] >= 0]
-    pc = derive_var_aplot(rec).merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")
+    pc = pop.with_group(derive_var_aplot(rec))
     return cols, bign, pc, time_basis(adpc)
 
 

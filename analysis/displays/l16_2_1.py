@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.displays._listing import listing_ard, present
 from analysis.displays.registry import declare
-from analysis.sets import analysis_set
+from analysis.sets import population
 
 ID = "L16.2.1"
 COLUMNS = {
@@ -27,8 +26,7 @@ COLUMNS = {
 
 
 def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    adsl = analysis_set(data["ADSL"], get(ID).analysis_set).sort_values("USUBJID",
-                                                                       kind="mergesort")
+    adsl = population(data, config, ID, group_var).adsl.sort_values("USUBJID", kind="mergesort")
     out = pd.DataFrame({"Participant": adsl["USUBJID"], "Dose level": adsl[group_var]})
     for var, label in present(adsl, COLUMNS).items():
         out[label] = adsl[var]

@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.catalogue import get
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.studyday import derive_var_ady
 from analysis.displays._listing import listing_ard
 from analysis.displays.registry import declare
-from analysis.sets import analysis_set
+from analysis.sets import population
 
 ID = "L16.2.5"
 
 
 def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    adsl = analysis_set(data["ADSL"], get(ID).analysis_set)
+    pop = population(data, config, ID, group_var)
+    adsl = pop.adsl
     ex = data["ADEX"]
     # administrations only (a BDS ADEX's summary parameters have no EXTRT); the dose level
     # from ADSL (a standard ADEX carries its own copy of TRT01A)
     ex = ex[ex["USUBJID"].isin(adsl["USUBJID"]) & ex["EXTRT"].notna()]
-    ex = ex.drop(columns=[group_var], errors="ignore").merge(adsl[["USUBJID", group_var]],
-                                                             on="USUBJID", how="left")
+    ex = pop.with_group(ex.drop(columns=[group_var], errors="ignore"))
     ex = ex.sort_values(["USUBJID", "ASTDT", "EXSEQ"], kind="mergesort").reset_index(drop=True)
     if "INFDT" in adsl.columns:
         ex = derive_var_ady(ex, adsl, date_var="ASTDT", day_var="_DAY")

@@ -63,8 +63,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
                 rows.append(A.text_row(ID, "AQP4BL", titre_text(med), group1=group_var,
                                        group1_level=col, stat_label="Median titre"))
         if var == "NPRIMSUP" and "PRIMSUP" in have:
-            agents = split_prior_immunosuppressants(adsl).merge(
-                adsl[["USUBJID", group_var]], on="USUBJID")
+            agents = split_prior_immunosuppressants(adsl).merge(s.groups, on="USUBJID")
             for agent in sorted(agents["AGENT"].unique()):
                 rows += count_rows(agents[agents["AGENT"] == agent], s.bign, display_id=ID,
                                    variable="PRIMSUP", variable_level=agent, group_var=group_var)

@@ -56,8 +56,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
     rows = s.bign_rows()
     if not is_this_studys_exposure(adex, config):
         return A.frame(rows + _treatment_rows(adex, s, group_var))
-    exp = compute_lymphodepletion_exposure(adex, s.adsl, config).merge(
-        s.adsl[["USUBJID", group_var]], on="USUBJID")
+    exp = s.with_group(compute_lymphodepletion_exposure(adex, s.adsl, config), how="inner")
     for drug, block in exp.groupby("EXTRT", sort=False):
         keys = dict(display_id=ID, group_var=group_var, group2="EXTRT", group2_level=drug)
         rows += count_rows(block[block["DOSED"]], s.bign, variable="DOSED", **keys)
@@ -77,8 +76,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
 
 def _treatment_rows(adex: pd.DataFrame, s, group_var: str) -> list[dict]:
     """Another study's treatments: participants exposed and duration, per EXTRT."""
-    exp = compute_treatment_exposure(adex, s.adsl).merge(s.adsl[["USUBJID", group_var]],
-                                                         on="USUBJID")
+    exp = s.with_group(compute_treatment_exposure(adex, s.adsl), how="inner")
     rows = []
     for trt, block in exp.groupby("EXTRT", sort=True):
         keys = dict(display_id=ID, group_var=group_var, group2="EXTRT", group2_level=trt)

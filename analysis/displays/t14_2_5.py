@@ -46,10 +46,9 @@ LAYOUT = {"variable_labels": {
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
-    grp = pop.groups
     pop.params_present(data["ADLB"], [TITRE], "ADLB")
     tit = derive_var_log2titre(pop.records(data["ADLB"], params=[TITRE]))
-    recs = visit_records(tit, adsl, config, value="LOG2TIT").merge(grp, on="USUBJID", how="left")
+    recs = pop.with_group(visit_records(tit, adsl, config, value="LOG2TIT"))
     rows = pop.bign_rows()
     common = dict(display_id=ID, group_var=group_var, group2="BLOCK")
     rows += visit_summary_rows(recs, "LOG2TIT", cols, variable="AVISIT", raw_decimals=1,
@@ -60,8 +59,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
         at = recs[recs["AVISITR"] == vis]
         rows += count_rows(at[at["SERONEG"] == "Y"], bign, variable="SERONEG",
                            variable_level=vis, group2_level=NEG_BLOCK, **common)
-    sero = compute_seroconversion(derive_var_base(tit, adsl, value="LOG2TIT")).merge(
-        grp, on="USUBJID", how="left")
+    sero = pop.with_group(compute_seroconversion(derive_var_base(tit, adsl, value="LOG2TIT")))
     rows += count_rows(sero[sero["BASENEG"] == "Y"], bign, variable="BASENEG",
                        group2_level=CONV_BLOCK, **common)
     rows += count_rows(sero[sero["SEROCONV"] == "Y"], bign, variable="SEROCONV",

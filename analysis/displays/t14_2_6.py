@@ -60,16 +60,15 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], PARAMS, "ADLB")
     adlb = pop.records(data["ADLB"], params=PARAMS, columns=VISIT_COLUMNS)
-    grp = adsl[["USUBJID", group_var]]
     rows = pop.bign_rows()
-    recs = visit_records(adlb, adsl, config).merge(grp, on="USUBJID", how="left")
+    recs = pop.with_group(visit_records(adlb, adsl, config))
     for param in PARAMS:
         rows += visit_summary_rows(recs[recs["PARAMCD"] == param], "AVAL", cols,
                                    display_id=ID, variable="AVISIT", group_var=group_var,
                                    group2="PARAM", group2_level=ADLB_PARAMS[param][0],
                                    raw_decimals=raw_decimals(
                                        adlb.loc[adlb["PARAMCD"] == param, "AVAL"]))
-    apl = compute_aplasia(adlb, config).merge(grp, on="USUBJID", how="left")
+    apl = pop.with_group(compute_aplasia(adlb, config))
     keys = dict(display_id=ID, group_var=group_var, group2="BLOCK",
                 group2_level=APLASIA_BLOCK)
     ev = apl[apl["NPOST"] > 0]

@@ -38,8 +38,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
     adlb = data["ADLB"]
     pop.params_present(adlb, CYTOKINES, "ADLB")
     lb = pop.records(adlb, params=CYTOKINES, columns=["USUBJID", "PARAMCD", "AVAL", "ADT", "ADY"])
-    peaks = compute_peaks(lb, adsl).merge(
-        adsl[["USUBJID", group_var]], on="USUBJID", how="left")
+    peaks = pop.with_group(compute_peaks(lb, adsl))
     rows = pop.bign_rows()
     for param in CYTOKINES:
         p = peaks[peaks["PARAMCD"] == param]

@@ -51,7 +51,7 @@ def nca_with_groups(data: StudyData, config: StudyConfig, group_var: str = "TRT0
     pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     adpc = pop.records(data["ADPC"])
-    nca = compute_nca(adpc).merge(adsl[["USUBJID", group_var]], on="USUBJID", how="left")
+    nca = pop.with_group(compute_nca(adpc))
     return adsl, cols, bign, nca, kinetic_records(adpc)
 
 

@@ -42,7 +42,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
     grades = grade_labels("AETOXGR")
     for syn in SYNDROMES:
         per = summarise_participants(syndrome_events(te, syn))
-        per = per.merge(s.adsl[["USUBJID", group_var]], on="USUBJID")
+        per = s.with_group(per, how="inner")
         keys = dict(display_id=ID, group_var=group_var, group2="SYNDROME", group2_level=syn)
         rows += count_rows(per, s.bign, variable="ANY", stat_label=f"Participants with {syn}",
                            **keys)

@@ -61,12 +61,11 @@ def shown(data: StudyData) -> tuple[list[str], bool]:
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
-    grp = pop.groups
     params = pop.params_present(data["ADLB"], CTCAE_V5_LOW, "ADLB")
     with_icaht = shown(data)[1]
     lb = pop.records(data["ADLB"], params=params, columns=LB_COLUMNS)
     rows = pop.bign_rows()
-    shift = compute_grade_shift(lb, adsl).merge(grp, on="USUBJID", how="left")
+    shift = pop.with_group(compute_grade_shift(lb, adsl))
     for param in params:
         grades = CTCAE_V5_LOW[param]
         s = shift[shift["PARAMCD"] == param]
@@ -83,12 +82,12 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
                 rows += count_rows(sb[sb["WTOXGR"].map(_g) == w], bign,
                                    variable=f"Baseline grade {b}", variable_level=label, **keys)
     if with_icaht:
-        icaht = compute_icaht(lb, config).merge(grp, on="USUBJID", how="left")
+        icaht = pop.with_group(compute_icaht(lb, config))
         icaht["ICAHTC"] = icaht["ICAHT"].map(lambda x: None if pd.isna(x) else f"Grade {int(x)}")
         rows += [dict(r, group2="BLOCK", group2_level=ICAHT_BLOCK) for r in categorical_rows(
             icaht, "ICAHTC", bign, display_id=ID, group_var=group_var,
             levels=[f"Grade {g}" for g in range(5)], variable="ICAHT")]
-    nad = compute_nadir_recovery(lb).merge(grp, on="USUBJID", how="left")
+    nad = pop.with_group(compute_nadir_recovery(lb))
     for param in (p for p in RECOVERY_THRESHOLDS if p in params):
         n = nad[nad["PARAMCD"] == param]
         keys = dict(display_id=ID, group_var=group_var, group2="BLOCK",

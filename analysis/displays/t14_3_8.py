@@ -37,21 +37,20 @@ LAYOUT = {"variable_labels": {
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     pop = population(data, config, ID, group_var)
     adsl, cols, bign = pop.adsl, pop.cols, pop.bign
-    grp = pop.groups
     pop.params_present(data["ADLB"], PARAMS, "ADLB")
     lb = pop.records(data["ADLB"], params=PARAMS, columns=VISIT_COLUMNS)
     rows = pop.bign_rows()
-    recs = visit_records(lb, adsl, config).merge(grp, on="USUBJID", how="left")
+    recs = pop.with_group(visit_records(lb, adsl, config))
     for param in PARAMS:
         rows += visit_summary_rows(recs[recs["PARAMCD"] == param], "AVAL", cols,
                                    display_id=ID, variable="AVISIT", group_var=group_var,
                                    group2="PARAM", group2_level=ADLB_PARAMS[param][0])
-    hypo = compute_hypogamma(lb, config).merge(grp, on="USUBJID", how="left")
+    hypo = pop.with_group(compute_hypogamma(lb, config))
     keys = dict(display_id=ID, group_var=group_var, group2="BLOCK", group2_level=BLOCK)
     rows += count_rows(hypo, bign, variable="EVAL", **keys)
     rows += count_rows(hypo[hypo["HYPOFL"] == "Y"], bign, variable="HYPO", **keys)
     iv = ivig_users(pop.records(data["ADCM"]), adsl)
-    rows += count_rows(iv.merge(grp, on="USUBJID"), bign, variable="IVIG", **keys)
+    rows += count_rows(pop.with_group(iv, how="inner"), bign, variable="IVIG", **keys)
     return A.frame(rows)
 
 
