@@ -20,6 +20,8 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
+import pandas as pd
+
 NE = "NE"
 MISSING = "-"
 
@@ -62,6 +64,15 @@ def n_pct(n: str, pct: str) -> str:
     count is ``0`` without a percentage, a missing count ``-``. The one place this text
     is made (tables, RTFs, prose)."""
     return n if n in ("0", MISSING) else f"{n} ({pct}%)"
+
+
+def titre(reciprocal: float, missing: str = MISSING) -> str:
+    """A dilution titre as ``1:N`` (SAP 3, AQP4-IgG titre), ``N`` the reciprocal titre
+    rounded to an integer (e.g. 2 ** the median log2 titre: 1:320); ``missing`` for a
+    missing value. The one place the titre text is made (tables, listings, figure axes)."""
+    if _isnan(reciprocal):
+        return missing
+    return f"1:{int(round(float(reciprocal)))}"
 
 
 def fmt_num(x: float, decimals: int) -> str:
@@ -137,6 +148,27 @@ def _count(count: float) -> int:
 def _isnan(x) -> bool:
     try:
         return x is None or math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def listing_text(listing: pd.DataFrame) -> pd.DataFrame:
+    """Every cell of a listing (a ``pandas.DataFrame``) as text: dates ISO
+    (``YYYY-MM-DD``), missing values empty, others ``str``. What a listing shows, its
+    ARD holds and its RTF and CSV files carry."""
+    out = pd.DataFrame(index=listing.index)
+    for col in listing.columns:
+        s = listing[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
+        else:
+            out[col] = [("" if _isna_cell(v) else str(v)) for v in s]
+    return out.reset_index(drop=True)
+
+
+def _isna_cell(v) -> bool:
+    try:
+        return bool(pd.isna(v))
     except (TypeError, ValueError):
         return False
 

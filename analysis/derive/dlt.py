@@ -43,10 +43,10 @@ def dlt_events(adae_flagged: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
     return adae_flagged.loc[adae_flagged["DLTFL"].eq("Y") & inwin]
 
 
-def derive_var_dltfl(adsl: pd.DataFrame, adae_flagged: pd.DataFrame,
-                     config: StudyConfig) -> pd.DataFrame:
-    """ADSL with ``DLTSUBFL`` = "Y" for participants with >= 1 DLT in the window."""
-    ids = set(dlt_events(adae_flagged, config)["USUBJID"])
+def derive_var_dltfl(adsl: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """ADSL with ``DLTSUBFL`` = "Y" for participants with >= 1 DLT in the window
+    (``events``: :func:`dlt_events`, derived once by the caller)."""
+    ids = set(events["USUBJID"])
     out = adsl.copy()
     out["DLTSUBFL"] = ["Y" if u in ids else "N" for u in out["USUBJID"]]
     return out

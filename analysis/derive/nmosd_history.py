@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.formats import titre
 from analysis.frames import require_columns
 
 
@@ -30,10 +31,11 @@ def derive_var_log2_titre(adsl: pd.DataFrame, titre: str = "AQP4BL",
 
 
 def titre_text(log2_value: float) -> str:
-    """``1:N`` for a log2 titre (N = 2 ** value, rounded to an integer); "-" if missing."""
+    """``1:N`` for a log2 titre (N = 2 ** value; :func:`analysis.formats.titre`); "-" if
+    missing."""
     if log2_value is None or pd.isna(log2_value):
-        return "-"
-    return f"1:{int(round(2.0 ** float(log2_value)))}"
+        return titre(float("nan"))
+    return titre(2.0 ** float(log2_value))
 
 
 def split_prior_immunosuppressants(adsl: pd.DataFrame, var: str = "PRIMSUP") -> pd.DataFrame:

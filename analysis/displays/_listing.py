@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import ard as A
-from analysis.style.listings import as_text
+from analysis.formats import listing_text
 
 
 def listing_ard(display_id: str, listing: pd.DataFrame, id_col: str) -> pd.DataFrame:
@@ -19,7 +19,7 @@ def listing_ard(display_id: str, listing: pd.DataFrame, id_col: str) -> pd.DataF
     ``variable`` is the column label and ``variable_level`` ``<id>/<n>``, the
     n-th row of that id. Built column-wise (no per-cell dicts), so a listing of
     100,000 rows stays cheap in time and memory."""
-    text = as_text(listing).reset_index(drop=True)
+    text = listing_text(listing).reset_index(drop=True)
     n_rows, n_cols = text.shape
     seq = text.groupby(id_col, sort=False).cumcount() + 1
     keys = (text[id_col].astype(str) + "/" + seq.astype(str)).to_numpy(dtype=object)

@@ -24,6 +24,7 @@ from analysis.derive.titre import PARAMCD as TITRE
 from analysis.derive.titre import derive_var_log2titre
 from analysis.displays.f14_2_6 import _color_marker
 from analysis.displays.registry import declare
+from analysis.formats import titre
 from analysis.sets import population
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import legend_below, new_figure, participant_lines
@@ -92,7 +93,7 @@ def _titre_ticks(ax, tit) -> None:
     while t <= hi + 1e-9:
         ticks.append(t)
         t += 1.0
-    labels = [f"1:{2 ** t:.0f}" for t in ticks]
+    labels = [titre(2 ** t) for t in ticks]
     ax.set_yticks(ticks + neg_levels, labels + ["Neg"] * len(neg_levels))
 
 

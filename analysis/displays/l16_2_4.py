@@ -15,6 +15,7 @@ from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.displays._listing import listing_ard, present
 from analysis.displays.registry import declare
+from analysis.formats import titre
 from analysis.sets import population
 
 ID = "L16.2.4"
@@ -29,7 +30,7 @@ COLUMNS = {
 
 
 def _titre(v) -> str:
-    return "" if pd.isna(v) else f"1:{int(round(float(v)))}"
+    return titre(v, missing="")
 
 
 def listing(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:

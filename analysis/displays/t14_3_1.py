@@ -46,7 +46,7 @@ ID = "T14.3.1"
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
     s = safety_population(data, config, ID, group_var)
     events = dlt_events(s.adae, config)
-    adsl = derive_var_dltfl(s.adsl, s.adae, config)
+    adsl = derive_var_dltfl(s.adsl, events)
     level = float(config.constants["confidence_level"])
     rows = s.bign_rows()
     with_dlt = adsl.loc[adsl["DLTSUBFL"] == "Y"]

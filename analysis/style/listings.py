@@ -28,6 +28,7 @@ import pandas as pd
 from great_tables import GT, md
 
 from analysis.csv_cells import csv_text
+from analysis.formats import listing_text as as_text  # the cell text is made in formats
 from analysis.style.escape import display_frame, html_text
 from analysis.style.rtf import column_widths
 from analysis.style.tables import decorate, house_style, table_id
@@ -35,25 +36,6 @@ from analysis.style.tables import decorate, house_style, table_id
 MAX_ROWS = 200       # longer listings are linked, not printed in full
 PREVIEW_ROWS = 20    # rows shown in the CSR for a linked listing
 LISTINGS_DIR = "listings"
-
-
-def as_text(listing: pd.DataFrame) -> pd.DataFrame:
-    """Every cell as text: dates ISO (``YYYY-MM-DD``), missing values empty."""
-    out = pd.DataFrame(index=listing.index)
-    for col in listing.columns:
-        s = listing[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
-        else:
-            out[col] = [("" if _isna(v) else str(v)) for v in s]
-    return out.reset_index(drop=True)
-
-
-def _isna(v) -> bool:
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
 
 
 def link_target(display_id: str, ext: str = "html") -> str:

@@ -69,18 +69,36 @@ def table_id(display_id: str) -> str:
     return display_id.lower().replace(".", "-").replace("_", "-")
 
 
-def variable_label(variable: str, labels: Mapping[str, str] | None = None) -> str:
-    """Readable label of an ARD ``variable``: ``labels`` first, then the data
-    contract's label (with its unit), else the name itself."""
+def variable_label(variable: str, labels: Mapping[str, str] | None = None,
+                   datasets: Sequence[str] = ()) -> str:
+    """Readable label of an ARD ``variable``: ``labels`` first, then the data contract's
+    label (with its unit) in the first of the display's ``datasets`` that holds the
+    variable (AVAL is labelled differently in ADLB, ADEDSS, ADVA and ADPC); a variable
+    none of them holds takes the contract's label only when every dataset that holds it
+    labels it alike; else the name itself."""
     if labels and variable in labels:
         return labels[variable]
     from data_contract.specs import DATASETS
 
-    for spec in DATASETS.values():
-        if variable in spec.names:
-            v = spec.variable(variable)
-            return f"{v.label} ({v.unit})" if v.unit else v.label
-    return variable
+    def text(spec) -> str:
+        v = spec.variable(variable)
+        return f"{v.label} ({v.unit})" if v.unit else v.label
+
+    for name in datasets:
+        spec = DATASETS.get(name)
+        if spec is not None and variable in spec.names:
+            return text(spec)
+    found = {text(spec) for spec in DATASETS.values() if variable in spec.names}
+    return found.pop() if len(found) == 1 else variable
+
+
+def _datasets_of(ard: pd.DataFrame) -> tuple[str, ...]:
+    """The source datasets of the ARD's display (catalogue), () for an id it lacks."""
+    from analysis.catalogue import BY_ID
+
+    ids = list(dict.fromkeys(ard["display_id"].astype(str)))
+    entry = BY_ID.get(ids[0]) if len(ids) == 1 else None
+    return entry.datasets if entry is not None else ()
 
 
 def _cell_rows(stats: Mapping[str, Mapping[str, str]], order: Sequence[str],
@@ -168,9 +186,10 @@ def layout(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | None = Non
     for g2, var, lev in grouped:
         seen_var.setdefault((g2, var), []).append(lev)
 
+    datasets = _datasets_of(body)
     for (g2_value, var), levels in seen_var.items():
         g2 = term_label(g2_value)
-        vlabel = variable_label(var, variable_labels)
+        vlabel = variable_label(var, variable_labels, datasets)
         blocks = []
         for lev in levels:
             g = grouped[(g2_value, var, lev)]

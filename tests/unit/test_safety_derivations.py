@@ -66,7 +66,7 @@ def test_teae_of_unknown_participant_names_the_usubjid():
 def test_dlt_flag_on_day_29_is_not_counted():
     ev = dlt_events(flagged(), CFG)
     assert sorted(zip(ev["USUBJID"], ev["AESEQ"], strict=True)) == [("S02", 2), ("S04", 2)]
-    sl = derive_var_dltfl(adsl(), flagged(), CFG)
+    sl = derive_var_dltfl(adsl(), dlt_events(flagged(), CFG))
     assert list(sl["DLTSUBFL"]) == ["N", "Y", "N", "Y", "N", "N"]
 
 
@@ -107,7 +107,7 @@ def test_mtd_not_established_when_first_level_stops():
 
 
 def test_level_counts_exclude_expansion_cohort():
-    sl = derive_var_dltfl(adsl(), flagged(), CFG)
+    sl = derive_var_dltfl(adsl(), dlt_events(flagged(), CFG))
     sl.loc[sl["USUBJID"] == "S03", "COHORT"] = "EXPANSION"
     got = level_counts(sl.loc[sl["DLTEVLFL"] == "Y"], "TRT01A", list(CFG.dose_labels.values()))
     assert list(zip(got["n"], got["N"], strict=True)) == [(1, 2), (1, 2), (0, 0)]
