@@ -76,3 +76,13 @@ def decimals_of(values) -> int:
         frac = text.split(".")[1].rstrip("0") if "." in text else ""
         best = max(best, min(len(frac), 6))
     return best
+
+
+def count_cell(n, pct) -> str:
+    """The table cell of a count (SAP 4): ``n (xx.x%)``, except a zero count, shown as
+    ``0`` without a percentage, and a missing count, ``-``."""
+    if is_missing(n):
+        return "-"
+    if int(round(float(n))) == 0:
+        return "0"
+    return f"{int(round(float(n)))} ({fmt('pct', pct)}%)"
