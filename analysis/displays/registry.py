@@ -23,6 +23,13 @@ knows, each with one signature:
                 the rows as shown (the ARD is the listing in long form).
 ==============  =====================================================================
 
+Tracing a number from a display module takes at most three hops: the numerator is
+counted by :func:`analysis.stats.summaries.count_rows` (or another ``analysis.stats``
+summary) on the records the module selects; the denominator is ``pop.bign``, the column N
+of :func:`analysis.sets.population`; the text is made by :func:`analysis.formats.fmt_stat`
+per statistic and composed into a cell by :func:`analysis.formats.n_pct` /
+:func:`analysis.formats.compose`.
+
 :func:`spec` returns the declaration of one display (importing only its module);
 :func:`registered` every declaration found in the package (for the TLF package, the
 QC suite and the test that the registry and the catalogue agree).
