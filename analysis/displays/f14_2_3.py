@@ -46,7 +46,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
     rows = bign_rows(ID, bign, group_var)
     for r in tit.itertuples():
         rows.append(A.row(ID, "LOG2TIT", "value", r.LOG2TIT, group1=group_var,
-                                group1_level=str(getattr(r, group_var)), group2="ADY",
+                          group1_level=str(getattr(r, group_var)), group2="ADY",
                                 group2_level=str(int(r.ADY)), variable_level=r.USUBJID,
                                 stat_label="log2 titre", raw_decimals=2))
     return A.frame(rows)

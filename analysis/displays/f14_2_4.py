@@ -57,7 +57,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
                         group1=group_var, group1_level=col)
             rows.append(A.row(stat_name="n", stat=r.n, stat_label="n", **keys))
             rows.append(A.row(stat_name="median", stat=r.median, stat_label="Median",
-                                    raw_decimals=1, **keys))
+                              raw_decimals=1, **keys))
     return A.frame(rows)
 
 

@@ -62,7 +62,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
                             group2_level=ADLB_PARAMS[param][0])
                 rows.append(A.row(stat_name="n", stat=r.n, stat_label="n", **keys))
                 rows.append(A.row(stat_name="median", stat=r.median,
-                                        stat_label="Median", raw_decimals=dec, **keys))
+                                  stat_label="Median", raw_decimals=dec, **keys))
     return A.frame(rows)
 
 

@@ -98,7 +98,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
                             variable_level=r.NOMLABEL, group2="PARAM", group2_level=label)
                 rows.append(A.row(stat_name="n", stat=r.n, stat_label="n", **keys))
                 rows.append(A.row(stat_name="median", stat=r.median, stat_label="Median",
-                                        raw_decimals=dec, **keys))
+                                  raw_decimals=dec, **keys))
     return A.frame(rows)
 
 
