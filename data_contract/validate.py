@@ -44,7 +44,7 @@ Then the rules that span rows and datasets (rule ids in brackets):
   = Day 0) [``study_day``]; study days have no fixed range;
 - ADAE: end not before start; TRTEMFL=Y iff the onset cannot be placed before
   the start of lymphodepletion (SAP 3, TEAE, with missing and imputed onsets,
-  :mod:`data_contract.dates`); a grade or severity; a fatal event is grade 5;
+  :mod:`study.onset`); a grade or severity; a fatal event is grade 5;
   a warning per record with a missing or imputed onset date;
 - ADLB/ADPC/ADVA row rules listed in their specifications;
 - no direct identifiers, from an explicit list of column names
@@ -67,13 +67,14 @@ import pandera.pandas as pa
 
 from data_contract import CONTRACT_VERSION
 from data_contract.codelists import Codelists
-from data_contract.dates import IMPUTATION_FLAGS, latest_possible_onset, onset_not_before
 from data_contract.readers import coerce_series
 from data_contract.rules import RULES, SEVERITIES, severity_of
 from data_contract.spec import DIRECT_IDENTIFIER_NAMES, DatasetSpec, Variable
 from data_contract.specs import DATASETS
 from data_contract.specs.adlb import ADLB_PARAMS
 from data_contract.specs.adva import VA_FORMAT_PATTERNS
+from study.onset import IMPUTATION_FLAGS, latest_possible_onset, onset_not_before
+from study.rules import recorded_death
 
 PROFILES = ("auto", "full", "core")
 CORE_DATASETS = tuple(n for n, s in DATASETS.items() if s.core)
@@ -642,7 +643,7 @@ def rules_adae(df: pd.DataFrame, adsl: pd.DataFrame | None,
                codelists: Codelists | None = None) -> list[ContractError]:
     """ADAE row rules. TEAE per SAP 3: an AE is treatment-emergent unless its onset can
     be placed before the start of lymphodepletion (missing and imputed onset dates,
-    :func:`data_contract.dates.onset_not_before`); each AE with a missing or imputed
+    :func:`study.onset.onset_not_before`); each AE with a missing or imputed
     onset date is a warning. ``codelists`` gives the AEOUT values that mean fatal."""
     n = "ADAE"
     out: list[ContractError] = []
@@ -685,11 +686,7 @@ def rules_adae(df: pd.DataFrame, adsl: pd.DataFrame | None,
     if "AETOXGR" in df.columns:
         fatal_out = (codelists.values("AEOUT", "fatal") if codelists is not None
                      else ("FATAL",))
-        fatal = pd.Series(False, index=df.index)
-        if "AEOUT" in df.columns:
-            fatal |= df["AEOUT"].isin(list(fatal_out))
-        if "AESDTH" in df.columns:
-            fatal |= df["AESDTH"].eq("Y")
+        fatal = recorded_death(df, fatal_out)
         grade = pd.to_numeric(df["AETOXGR"], errors="coerce")
         out += _row_errors(n, df, fatal & grade.notna() & (grade != 5), "AETOXGR",
                            "ADAE.fatal_is_grade_5",

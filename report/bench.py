@@ -770,6 +770,9 @@ def run_bench(a: argparse.Namespace, out: Path | None = None) -> dict[str, objec
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from analysis import runtime
+
+    runtime.configure()
     if argv and argv[0] in ("_render", "_baseline"):
         return child_main(argv)
     a = parser().parse_args(argv)
