@@ -31,7 +31,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_contract.validate import STUDY_DAY_PAIRS
+from data_contract.row_rules import STUDY_DAY_PAIRS
 from study.config import load_config
 from study.onset import onset_not_before
 
