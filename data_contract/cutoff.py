@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from data_contract.row_rules import STUDY_DAY_PAIRS
+from study import onset
 from study.config import load_config
-from study.onset import onset_not_before
 
 ONGOING_OUTCOME = "NOT RECOVERED/NOT RESOLVED"
 RECORD_DATE_VARIABLES = ("ADT", "ASTDT", "EXSTDT")
@@ -223,5 +223,5 @@ def derive_trtemfl(adae: pd.DataFrame, ldstdt: dict) -> pd.DataFrame:
     df = adae.copy()
     ld = pd.to_datetime(df["USUBJID"].map(ldstdt))
     flags = df["ASTDTF"] if "ASTDTF" in df.columns else None
-    df["TRTEMFL"] = np.where(onset_not_before(_dates(df["ASTDT"]), flags, ld), "Y", "N")
+    df["TRTEMFL"] = np.where(onset.onset_not_before(_dates(df["ASTDT"]), flags, ld), "Y", "N")
     return df

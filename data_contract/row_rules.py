@@ -17,8 +17,7 @@ from data_contract.schema import _usubjid
 from data_contract.spec import DIRECT_IDENTIFIER_NAMES, DatasetSpec
 from data_contract.specs.adlb import ADLB_PARAMS
 from data_contract.specs.adva import VA_FORMAT_PATTERNS
-from study.onset import IMPUTATION_FLAGS, latest_possible_onset, onset_not_before
-from study.rules import recorded_death
+from study import onset, rules
 
 # (date variable, study-day variable) pairs checked against INFDT (SAP 3, study day).
 STUDY_DAY_PAIRS = (("ADT", "ADY"), ("ASTDT", "ASTDY"), ("AENDT", "AENDY"))
@@ -209,9 +208,9 @@ def rules_adae(df: pd.DataFrame, adsl: pd.DataFrame | None,
     ld = _subject_map(adsl, "LDSTDT")
     if ld and _has(df, "TRTEMFL", "ASTDT", "USUBJID") and dated:
         ldst = pd.to_datetime(df["USUBJID"].map(ld))
-        expected = np.where(onset_not_before(df["ASTDT"], flags, ldst), "Y", "N")
+        expected = np.where(onset.onset_not_before(df["ASTDT"], flags, ldst), "Y", "N")
         bad = df["TRTEMFL"].notna() & (df["TRTEMFL"] != expected)
-        extra = {"_LD": ldst, "_LATEST": latest_possible_onset(df["ASTDT"], flags)}
+        extra = {"_LD": ldst, "_LATEST": onset.latest_possible_onset(df["ASTDT"], flags)}
         out += _row_errors(n, df, bad, "TRTEMFL", "ADAE.trtemfl_consistent_with_dates",
                            lambda r: f"TRTEMFL={r['TRTEMFL']} but onset "
                                      f"{_onset_text(r)} vs lymphodepletion start "
@@ -222,8 +221,8 @@ def rules_adae(df: pd.DataFrame, adsl: pd.DataFrame | None,
                            lambda r: "onset date missing: counted as treatment-emergent "
                                      "(SAP 3)")
     if flags is not None and dated:
-        imputed = flags.isin(list(IMPUTATION_FLAGS)) & df["ASTDT"].notna()
-        extra = {"_LATEST": latest_possible_onset(df["ASTDT"], flags)}
+        imputed = flags.isin(list(onset.IMPUTATION_FLAGS)) & df["ASTDT"].notna()
+        extra = {"_LATEST": onset.latest_possible_onset(df["ASTDT"], flags)}
         out += _row_errors(n, df, imputed, "ASTDTF", "ADAE.onset_date_imputed",
                            lambda r: f"onset {_onset_text(r)}: treatment-emergent unless "
                                      "that precedes the start of treatment (SAP 3)",
@@ -240,7 +239,7 @@ def rules_adae(df: pd.DataFrame, adsl: pd.DataFrame | None,
     if "AETOXGR" in df.columns:
         fatal_out = (codelists.values("AEOUT", "fatal") if codelists is not None
                      else ("FATAL",))
-        fatal = recorded_death(df, fatal_out)
+        fatal = rules.recorded_death(df, fatal_out)
         grade = pd.to_numeric(df["AETOXGR"], errors="coerce")
         out += _row_errors(n, df, fatal & grade.notna() & (grade != 5), "AETOXGR",
                            "ADAE.fatal_is_grade_5",
@@ -254,7 +253,7 @@ def _onset_text(r) -> str:
     if not _d(r["ASTDT"]):
         return "missing"
     flag = r.get("ASTDTF")
-    if flag in IMPUTATION_FLAGS:
+    if flag in onset.IMPUTATION_FLAGS:
         latest = _d(r.get("_LATEST")) or "unknown"
         return f"{_d(r['ASTDT'])} (imputed, ASTDTF={flag}; at the latest {latest})"
     return _d(r["ASTDT"])

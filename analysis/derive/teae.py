@@ -37,9 +37,9 @@ import math
 import pandas as pd
 
 from analysis.derive.studyday import study_day
+from study import onset as onset_rule
+from study import rules
 from study.config import StudyConfig
-from study.onset import onset_not_before
-from study.rules import first_lymphodepletion_day
 
 WINDOW_PRIMARY = "Day 0-28"
 WINDOW_OVERALL = "Overall"
@@ -68,7 +68,7 @@ def reference_dates(adsl: pd.DataFrame, config: StudyConfig) -> pd.Series:
     if "INFDT" in adsl.columns:
         ref = pd.Series(pd.to_datetime(adsl["INFDT"]).values, index=idx)
     if "LDSTDT" in adsl.columns:
-        planned = pd.to_datetime(adsl["LDSTDT"]) - pd.Timedelta(days=first_lymphodepletion_day(config))
+        planned = pd.to_datetime(adsl["LDSTDT"]) - pd.Timedelta(days=rules.first_lymphodepletion_day(config))
         ref = ref.fillna(pd.Series(planned.values, index=idx))
     if "TRTSDT" in adsl.columns:
         ref = ref.fillna(pd.Series(pd.to_datetime(adsl["TRTSDT"]).values, index=idx))
@@ -105,13 +105,13 @@ def derive_var_teae(adae: pd.DataFrame, adsl: pd.DataFrame, config: StudyConfig,
     if "LDSTDT" in lds.columns:
         ld = pd.Series(pd.to_datetime(lds["LDSTDT"]).reindex(out["USUBJID"]).values,
                        index=out.index)
-        teae = onset_not_before(start, flags, ld)
+        teae = onset_rule.onset_not_before(start, flags, ld)
     elif "TRTEMFL" in out.columns:
         teae = out["TRTEMFL"].eq("Y")
     else:
         ts = pd.Series(pd.to_datetime(lds["TRTSDT"]).reindex(out["USUBJID"]).values,
                        index=out.index)
-        teae = onset_not_before(start, flags, ts)
+        teae = onset_rule.onset_not_before(start, flags, ts)
     teae = teae.astype(bool)
     missing = pd.Series(start.isna().to_numpy(), index=out.index)
     unplaced = missing & pd.Series(onset.isna().to_numpy(), index=out.index)
