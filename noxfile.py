@@ -8,13 +8,28 @@ and passes everything after ``--`` on to the command it runs.
 from __future__ import annotations
 
 import nox
+from packaging.specifiers import SpecifierSet
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["tests"]
 
-PYTHON = "3.11"
+PYPROJECT = nox.project.load_toml("pyproject.toml")
 LOCK = "requirements.lock"
+
+
+def _python(pyproject: dict) -> str:
+    """The one Python version ``requires-python`` of pyproject.toml admits (the lock is
+    compiled for it), e.g. "3.11" for ">=3.11,<3.12"."""
+    spec = SpecifierSet(pyproject["project"]["requires-python"])
+    versions = [f"3.{minor}" for minor in range(8, 30) if spec.contains(f"3.{minor}.0")]
+    if len(versions) != 1:
+        raise ValueError(f"requires-python {spec} admits {versions or 'no version'}: the "
+                         "sessions need exactly one Python version (the lock's)")
+    return versions[0]
+
+
+PYTHON = _python(PYPROJECT)
 
 
 def _install(session: nox.Session) -> None:

@@ -1,7 +1,8 @@
 """Analysis package of the NCT06561009 CSR.
 
 Layout (one job per module):
-- ``config``     the study configuration (study.yml): dose levels, visits, assumptions;
+- ``config``     the study configuration (study.yml), from the neutral ``study`` package;
+- ``runtime``    ``configure()``: the process settings the entry points apply;
 - ``sets``       analysis sets (SAP 2);
 - ``derive/``    pure derivations, one module per SAP 3 definition;
 - ``stats/``     statistics on top of scipy, statsmodels and lifelines;
@@ -12,7 +13,3 @@ Layout (one job per module):
                  ``ard(data, config)`` (and ``figure``/``listing`` where it applies);
 - ``style/``     the house style of tables (great-tables), figures (matplotlib), listings.
 """
-
-# The data contract package sets pandas Copy-on-Write (the pandas 3.0 default) for the
-# whole project; import it first so the analysis always runs in that mode.
-import data_contract  # noqa: F401

@@ -54,6 +54,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from analysis import ard as ard_mod
+from analysis import runtime
 from analysis.catalogue import ANALYSIS_SETS, Display, get
 from analysis.config import StudyConfig, load_config
 from analysis.data import StudyData, from_snapshot
@@ -71,8 +72,6 @@ from analysis.style.tables import (
     nobody_layout,
 )
 from data_contract.codelists import UnmappedTermError
-
-figures.apply()
 
 SIMULATED_NOTE = "SIMULATED DATA: not trial results."
 FIGURE_DPI = 200
@@ -105,6 +104,7 @@ class Chapter:
                  outputs_dir: str | Path = "_build/outputs/dev", report_version: str = "dev",
                  group_var: str = "TRT01A", *, data: StudyData | None = None,
                  config: StudyConfig | None = None):
+        runtime.configure()  # the notebook's set-up: pandas, matplotlib, rtflite settings
         self.snapshot_id = snapshot_id
         self.snapshot_root = Path(snapshot_root)
         self.outputs_dir = Path(outputs_dir)

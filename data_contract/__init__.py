@@ -10,15 +10,9 @@ Public entry points:
 - :mod:`data_contract.readers` / :mod:`data_contract.export` -- exchange formats in and out;
 - :mod:`data_contract.validation_report` -- the console summary and the full report;
 - :mod:`data_contract.snapshot` -- freeze, verify, cut and load snapshots;
-- :mod:`data_contract.simulator` -- the seeded trial simulator.
+- :mod:`data_contract.simulator` -- the seeded trial simulator;
+- :mod:`data_contract.runtime` -- the process settings (:func:`~data_contract.runtime.configure`,
+  called by the entry points: importing changes no global state).
 """
 
-import pandas as pd
-
 CONTRACT_VERSION = "1.1.0"
-
-# pandas Copy-on-Write (the default from pandas 3.0): selections, column subsets and
-# index resets share memory until written, so the large datasets (3 million ADLB rows
-# at 20,000 participants) are not copied at every step. analysis/__init__.py imports
-# this package first, so the analysis runs in this mode too.
-pd.set_option("mode.copy_on_write", True)

@@ -31,7 +31,7 @@ import warnings
 from datetime import date
 from pathlib import Path
 
-from data_contract import ledger
+from data_contract import ledger, runtime
 from data_contract.codelists import CodelistError
 from data_contract.mapping import MappingError, MappingFile, load_mapping
 from data_contract.readers import ReaderError, SourceFolderWarning, read_source, source_files
@@ -230,6 +230,7 @@ COMMANDS = {"freeze": cmd_freeze, "validate": cmd_validate, "export": cmd_export
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # exits 2 on a usage error
+    runtime.configure()
     with warnings.catch_warnings(record=True) as notes:
         warnings.simplefilter("always", SourceFolderWarning)
         try:

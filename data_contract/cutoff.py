@@ -17,7 +17,7 @@ snapshot is the later data as they stood at the cut-off:
   (LDSTDT), INFFL=Y iff infused (INFDT), DLTEVLFL=Y iff infused and either
   followed for the DLT window (registry ``dlt_window_days``) by the cut-off
   or had a DLT (ADAE DLTFL=Y) by the cut-off; ADAE TRTEMFL=Y iff the onset
-  cannot be placed before LDSTDT (SAP 3, TEAE, :mod:`data_contract.dates`);
+  cannot be placed before LDSTDT (SAP 3, TEAE, :mod:`study.onset`);
 - study days are recomputed from INFDT (SAP 3: infusion day = Day 0).
 
 Cutting twice equals cutting once at the earlier date, so a simulator that
@@ -31,7 +31,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_contract.validate import STUDY_DAY_PAIRS
+from data_contract.row_rules import STUDY_DAY_PAIRS
+from study import onset
+from study.config import load_config
 
 ONGOING_OUTCOME = "NOT RECOVERED/NOT RESOLVED"
 RECORD_DATE_VARIABLES = ("ADT", "ASTDT", "EXSTDT")
@@ -72,11 +74,9 @@ def apply_cutoff(datasets: dict[str, pd.DataFrame], cutoff: date,
     """Return the datasets as they stand at ``cutoff`` (SAP 1; see the module doc).
 
     Pure: the input frames are not modified. ``config`` is the study configuration
-    (:func:`analysis.config.load_config` when None); it gives the DLT window.
+    (:func:`study.config.load_config` when None); it gives the DLT window.
     """
     if config is None:
-        from analysis.config import load_config
-
         config = load_config()
     window = int(config.registry["dlt_window_days"])
     cut = pd.Timestamp(cutoff)
@@ -216,14 +216,12 @@ def derive_study_days(df: pd.DataFrame, infdt: dict) -> pd.DataFrame:
 
 def derive_trtemfl(adae: pd.DataFrame, ldstdt: dict) -> pd.DataFrame:
     """SAP 3 TEAE: TRTEMFL=Y iff the onset cannot be placed before the start of
-    lymphodepletion (:func:`data_contract.dates.onset_not_before`: a missing onset, or
+    lymphodepletion (:func:`study.onset.onset_not_before`: a missing onset, or
     one imputed (ASTDTF) so that it may fall on or after LDSTDT, counts)."""
-    from data_contract.dates import onset_not_before
-
     if not {"TRTEMFL", "ASTDT", "USUBJID"} <= set(adae.columns):
         return adae
     df = adae.copy()
     ld = pd.to_datetime(df["USUBJID"].map(ldstdt))
     flags = df["ASTDTF"] if "ASTDTF" in df.columns else None
-    df["TRTEMFL"] = np.where(onset_not_before(_dates(df["ASTDT"]), flags, ld), "Y", "N")
+    df["TRTEMFL"] = np.where(onset.onset_not_before(_dates(df["ASTDT"]), flags, ld), "Y", "N")
     return df

@@ -263,7 +263,7 @@ def apply_mapping(datasets: Mapping[str, pd.DataFrame], mapping: MappingFile
 
 def _map_parameter(df: pd.DataFrame, rows: np.ndarray, pm: ParameterMap, source: str):
     """Rows ``rows`` of ``df`` as the contract's parameter ``pm.target`` (see module doc)."""
-    from data_contract.validate import _row_errors
+    from data_contract.row_rules import _row_errors
 
     df = df.reset_index(drop=True).copy()
     findings = []

@@ -38,17 +38,13 @@ import pyarrow.parquet as pq
 from data_contract import CONTRACT_VERSION, ledger
 from data_contract.codelists import Codelists
 from data_contract.cutoff import apply_cutoff
+from data_contract.findings import ValidationReport, _dataset_order
 from data_contract.mapping import MappingFile, apply_mapping, load_mapping
 from data_contract.names import InvalidName, check_name
+from data_contract.profiles import requested_profile, spec_for
 from data_contract.readers import coerce_dataset
 from data_contract.specs import DATASETS
-from data_contract.validate import (
-    ValidationReport,
-    _dataset_order,
-    requested_profile,
-    spec_for,
-    validate,
-)
+from data_contract.validate import validate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_ROOT = PROJECT_ROOT / "data" / "snapshots"

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from analysis import runtime
 from report import build
 
 
@@ -54,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    runtime.configure()
     root = _root(args.root)
     if args.command == "render":
         request = build.RenderRequest(

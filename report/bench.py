@@ -30,7 +30,8 @@ sampled with psutil every :data:`SAMPLE_SECONDS`. Two sums are kept: PSS
 (proportional set size: shared pages, e.g. of forked kernels, counted once
 across the tree; the headline figure) and RSS (shared pages counted in every
 process: an upper bound). The stage breakdown comes from the child itself,
-which wraps the build's stage functions with timers (:func:`timed_render`).
+which reads the build's timing events (:mod:`report.timing`, :func:`render_stages`);
+only the engines' inner steps are timed around their functions (:func:`engine_targets`).
 
 Results: a table on stdout and ``_build/bench/results.json`` (medians, every
 repetition, ratios, the fitted growth exponent, targets, the machine).
@@ -44,7 +45,6 @@ import json
 import math
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -76,8 +76,6 @@ TARGETS = {
     "growth_exponent": 1.0,
     "quarto_engine_seconds": 60.0,   # issue 12: the Quarto engine step, all three formats
 }
-_EXECUTED = re.compile(r"executed (\S+) in ([0-9.]+) s")
-_CACHED = re.compile(r"notebooks: (\d+) in the book, (\d+) cached")
 
 
 # --- machine and workspace ------------------------------------------------------------
@@ -297,57 +295,57 @@ def engine_breakdown(spans: Mapping[str, list]) -> dict[str, float]:
 
 
 def timed_render(root: Path, request, t_start: float) -> dict[str, object]:
-    """Run :func:`report.build.render` with its stages timed (runs in the child)."""
-    from report import build, publish
-
-    per_notebook: dict[str, float] = {}
-    counts: dict[str, int] = {}
+    """Run :func:`report.build.render` and read its stages from the build's timing
+    events (:class:`report.timing.Timeline`); the engines' own steps are timed around
+    their functions (:func:`engine_targets`). Runs in the child."""
+    from report import build, timing
 
     def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
-        m = _EXECUTED.search(message)
-        if m:
-            per_notebook[m.group(1)] = float(m.group(2))
-        m = _CACHED.search(message)
-        if m:
-            counts.update(notebooks=int(m.group(1)), cached=int(m.group(2)))
 
-    targets = [(build, "check_snapshot", "verify"), (build, "make_plan", "plan"),
-               (build, "execute_all", "execute"), (build, "typeset", "engine"),
-               (build, "assemble", "assemble"), (publish, "move_into_place", "move"),
-               *engine_targets()]
-    with stage_timers(targets) as spans:
-        result = build.render(root, request, progress=progress)
-    verify = _total(spans, "verify")
-    execute, engine = _total(spans, "execute"), _total(spans, "engine")
-    stages = {
-        "status": result.status,
+    timeline = timing.Timeline()
+    with stage_timers(engine_targets()) as spans:
+        result = build.render(root, request, progress=progress, timeline=timeline)
+    return _rounded(render_stages(timeline, result.status, spans)) | {
+        "in_process_seconds": time.perf_counter() - t_start}
+
+
+def render_stages(timeline, status: str, engine_spans: Mapping[str, list] | None = None
+                  ) -> dict[str, object]:
+    """The bench's stages of one render from its timing events: ``verify``,
+    ``plan_hashes`` (plan less verify), ``execute``, ``engine``, ``publish`` (assembling
+    and moving the folder, less execute and engine), the seconds per executed notebook,
+    the notebook counts and the engines' steps."""
+    verify = timeline.total("verify")
+    execute, engine = timeline.total("execute"), timeline.total("engine")
+    counts = next((dict(e.detail) for e in reversed(timeline.of("notebooks"))), {})
+    return {
+        "status": status,
         "verify": verify,
-        "plan_hashes": _total(spans, "plan") - verify,
+        "plan_hashes": timeline.total("plan") - verify,
         "execute": execute,
         "engine": engine,
-        "publish": _total(spans, "assemble") - execute - engine + _total(spans, "move"),
-        "execute_per_notebook": per_notebook,
-        "engine_steps": engine_breakdown(spans),
+        "publish": timeline.total("assemble") - execute - engine + timeline.total("move"),
+        "execute_per_notebook": {str(e.detail["chapter"]): e.seconds
+                                 for e in timeline.of("notebook")},
+        "engine_steps": engine_breakdown(engine_spans or {}),
         **counts,
     }
-    return _rounded(stages) | {"in_process_seconds": time.perf_counter() - t_start}
 
 
 def baseline_run(root: Path, request, t_start: float) -> dict[str, object]:
     """Sequential papermill of every notebook (no cache, plain kernels) + built-in engine."""
     import papermill
 
-    from report import build, cache, engines
+    from report import build, cache, engines, timing
     from report.execute import KERNEL_ENV
 
     os.environ.update(KERNEL_ENV)
     work = root / BASELINE_DIR
     shutil.rmtree(work, ignore_errors=True)
-    with stage_timers([(build, "check_snapshot", "verify"), *engine_targets()]) as spans:
-        t0 = time.perf_counter()
-        plan = build.make_plan(root, request)
-        t_plan = time.perf_counter() - t0
+    timeline = timing.Timeline()
+    with stage_timers(engine_targets()) as spans:
+        plan = build.make_plan(root, request, timeline)
         entries, per_notebook = {}, {}
         t0 = time.perf_counter()
         for i, job in enumerate(plan.jobs):
@@ -371,8 +369,8 @@ def baseline_run(root: Path, request, t_start: float) -> dict[str, object]:
         t0 = time.perf_counter()
         engines.render_book(staging, work / "out", list(request.formats), "builtin", plan.meta)
         t_engine = time.perf_counter() - t0
-    verify = _total(spans, "verify")
-    stages = {"verify": verify, "plan_hashes": t_plan - verify, "execute": t_exec,
+    verify = timeline.total("verify")
+    stages = {"verify": verify, "plan_hashes": timeline.total("plan") - verify, "execute": t_exec,
               "engine": t_engine, "publish": t_stage, "execute_per_notebook": per_notebook,
               "engine_steps": engine_breakdown(spans), "notebooks": len(plan.jobs), "cached": 0}
     shutil.rmtree(work, ignore_errors=True)
@@ -770,6 +768,9 @@ def run_bench(a: argparse.Namespace, out: Path | None = None) -> dict[str, objec
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from analysis import runtime
+
+    runtime.configure()
     if argv and argv[0] in ("_render", "_baseline"):
         return child_main(argv)
     a = parser().parse_args(argv)

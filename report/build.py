@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.style.rtf import VERSION_TOKEN
-from report import cache, provenance, publish, scratch, tlf_index
+from report import cache, provenance, publish, scratch, timing, tlf_index
 from report.execute import Job, execute_all, print_progress
 
 DEFAULT_SNAPSHOT = "sim-final"
@@ -186,12 +186,6 @@ def engine_version(engine: str) -> str | None:
         raise BuildError(str(exc)) from exc
 
 
-def typeset(staging: Path, out_dir: Path, formats: list[str], engine: str, meta) -> dict:
-    from report import engines
-
-    return engines.render_book(staging, out_dir, formats, engine, meta)
-
-
 def staged_sources(root: Path, chapters: Sequence[str]) -> list[str]:
     """Files staged as they are: ``_quarto.yml``, non-notebook chapters, and the other
     files next to the chapters (images, bibliographies), sorted."""
@@ -205,14 +199,21 @@ def staged_sources(root: Path, chapters: Sequence[str]) -> list[str]:
     return sorted(out)
 
 
-def make_plan(root: Path, request: RenderRequest) -> Plan:
-    """Verify the snapshot and compute every input hash, cache key and the fingerprint."""
-    root = Path(root)
+def make_plan(root: Path, request: RenderRequest, timeline: timing.Timeline = timing.OFF
+              ) -> Plan:
+    """Verify the snapshot and compute every input hash, cache key and the fingerprint
+    (stages ``plan`` and, within it, ``verify`` of ``timeline``)."""
+    with timeline.stage("plan"):
+        return _make_plan(Path(root), request, timeline)
+
+
+def _make_plan(root: Path, request: RenderRequest, timeline: timing.Timeline) -> Plan:
     version = check_names(request)
     bad = [f for f in request.formats if f not in FORMATS]
     if bad or not request.formats:
         raise BuildError(f"unknown output format(s) {bad}; choose from {list(FORMATS)}")
-    snap = check_snapshot(root, request.snapshot_root, request.snapshot_id)
+    with timeline.stage("verify"):
+        snap = check_snapshot(root, request.snapshot_root, request.snapshot_id)
     chapters = load_chapters(root)
     missing = [c for c in chapters if not (root / c).is_file()]
     if missing:
@@ -283,7 +284,8 @@ def collect_outputs(plan: Plan, entries: Mapping[str, Path], dest: Path) -> list
 
 
 def typeset_book(root: Path, plan: Plan, entries: Mapping[str, Path],
-                 progress: Progress, work: Path) -> list[Path]:
+                 progress: Progress, work: Path,
+                 timeline: timing.Timeline = timing.OFF) -> list[Path]:
     """Stage the executed book in ``work`` and typeset it; the documents: ``csr.<fmt>`` of
     every format and whatever else the engine publishes beside them (the Quarto engine's
     ``html/`` site)."""
@@ -293,8 +295,11 @@ def typeset_book(root: Path, plan: Plan, entries: Mapping[str, Path],
     stage(root, plan, entries, staging)
     progress(f"typesetting {', '.join(plan.request.formats)} with the "
              f"{plan.engine_used} engine")
-    written = typeset(staging, engine_out, list(plan.request.formats),
-                      plan.request.engine, plan.meta)
+    from report import engines
+
+    with timeline.stage("engine"):
+        written = engines.render_book(staging, engine_out, list(plan.request.formats),
+                                      plan.request.engine, plan.meta)
     for fmt in plan.request.formats:
         path = Path(written.get(fmt, engine_out / f"csr.{fmt}"))
         if not path.is_file():
@@ -312,20 +317,33 @@ def _copy_document(path: Path, dest: Path) -> None:
 
 
 def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
-             progress: Progress = print_progress) -> tuple[list[str], list[str]]:
+             progress: Progress = print_progress,
+             timeline: timing.Timeline = timing.OFF) -> tuple[list[str], list[str]]:
     """Build the complete version of ``plan`` into the empty folder ``out``.
 
     Returns (executed chapters, cached chapters). Raises
     :class:`report.execute.NotebookExecutionError` or :class:`BuildError`;
     ``out`` is then incomplete and the caller discards it.
     Temporary work (staging, the engine's folders) is under ``_build/tmp``
-    (:mod:`report.scratch`) and removed on return.
+    (:mod:`report.scratch`) and removed on return. ``timeline`` receives the stages
+    ``assemble``, ``execute``, ``notebook`` (per executed notebook), ``notebooks`` and
+    ``engine`` (:mod:`report.timing`).
     """
-    root = Path(root)
+    with timeline.stage("assemble"):
+        return _assemble(Path(root), plan, out, use_cache, progress, timeline)
+
+
+def _assemble(root: Path, plan: Plan, out: Path, use_cache: bool, progress: Progress,
+              timeline: timing.Timeline) -> tuple[list[str], list[str]]:
     progress(f"snapshot {plan.snapshot.snapshot_id} verified "
              f"(manifest {plan.snapshot.manifest_sha256[:12]})")
-    result = execute_all(root, plan.jobs, workers=plan.request.workers, progress=progress,
-                         use_cache=use_cache)
+    with timeline.stage("execute"):
+        result = execute_all(root, plan.jobs, workers=plan.request.workers,
+                             progress=progress, use_cache=use_cache)
+    for chapter, seconds in result.seconds.items():
+        timeline.add("notebook", seconds, chapter=chapter)
+    timeline.add("notebooks", notebooks=len(plan.jobs),
+                 cached=len(plan.jobs) - len(result.executed))
     work = None
     try:
         formats = list(plan.request.formats)
@@ -336,7 +354,7 @@ def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
             documents = sorted(p for p in cached.iterdir() if p.name != cache.RECORD_FILE)
         else:
             work = scratch.make(root, f"typeset-{plan.version}")
-            documents = typeset_book(root, plan, result.entries, progress, work)
+            documents = typeset_book(root, plan, result.entries, progress, work, timeline)
             if use_cache:
                 cache.store_render(root, plan.fingerprint, documents)
         for path in documents:
@@ -358,12 +376,14 @@ def assemble(root: Path, plan: Plan, out: Path, *, use_cache: bool = True,
 
 
 def render(root: Path | None = None, request: RenderRequest | None = None,
-           progress: Progress = print_progress) -> RenderResult:
+           progress: Progress = print_progress,
+           timeline: timing.Timeline = timing.OFF) -> RenderResult:
     """Render ``request`` into ``report/<version>/`` (see README, "Render").
 
     Refuses a tampered snapshot; executes only notebooks without a cache
     entry; publishes atomically; re-rendering a published version is a no-op
-    with the same inputs and refused with different ones.
+    with the same inputs and refused with different ones. ``timeline`` receives the
+    build's timing events (:mod:`report.timing`).
     """
     root = Path(root or PROJECT_ROOT).resolve()
     request = request or RenderRequest()
@@ -372,7 +392,7 @@ def render(root: Path | None = None, request: RenderRequest | None = None,
         progress(f"removed {(scratch.SCRATCH_DIR / name).as_posix()}, left by a build that "
                  "no longer runs")
     with publish.version_lock(root, version):
-        plan = make_plan(root, request)
+        plan = make_plan(root, request, timeline)
         if publish.check_immutable(root, version, plan.fingerprint, plan.inputs):
             progress(f"report/{version}/ is already published from the same inputs: "
                      "nothing to do")
@@ -380,8 +400,10 @@ def render(root: Path | None = None, request: RenderRequest | None = None,
                                 cached=[j.chapter for j in plan.jobs])
         tmp = publish.temp_version_dir(root, version)
         try:
-            executed, cached = assemble(root, plan, tmp, progress=progress)
-            dest = publish.move_into_place(tmp, root, version)
+            executed, cached = assemble(root, plan, tmp, progress=progress,
+                                        timeline=timeline)
+            with timeline.stage("move"):
+                dest = publish.move_into_place(tmp, root, version)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -273,6 +273,7 @@ class ExecutionResult:
     entries: dict[str, Path]
     executed: list[str]
     temporary: list[Path] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # executed chapter -> seconds
 
     def discard_uncached(self) -> None:
         """Remove the entries of a ``use_cache=False`` run (they never joined the cache)."""
@@ -468,6 +469,7 @@ def execute_all(
             entries[outcome.chapter] = outcome.entry
             result.executed.append(outcome.chapter)
             durations[outcome.chapter] = outcome.seconds
+            result.seconds[outcome.chapter] = outcome.seconds
             if not use_cache:
                 result.temporary.append(outcome.entry)
     if durations:

@@ -14,7 +14,8 @@
   :class:`~data_contract.codelists.UnmappedTermError` naming it and where to map
   it. ``codelists`` is :attr:`analysis.data.StudyData.codelists`; None means
   study.yml's.
-- Fatal (TEAE leading to death): AESDTH = "Y", or AEOUT fatal, or grade 5.
+- Fatal (TEAE leading to death): AESDTH = "Y", or AEOUT fatal, or grade 5
+  (:func:`study.rules.is_fatal`, shared with the contract's rule).
 - Infections: MedDRA SOC (AEBODSYS) "Infections and infestations", matched
   ignoring case as MedDRA SOC names are ("INFECTIONS AND INFESTATIONS").
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data_contract.codelists import Codelists, UnmappedTermError, require_mapped
+from study import rules
 
 INFECTIONS_SOC = "Infections and infestations"
 
@@ -142,15 +144,9 @@ def is_related(adae: pd.DataFrame, codelists: Codelists | None = None) -> pd.Ser
 
 
 def is_fatal(adae: pd.DataFrame, codelists: Codelists | None = None) -> pd.Series:
-    """AE leading to death: AESDTH = "Y", AEOUT with the meaning fatal, or AETOXGR = 5."""
-    fatal = pd.Series(False, index=adae.index)
-    if "AESDTH" in adae.columns:
-        fatal |= adae["AESDTH"].eq("Y")
-    if "AEOUT" in adae.columns:
-        fatal |= adae["AEOUT"].isin(list(_codelists(codelists).values("AEOUT", "fatal")))
-    if "AETOXGR" in adae.columns:
-        fatal |= pd.to_numeric(adae["AETOXGR"], errors="coerce").eq(5).fillna(False)
-    return fatal
+    """AE leading to death (:func:`study.rules.is_fatal`: AESDTH = "Y", AEOUT with the
+    meaning fatal, or AETOXGR = 5)."""
+    return rules.is_fatal(adae, _codelists(codelists).values("AEOUT", "fatal"))
 
 
 def is_infection(adae: pd.DataFrame) -> pd.Series:

@@ -6,7 +6,8 @@
   An event flagged on Day 29 is outside the window and not a DLT.
 - Incidence per dose level = participants with >= 1 DLT / DLT-evaluable N,
   with the exact Clopper-Pearson 95% CI (:func:`analysis.stats.ci.clopper_pearson`).
-- 3+3 decision per level (study.yml ``escalation_rule``): among the level's
+- 3+3 decision per level (:func:`study.rules.three_plus_three`, the one definition
+  the simulator's escalation also runs; study.yml ``escalation_rule``): among the level's
   DLT-evaluable escalation-cohort participants (COHORT = "ESCALATION" when
   ADSL has COHORT), with n DLTs out of N:
   N = 0 -> "Not evaluated"; n >= stop_if_dlt_at_least -> "Stop: >=2 DLTs (n/N)";
@@ -22,7 +23,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.config import StudyConfig
+from study import rules
+from study.config import StudyConfig
 
 
 def dlt_window_days(config: StudyConfig) -> int:
@@ -58,30 +60,24 @@ def _rule(config: StudyConfig) -> dict:
 
 def decide_3plus3(n_dlt: int, n_eval: int, config: StudyConfig, *, highest: bool = False) -> str:
     """The 3+3 decision for one dose level with ``n_dlt`` DLTs among ``n_eval``
-    evaluable escalation participants (rule from study.yml, see module doc).
+    evaluable escalation participants, worded for Table 14.3.1 (the rule is
+    :func:`study.rules.three_plus_three`, see module doc).
 
     At the ``highest`` configured level there is nothing to escalate to: a
     level that would allow escalation reads "Highest level cleared".
     """
     rule = _rule(config)
-    cohort, expanded = int(rule["cohort_size"]), int(rule["expanded_size"])
-    stop = int(rule["stop_if_dlt_at_least"])
-    bounds = {int(k): int(v) for k, v in rule["escalate_if_dlt_at_most"].items()}
-    if n_dlt < 0 or n_eval < 0 or n_dlt > n_eval:
-        raise ValueError(f"invalid DLT count {n_dlt}/{n_eval}")
+    decision = rules.three_plus_three(n_dlt, n_eval, rule)
     frac = f"({n_dlt}/{n_eval})"
-    if n_eval == 0:
+    if decision == rules.NOT_EVALUATED:
         return "Not evaluated"
-    if n_dlt >= stop:
-        return f"Stop: >={stop} DLTs {frac}"
-    if n_eval < cohort:
+    if decision == rules.STOP:
+        return f"Stop: >={int(rule['stop_if_dlt_at_least'])} DLTs {frac}"
+    if decision == rules.INCOMPLETE:
         return f"Cohort incomplete {frac}"
-    reached = max(s for s in bounds if s <= n_eval)
-    if n_dlt <= bounds[reached]:
+    if decision == rules.ESCALATE:
         return f"Highest level cleared {frac}" if highest else f"Escalate {frac}"
-    if n_eval < expanded:
-        return f"Expand to {expanded} {frac}"
-    return f"Stop: >={stop} DLTs {frac}"  # unreachable with the SAP rule, kept total
+    return f"Expand to {int(rule['expanded_size'])} {frac}"
 
 
 def level_counts(adsl_dlt: pd.DataFrame, group_var: str, levels: list[str]) -> pd.DataFrame:

@@ -7,14 +7,15 @@ cut-off."
 - Onset day (``ONSETDY``): study day of ASTDT relative to the infusion
   (ADSL.INFDT, Day 0; SAP 3 Study day). For a participant never infused the
   reference is the planned Day 0 (lymphodepletion start minus the first
-  lymphodepletion day of study.yml, e.g. LDSTDT + 4). Another study's standard
+  lymphodepletion day of study.yml,
+  :func:`study.rules.first_lymphodepletion_day`, e.g. LDSTDT + 4). Another study's standard
   ADaM without INFDT/LDSTDT uses TRTSDT as Day 0.
 - TEAE (``TEAEFL``): the onset cannot be placed before ADSL.LDSTDT; without
   LDSTDT the dataset's own TRTEMFL is used; without either, the onset cannot
   be placed before TRTSDT. SAP 3: "An AE whose onset date is missing, or
   partial so that it cannot be placed before the start of lymphodepletion,
   counts as treatment-emergent (conservative); ADaM imputation flags (ASTDTF)
-  are respected": :func:`data_contract.dates.onset_not_before` (the one
+  are respected": :func:`study.onset.onset_not_before` (the one
   definition, shared with the contract's TRTEMFL rule).
 - Primary window (``PRIMWFL``): TEAE with onset day <= the registry window
   (``registry.ae_primary_window_days``, 28). An AE on Day 28 is in, Day 29 out.
@@ -35,9 +36,10 @@ import math
 
 import pandas as pd
 
-from analysis.config import StudyConfig
 from analysis.derive.studyday import study_day
-from data_contract.dates import onset_not_before
+from study import onset as onset_rule
+from study import rules
+from study.config import StudyConfig
 
 WINDOW_PRIMARY = "Day 0-28"
 WINDOW_OVERALL = "Overall"
@@ -59,10 +61,6 @@ def window_label(config: StudyConfig) -> str:
     return f"Day 0-{primary_window_days(config)}"
 
 
-def _first_ld_day(config: StudyConfig) -> int:
-    return min(min(d["days"]) for d in config.assumptions["lymphodepletion"]["drugs"])
-
-
 def reference_dates(adsl: pd.DataFrame, config: StudyConfig) -> pd.Series:
     """Day 0 date per participant (index USUBJID): INFDT, else planned Day 0, else TRTSDT."""
     idx = adsl["USUBJID"]
@@ -70,7 +68,7 @@ def reference_dates(adsl: pd.DataFrame, config: StudyConfig) -> pd.Series:
     if "INFDT" in adsl.columns:
         ref = pd.Series(pd.to_datetime(adsl["INFDT"]).values, index=idx)
     if "LDSTDT" in adsl.columns:
-        planned = pd.to_datetime(adsl["LDSTDT"]) - pd.Timedelta(days=_first_ld_day(config))
+        planned = pd.to_datetime(adsl["LDSTDT"]) - pd.Timedelta(days=rules.first_lymphodepletion_day(config))
         ref = ref.fillna(pd.Series(planned.values, index=idx))
     if "TRTSDT" in adsl.columns:
         ref = ref.fillna(pd.Series(pd.to_datetime(adsl["TRTSDT"]).values, index=idx))
@@ -107,13 +105,13 @@ def derive_var_teae(adae: pd.DataFrame, adsl: pd.DataFrame, config: StudyConfig,
     if "LDSTDT" in lds.columns:
         ld = pd.Series(pd.to_datetime(lds["LDSTDT"]).reindex(out["USUBJID"]).values,
                        index=out.index)
-        teae = onset_not_before(start, flags, ld)
+        teae = onset_rule.onset_not_before(start, flags, ld)
     elif "TRTEMFL" in out.columns:
         teae = out["TRTEMFL"].eq("Y")
     else:
         ts = pd.Series(pd.to_datetime(lds["TRTSDT"]).reindex(out["USUBJID"]).values,
                        index=out.index)
-        teae = onset_not_before(start, flags, ts)
+        teae = onset_rule.onset_not_before(start, flags, ts)
     teae = teae.astype(bool)
     missing = pd.Series(start.isna().to_numpy(), index=out.index)
     unplaced = missing & pd.Series(onset.isna().to_numpy(), index=out.index)

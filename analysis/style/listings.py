@@ -30,7 +30,7 @@ from great_tables import GT, md
 from analysis.csv_cells import csv_text
 from analysis.formats import listing_text as as_text  # the cell text is made in formats
 from analysis.style.escape import display_frame, html_text
-from analysis.style.rtf import column_widths
+from analysis.style.rtf_widths import column_widths
 from analysis.style.tables import decorate, house_style, table_id
 
 MAX_ROWS = 200       # longer listings are linked, not printed in full

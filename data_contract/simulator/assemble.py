@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.config import load_config
 from data_contract.simulator.efficacy import simulate_edss, simulate_mri, simulate_va
 from data_contract.simulator.enrolment import Participants, enrol
 from data_contract.simulator.escalation import CohortDecision, run_escalation
@@ -28,6 +27,8 @@ from data_contract.simulator.visits import Disposition, draw_disposition, draw_v
 from data_contract.specs import DATASETS
 from data_contract.specs.admri import ADMRI_PARAMS
 from data_contract.specs.adpc import ADPC_PARAMS
+from study import rules
+from study.config import load_config
 
 STREAMS = ("escalation", "enrolment", "visits", "disposition", "history", "haematology",
            "bcells", "safety", "labs", "kinetics", "edss", "va", "mri")
@@ -118,7 +119,7 @@ def build_adsl(pt: Participants, disp: Disposition, ep: Episodes, grid, edss, aq
     idx = np.arange(pt.n)
     labels = config.dose_labels
     trt = np.asarray([labels[int(x)] for x in pt.level], dtype=object)
-    ld_day = min(min(d["days"]) for d in config.assumptions["lymphodepletion"]["drugs"])
+    ld_day = rules.first_lymphodepletion_day(config)
     end = _dates(pt.infdt, idx, disp.end_day)
     completed = (disp.status == "COMPLETED") & (end <= final_cut)
     ended = completed | (disp.status == "DISCONTINUED")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from study import rules
+
 
 @dataclass(frozen=True)
 class CohortDecision:
@@ -39,18 +41,10 @@ class Escalation:
 
 
 def decide_3plus3(n_level: int, dlt_level: int, rule: dict) -> str:
-    """The 3+3 decision for one dose level after a completed cohort (SAP 1).
-
-    ESCALATE on 0/3 or <= 1/6 DLTs, EXPAND to 6 on 1/3, STOP at >= 2 DLTs.
-    """
-    if dlt_level >= rule["stop_if_dlt_at_least"]:
-        return "STOP"
-    limit = rule["escalate_if_dlt_at_most"].get(n_level)
-    if limit is not None and dlt_level <= limit:
-        return "ESCALATE"
-    if n_level < rule["expanded_size"]:
-        return "EXPAND"
-    raise ValueError(f"3+3 rule has no decision for {dlt_level} DLTs in {n_level} participants")
+    """The 3+3 decision for one dose level after a completed cohort (SAP 1):
+    :func:`study.rules.three_plus_three` (ESCALATE on 0/3 or <= 1/6 DLTs, EXPAND to 6
+    on 1/3, STOP at >= 2 DLTs), the rule Table 14.3.1 applies to the data."""
+    return rules.three_plus_three(dlt_level, n_level, rule)
 
 
 def run_escalation(n: int, rng: np.random.Generator, params: dict, config) -> Escalation:

@@ -94,3 +94,32 @@ def test_table_says_not_measured_rather_than_not_met_for_a_target_without_a_valu
     assert "pipeline_20000_seconds" in table
     line = next(ln for ln in table.splitlines() if "pipeline_20000_seconds" in ln)
     assert line.rstrip().endswith("not measured")
+
+
+def test_bench_reads_the_stages_of_a_render_from_the_builds_timing_events():
+    from report import timing
+
+    tl = timing.Timeline()
+    for stage, seconds in (("verify", 1.0), ("plan", 1.5), ("execute", 10.0), ("engine", 4.0),
+                           ("assemble", 15.0), ("move", 0.25)):
+        tl.add(stage, seconds)
+    tl.add("notebook", 6.0, chapter="chapters/a.ipynb")
+    tl.add("notebook", 4.0, chapter="chapters/b.ipynb")
+    tl.add("notebooks", notebooks=3, cached=1)
+    stages = bench.render_stages(tl, "published")
+    assert stages == {
+        "status": "published", "verify": 1.0, "plan_hashes": 0.5, "execute": 10.0,
+        "engine": 4.0, "publish": 1.25, "engine_steps": {}, "notebooks": 3, "cached": 1,
+        "execute_per_notebook": {"chapters/a.ipynb": 6.0, "chapters/b.ipynb": 4.0}}
+
+
+def test_a_timeline_times_a_failing_stage_too_and_off_records_nothing():
+    from report import timing
+
+    tl = timing.Timeline()
+    with pytest.raises(RuntimeError), tl.stage("execute", chapter="x"):
+        raise RuntimeError("a failing stage is still timed")
+    assert [(e.stage, e.detail) for e in tl.events] == [("execute", {"chapter": "x"})]
+    assert tl.events[0].seconds >= 0 and tl.total("engine") == 0
+    timing.OFF.add("execute", 1.0)
+    assert timing.OFF.events == []

@@ -128,7 +128,9 @@ def test_rerender_of_a_removed_version_reuses_cached_notebooks_and_documents(pro
     def no_typesetting(*args):
         raise AssertionError("typeset again although nothing changed")
 
-    monkeypatch.setattr(build, "typeset", no_typesetting)
+    import report.engines
+
+    monkeypatch.setattr(report.engines, "render_book", no_typesetting)
     again = render(project, "v1")
     assert again.status == "published" and again.executed == []
     rebuilt = tree_bytes(again.path)
@@ -152,3 +154,19 @@ def test_temporary_folders_of_builds_that_no_longer_run_are_removed_others_kept(
     removed = scratch.clean_stale(tmp_path)
     assert sorted(removed) == sorted([dead.name, reused.name, "not-made-by-a-build"])
     assert [p.name for p in (tmp_path / scratch.SCRATCH_DIR).iterdir()] == [mine.name]
+
+
+def test_a_render_reports_its_stages_as_timing_events(project):
+    from report import timing
+
+    tl = timing.Timeline()
+    request = build.RenderRequest(snapshot_id=fx.SNAPSHOT, version="v1", formats=("html",))
+    result = build.render(project, request, timeline=tl, **QUIET)
+    assert result.status == "published"
+    stages = [e.stage for e in tl.events]
+    for stage in ("verify", "plan", "execute", "notebooks", "engine", "assemble", "move"):
+        assert stage in stages, stage
+    notebooks = {e.detail["chapter"] for e in tl.of("notebook")}
+    assert notebooks == set(result.executed) and notebooks
+    assert tl.of("notebooks")[0].detail == {"notebooks": len(result.executed) + len(result.cached),
+                                            "cached": len(result.cached)}

@@ -36,14 +36,18 @@ def test_records_without_parameters_or_columns_keep_all_of_them_in_input_order()
     assert pop.bign == {DL1: 2, DL2: 1, DL3: 0, "Total": 3}
 
 
-def test_importing_the_analysis_package_turns_on_pandas_copy_on_write():
-    """Selections share memory until written (the lab displays rely on it at 20,000)."""
+def test_the_entry_points_configure_call_turns_on_pandas_copy_on_write():
+    """Selections share memory until written (the lab displays rely on it at 20,000):
+    :func:`analysis.runtime.configure`, which every entry point calls, turns it on;
+    importing the package alone does not (tests/unit/test_import_state.py)."""
     import subprocess
     import sys
 
-    code = "import analysis, pandas; print(pandas.get_option('mode.copy_on_write'))"
+    code = ("import analysis, pandas; before = pandas.get_option('mode.copy_on_write'); "
+            "from analysis import runtime; runtime.configure(); "
+            "print(before, pandas.get_option('mode.copy_on_write'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "True"
+    assert out.stdout.strip() == "False True"
 
 
 # ---- another study's standard ADaM ADSL (issue 11, part 4) ------------------------------

@@ -189,7 +189,7 @@ def test_hostile_text_is_verbatim_everywhere_and_changes_no_structure(tmp_path_f
 def test_a_very_long_word_does_not_squeeze_the_other_columns():
     import pandas as pd
 
-    from analysis.style.rtf import MAX_COL_INCH, _word_width, column_widths
+    from analysis.style.rtf_widths import MAX_COL_INCH, _word_width, column_widths
 
     frame = pd.DataFrame({"Participant": ["NCT06561009-01-0001"] * 2,
                           "Preferred term": [LONG_TERM, "Headache"], "Start": ["2025-01-15"] * 2})

@@ -12,7 +12,8 @@ month of ASTDT (``D``), its year (``M``), or anywhere (``Y``). An AE can be
 placed before a reference date only if the *latest* day it can stand for is
 before it. This module is the one place that rule is written; the validator
 (rule ``ADAE.trtemfl_consistent_with_dates``), the cut-off and the analysis
-(:mod:`analysis.derive.teae`) all use it.
+(:mod:`analysis.derive.teae`) all use it; it sits in the neutral :mod:`study` package
+so that the data contract and the analysis both can.
 """
 
 from __future__ import annotations
