@@ -67,6 +67,7 @@ import pandera.pandas as pa
 
 from data_contract import CONTRACT_VERSION
 from data_contract.codelists import Codelists
+from data_contract.consistency import ConsistencyCheck
 from data_contract.dates import IMPUTATION_FLAGS, latest_possible_onset, onset_not_before
 from data_contract.readers import coerce_series
 from data_contract.rules import RULES, SEVERITIES, severity_of
@@ -847,6 +848,7 @@ def validate(datasets: Mapping[str, pd.DataFrame], cutoff: date | None = None,
     adsl: pd.DataFrame | None = None
     adsl_ids: set | None = None
     infdt: dict = {}
+    across = ConsistencyCheck(codelists)
 
     for name in DATASETS:
         if name in keys:
@@ -865,6 +867,7 @@ def validate(datasets: Mapping[str, pd.DataFrame], cutoff: date | None = None,
         ds_profile = dataset_profile(name, raw, profile, studyid)
         spec = spec_for(name, ds_profile)
         df, errs = _dataset_errors(name, raw, spec, ds_profile, codelists)
+        across.see(name, df, ds_profile)
         del raw
         rows[name], variables[name] = len(df), len(df.columns)
         found += errs
@@ -881,6 +884,7 @@ def validate(datasets: Mapping[str, pd.DataFrame], cutoff: date | None = None,
             extensions[name] = _extensions_of(name, df, ds_profile)
         del df  # before the next dataset is read: one in memory at a time
 
+    found += across.findings()  # rules across datasets (data_contract.consistency)
     found = sorted(set(found), key=_sort_key)
     return ValidationReport(
         findings=found,
