@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import load_config
+from data_contract.dlt_criteria import load_dlt_criteria
 from data_contract.simulator.efficacy import simulate_edss, simulate_mri, simulate_va
 from data_contract.simulator.enrolment import Participants, enrol
 from data_contract.simulator.escalation import CohortDecision, run_escalation
@@ -23,7 +24,6 @@ from data_contract.simulator.history import Episodes, draw_episodes
 from data_contract.simulator.kinetics import simulate_kinetics
 from data_contract.simulator.labs import draw_bcells, draw_haematology, simulate_labs
 from data_contract.simulator.parameters import load_params
-from data_contract.dlt_criteria import load_dlt_criteria
 from data_contract.simulator.safety import Safety, add_laboratory_events, simulate_safety
 from data_contract.simulator.visits import Disposition, draw_disposition, draw_visits
 from data_contract.simulator.vitals import simulate_vitals

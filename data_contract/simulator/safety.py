@@ -199,7 +199,6 @@ def laboratory_events(table: dict[str, np.ndarray], pt: Participants, disp: Disp
     such sample (the recovery seen at a visit), open when there is none.
     """
     cy = params["cytopenia"]
-    ae = params["other_aes"]
     parts = []
     for code in ("ANC", "PLAT", "HGB", "LYMPH"):
         q = cy[code]
@@ -250,6 +249,7 @@ def flag_dlts(events: dict[str, np.ndarray], table: dict[str, np.ndarray], param
               criteria: DltCriteria) -> np.ndarray:
     """The drawn DLT flags that the event's data support (SAP 3, DLT criteria)."""
     cy = params["cytopenia"]
+    g_min = min((c.min_grade for c in criteria.criteria if c.kind == "cytopenia"), default=4)
     flags = events["dlt"].copy()
     for i in np.flatnonzero(flags):
         term = events["term"][i]
@@ -258,7 +258,7 @@ def flag_dlts(events: dict[str, np.ndarray], table: dict[str, np.ndarray], param
         if code is not None:
             m = (table["pid"] == events["pid"][i]) & (table["PARAMCD"] == code)
             g = lab_grades(table["AVAL"][m], cy[code]["ctcae"])
-            lab_days = [float(d) for d in table["ADY"][m][g >= 4]]
+            lab_days = [float(d) for d in table["ADY"][m][g >= g_min]]
         end = events["end"][i]
         rec = {"AETOXGR": events["grade"][i], "ASTDY": events["start"][i],
                "AENDY": None if not np.isfinite(end) else end, "AEDECOD": term,
