@@ -9,8 +9,8 @@ Commands (``nox -s snapshot -- <command> ...`` passes them on):
 - ``export ID --format dataset-json|ndjson|xpt DEST [--root DIR]``
 - ``verify ID [--root DIR]`` (files against the manifest, the manifest against the
   snapshot ledger ``<root>/LEDGER.jsonl``)
-- ``cut ID --cutoff YYYY-MM-DD --id NEW [--root DIR]``
-- ``simulate --id ID [--seed S] [--n N] [--cutoff YYYY-MM-DD] [--root DIR]``
+- ``cut ID --cutoff YYYY-MM-DD --id NEW [--root DIR] [--supersede REASON]``
+- ``simulate --id ID [--seed S] [--n N] [--cutoff YYYY-MM-DD] [--root DIR] [--supersede REASON]``
 
 ``freeze`` and ``validate`` print the validation summary (at most 60 lines:
 per dataset, variable and rule the count, severity and first three examples)
@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--cutoff", required=True, type=_date)
     c.add_argument("--id", required=True, dest="new_id")
     c.add_argument("--root", type=Path, default=None)
+    c.add_argument("--supersede", metavar="REASON", default=None,
+                   help="deliberately re-freeze an existing id (recorded in the ledger)")
 
     s = sub.add_parser("simulate", help="simulate the trial and freeze the result")
     s.add_argument("--id", required=True, dest="snapshot_id")
@@ -100,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--n", type=int, default=None)
     s.add_argument("--cutoff", type=_date, default=None)
     s.add_argument("--root", type=Path, default=None)
+    s.add_argument("--supersede", metavar="REASON", default=None,
+                   help="deliberately re-freeze an existing id (recorded in the ledger)")
     return p
 
 
@@ -199,7 +203,7 @@ def cmd_verify(a: argparse.Namespace) -> int:
 
 
 def cmd_cut(a: argparse.Namespace) -> int:
-    path = cut(a.source_id, a.new_id, a.cutoff, root=a.root)
+    path = cut(a.source_id, a.new_id, a.cutoff, root=a.root, supersede=a.supersede)
     print(f"cut snapshot {a.source_id} at {a.cutoff.isoformat()} into {a.new_id} ({path})")
     return EXIT_OK
 
@@ -218,7 +222,8 @@ def cmd_simulate(a: argparse.Namespace) -> int:
     seed = kwargs.get("seed", getattr(trial, "seed", "default"))
     n = kwargs.get("n", getattr(trial, "n", "default"))
     path = freeze(datasets, a.snapshot_id, cutoff, simulated=True, root=a.root,
-                  source=f"simulated by data_contract.simulator (seed {seed}, n {n})")
+                  source=f"simulated by data_contract.simulator (seed {seed}, n {n})",
+                  supersede=a.supersede)
     print(f"froze simulated snapshot {a.snapshot_id} (cut-off {cutoff.isoformat()}, interim "
           f"cut-off {trial.interim_cutoff.isoformat()}) in {path}")
     return EXIT_OK

@@ -19,8 +19,12 @@ with the snapshots) holds one line per frozen snapshot, written by ``freeze``
   reordering or inserting a line breaks the chain at that line, which
   :func:`read` reports (line number, both hashes). Every verification reads
   the whole chain.
-- A snapshot id appears once: an id is never frozen again, even after its
-  folder was deleted. Lines are only appended (under an exclusive lock).
+- A snapshot id is frozen once, except that it may be deliberately re-frozen
+  (``supersede``: the simulator's output for a seed changed, a committed simulated
+  snapshot is regenerated under its id): the new line names the line it
+  supersedes (``supersedes``: its seq) and why (``reason``), the old line stays,
+  and the id's entry is its latest line. A re-freeze without ``supersede`` is
+  refused. Lines are only appended (under an exclusive lock).
 
 What this guarantees: the data a report is built from are the data frozen
 under that id, unless the ledger itself was rewritten consistently from the
@@ -45,6 +49,7 @@ from pathlib import Path
 LEDGER = "LEDGER.jsonl"
 GENESIS = "0" * 64
 FIELDS = ("frozen_at", "manifest_sha256", "prev_sha256", "seq", "snapshot_id", "source")
+SUPERSEDE_FIELDS = ("reason", "supersedes")  # only on a line that re-freezes an id
 
 
 class LedgerError(Exception):
@@ -60,6 +65,8 @@ class Entry:
     source: str
     prev_sha256: str
     line_sha256: str          # SHA-256 of this entry's line (what the next line names)
+    supersedes: int | None = None  # seq of the line of the same id this one replaces
+    reason: str | None = None
 
     def describe(self) -> str:
         return f"ledger entry {self.seq} (frozen {self.frozen_at})"
@@ -84,15 +91,16 @@ def read(root: Path) -> list[Entry]:
     if not path.is_file():
         return []
     entries: list[Entry] = []
-    prev, seen = GENESIS, set()
+    prev, seen = GENESIS, {}
     text = path.read_text(encoding="utf-8")
     if text and not text.endswith("\n"):
         raise LedgerError(f"{path}: the last line is incomplete (no line end)")
     for n, line in enumerate(text.splitlines(), start=1):
         try:
             fields = json.loads(line)
-            if sorted(fields) != sorted(FIELDS):
-                raise ValueError(f"fields {sorted(fields)}, expected {list(FIELDS)}")
+            if sorted(fields) not in (sorted(FIELDS), sorted(FIELDS + SUPERSEDE_FIELDS)):
+                raise ValueError(f"fields {sorted(fields)}, expected {list(FIELDS)} "
+                                 f"(and {list(SUPERSEDE_FIELDS)} on a re-freeze)")
         except ValueError as exc:
             raise LedgerError(f"{path} line {n} is not a ledger entry ({exc})") from None
         if fields["prev_sha256"] != prev:
@@ -101,19 +109,24 @@ def read(root: Path) -> list[Entry]:
                               f"is {prev} (a line was changed, removed or inserted)")
         if fields["seq"] != n:
             raise LedgerError(f"{path} line {n}: sequence number {fields['seq']}, expected {n}")
-        if fields["snapshot_id"] in seen:
-            raise LedgerError(f"{path} line {n}: snapshot {fields['snapshot_id']} is "
-                              "entered twice")
-        seen.add(fields["snapshot_id"])
+        sid = fields["snapshot_id"]
+        if sid in seen and fields.get("supersedes") != seen[sid]:
+            raise LedgerError(f"{path} line {n}: snapshot {sid} is entered twice (a re-freeze "
+                              f"names the line it supersedes, {seen[sid]})")
+        if sid not in seen and "supersedes" in fields:
+            raise LedgerError(f"{path} line {n}: snapshot {sid} supersedes line "
+                              f"{fields['supersedes']}, which is not an entry of {sid}")
+        seen[sid] = fields["seq"]
         prev = _sha(line)
-        entries.append(Entry(fields["seq"], fields["snapshot_id"], fields["manifest_sha256"],
-                             fields["frozen_at"], fields["source"], fields["prev_sha256"], prev))
+        entries.append(Entry(fields["seq"], sid, fields["manifest_sha256"],
+                             fields["frozen_at"], fields["source"], fields["prev_sha256"], prev,
+                             fields.get("supersedes"), fields.get("reason")))
     return entries
 
 
 def entry_for(root: Path, snapshot_id: str) -> Entry | None:
-    """The (chain-checked) ledger entry of ``snapshot_id``, or None."""
-    return next((e for e in read(root) if e.snapshot_id == snapshot_id), None)
+    """The (chain-checked) ledger entry of ``snapshot_id`` (its latest line), or None."""
+    return next((e for e in reversed(read(root)) if e.snapshot_id == snapshot_id), None)
 
 
 def check(root: Path, snapshot_id: str, manifest_sha256: str) -> Entry:
@@ -146,12 +159,15 @@ def locked(root: Path) -> Iterator[None]:
 
 
 def append(root: Path, snapshot_id: str, manifest_sha256: str, source: str,
-           frozen_at: str | None = None) -> Entry:
-    """Append the entry of a newly frozen snapshot (call under :func:`locked`)."""
+           frozen_at: str | None = None, supersede: str | None = None) -> Entry:
+    """Append the entry of a newly frozen snapshot (call under :func:`locked`).
+    ``supersede``: the reason for re-freezing an id already in the ledger (the line
+    then names the line it supersedes); without it an id already there is refused."""
     entries = read(root)
-    if any(e.snapshot_id == snapshot_id for e in entries):
+    current = next((e for e in reversed(entries) if e.snapshot_id == snapshot_id), None)
+    if current is not None and not supersede:
         raise LedgerError(f"snapshot {snapshot_id} is already in the ledger {path_of(root)}; "
-                          "a snapshot id is frozen once")
+                          "a snapshot id is frozen once (unless deliberately superseded)")
     fields = {
         "frozen_at": frozen_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "manifest_sha256": manifest_sha256,
@@ -160,6 +176,8 @@ def append(root: Path, snapshot_id: str, manifest_sha256: str, source: str,
         "snapshot_id": snapshot_id,
         "source": source,
     }
+    if current is not None:
+        fields.update(supersedes=current.seq, reason=" ".join(str(supersede).split()))
     line = _line(fields)
     with open(path_of(root), "a", encoding="utf-8") as fh:
         fh.write(line + "\n")

@@ -18,7 +18,8 @@ rules only to this study's datasets (the ``full`` profile,
 translated by a mapping file (:mod:`data_contract.mapping`).
 
 Each rule is implemented once, in :mod:`data_contract.validate` (or
-:mod:`data_contract.mapping`) under the same id; a finding's severity is looked up
+:mod:`data_contract.mapping`, or :mod:`data_contract.consistency` for the rules
+across datasets) under the same id; a finding's severity is looked up
 here, never set where the finding is made.
 """
 
@@ -114,6 +115,17 @@ _RULES = (
          "BLQFL=Y iff AVAL is missing with AVALC 'BLQ' (SAP 3, CAR-T kinetics)."),
     Rule("ADVA.result_matches_format", "error", "all",
          "VAORRES has the form its recording format VAFMT requires."),
+    # --- across datasets (data_contract.consistency) ---
+    Rule("consistency.lab_ae_grade", "warning", "full",
+         "The worst grade of a cytopenia AE (ADAE) differs from the worst CTCAE v5.0 grade "
+         "of its laboratory parameter (ADLB) from lymphodepletion on, or ADLB reaches "
+         "grade 3 without the AE (SAP 3, Cytopenias)."),
+    Rule("consistency.crs_vital_signs", "warning", "full",
+         "A CRS event whose vital signs (ADVS) show no fever >= 38.0 C or define another "
+         "ASTCT 2019 grade than AETOXGR (SAP 3, CRS; SAP 5, ADVS)."),
+    Rule("ADAE.dlt_meets_no_criterion", "warning", "full",
+         "An event flagged as a DLT that meets none of the DLT criteria of study.yml "
+         "(SAP 3, DLT)."),
     # --- mapping ---
     Rule("mapping_unit", "error", "mapping",
          "A delivered unit (AVALU) differs from the unit the mapping converts from."),

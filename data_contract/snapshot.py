@@ -263,7 +263,7 @@ def freeze(datasets: Mapping[str, pd.DataFrame], snapshot_id: str, cutoff: date,
            source: str, simulated: bool = False, root: str | Path | None = None,
            profile: str = "auto", mapping: MappingFile | str | Path | None = None,
            drop: Sequence[str] = (), codelists: Codelists | None = None,
-           inherited: Mapping | None = None) -> Path:
+           inherited: Mapping | None = None, supersede: str | None = None) -> Path:
     """Validate ``datasets`` at ``cutoff`` and write them as snapshot ``snapshot_id``.
 
     ``drop`` and ``mapping`` are applied first (:func:`prepare`); nothing else is
@@ -271,14 +271,17 @@ def freeze(datasets: Mapping[str, pd.DataFrame], snapshot_id: str, cutoff: date,
     -- and writes nothing -- for an existing id or data that fail the contract (the
     message is the console summary of the validation report, ``exc.report`` the
     report). ``inherited``: the ``mapping`` and ``dropped`` records of the snapshot
-    this one is cut from. Returns the snapshot folder.
+    this one is cut from. ``supersede``: the reason for deliberately re-freezing an
+    existing id (the old folder is replaced and the ledger gets a line that names the
+    one it supersedes, :mod:`data_contract.ledger`). Returns the snapshot folder.
     """
     _check_id(snapshot_id)
-    _refuse_existing(snapshot_id, root)
+    if not supersede:
+        _refuse_existing(snapshot_id, root)
     delivery = prepare(datasets, cutoff, profile=profile, mapping=mapping, drop=drop,
                        codelists=codelists)
     return freeze_delivery(delivery, snapshot_id, cutoff, source, simulated=simulated,
-                           root=root, inherited=inherited)
+                           root=root, inherited=inherited, supersede=supersede)
 
 
 def _refuse_existing(snapshot_id: str, root: str | Path | None) -> None:
@@ -289,14 +292,15 @@ def _refuse_existing(snapshot_id: str, root: str | Path | None) -> None:
 
 def freeze_delivery(delivery: Delivery, snapshot_id: str, cutoff: date, source: str,
                     simulated: bool = False, root: str | Path | None = None,
-                    inherited: Mapping | None = None) -> Path:
+                    inherited: Mapping | None = None, supersede: str | None = None) -> Path:
     """Write a delivery made ready by :func:`prepare` as snapshot ``snapshot_id`` (see
     :func:`freeze`, which is :func:`prepare` then this; the command line calls both
     itself, to write the validation report in between)."""
     _check_id(snapshot_id)
     root = _root(root)
     target = root / snapshot_id
-    _refuse_existing(snapshot_id, root)
+    if not supersede:
+        _refuse_existing(snapshot_id, root)
     report = delivery.report
     if not report.ok:
         from data_contract.validation_report import console_summary
@@ -336,17 +340,27 @@ def freeze_delivery(delivery: Delivery, snapshot_id: str, cutoff: date, source: 
                                     encoding="utf-8")
         os.chmod(tmp, 0o755)
         with ledger.locked(root):      # rename and ledger entry together, one freeze at a time
-            if target.exists():
+            if target.exists() and not supersede:
                 raise SnapshotError(f"snapshot {snapshot_id} already exists in {root}")
-            if ledger.entry_for(root, snapshot_id) is not None:
+            if ledger.entry_for(root, snapshot_id) is not None and not supersede:
                 raise SnapshotError(f"snapshot {snapshot_id} is already in the ledger "
                                     f"{ledger.path_of(root)}; a snapshot id is frozen once")
+            old = None
+            if target.exists():  # superseded: moved aside, removed once the ledger has it
+                old = Path(tempfile.mkdtemp(prefix=f".{snapshot_id}.", suffix=".old", dir=root))
+                os.rename(target, old / snapshot_id)
             os.rename(tmp, target)
             try:
-                ledger.append(root, snapshot_id, sha256_file(target / MANIFEST), source)
+                ledger.append(root, snapshot_id, sha256_file(target / MANIFEST), source,
+                              supersede=supersede)
             except BaseException:
                 os.rename(target, tmp)
+                if old is not None:
+                    os.rename(old / snapshot_id, target)
+                    shutil.rmtree(old, ignore_errors=True)
                 raise
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
     except ledger.LedgerError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise SnapshotError(str(exc)) from None
@@ -422,11 +436,13 @@ def load_snapshot(snapshot_id: str, root: str | Path | None = None) -> Snapshot:
                     path=folder)
 
 
-def cut(source_id: str, new_id: str, cutoff: date, root: str | Path | None = None) -> Path:
+def cut(source_id: str, new_id: str, cutoff: date, root: str | Path | None = None,
+        supersede: str | None = None) -> Path:
     """An interim snapshot ``new_id`` of snapshot ``source_id`` at an earlier ``cutoff``
-    (SAP 1; :func:`data_contract.cutoff.apply_cutoff`), validated like any other."""
+    (SAP 1; :func:`data_contract.cutoff.apply_cutoff`), validated like any other
+    (``supersede``: as in :func:`freeze`)."""
     _check_id(new_id)
-    if (_root(root) / new_id).exists():
+    if (_root(root) / new_id).exists() and not supersede:
         raise SnapshotError(f"snapshot {new_id} already exists in {_root(root)}; "
                             "a snapshot is never overwritten")
     snap = load_snapshot(source_id, root)
@@ -439,4 +455,5 @@ def cut(source_id: str, new_id: str, cutoff: date, root: str | Path | None = Non
                   simulated=bool(snap.manifest.get("simulated", False)), root=root,
                   profile=requested_profile(snap.manifest),
                   codelists=Codelists.from_record(snap.manifest.get("codelists")),
-                  inherited={k: snap.manifest.get(k) for k in ("mapping", "dropped")})
+                  inherited={k: snap.manifest.get(k) for k in ("mapping", "dropped")},
+                  supersede=supersede)

@@ -61,6 +61,7 @@ from datetime import date
 import pandas as pd
 
 from data_contract.codelists import Codelists
+from data_contract.consistency import ConsistencyCheck
 from data_contract.findings import (
     FINDING_COLUMNS,
     ContractError,
@@ -174,6 +175,7 @@ def validate(datasets: Mapping[str, pd.DataFrame], cutoff: date | None = None,
     adsl: pd.DataFrame | None = None
     adsl_ids: set | None = None
     infdt: dict = {}
+    across = ConsistencyCheck(codelists)
 
     for name in DATASETS:
         if name in keys:
@@ -192,6 +194,7 @@ def validate(datasets: Mapping[str, pd.DataFrame], cutoff: date | None = None,
         ds_profile = dataset_profile(name, raw, profile, studyid)
         spec = spec_for(name, ds_profile)
         df, errs = _dataset_errors(name, raw, spec, ds_profile, codelists)
+        across.see(name, df, ds_profile)
         del raw
         rows[name], variables[name] = len(df), len(df.columns)
         found += errs
@@ -208,6 +211,7 @@ def validate(datasets: Mapping[str, pd.DataFrame], cutoff: date | None = None,
             extensions[name] = _extensions_of(name, df, ds_profile)
         del df  # before the next dataset is read: one in memory at a time
 
+    found += across.findings()  # rules across datasets (data_contract.consistency)
     found = sorted(set(found), key=_sort_key)
     return ValidationReport(
         findings=found,

@@ -14,6 +14,10 @@
   :class:`~data_contract.codelists.UnmappedTermError` naming it and where to map
   it. ``codelists`` is :attr:`analysis.data.StudyData.codelists`; None means
   study.yml's.
+- Related to the CAR-T product / to the lymphodepleting chemotherapy (SAP 3:
+  recorded separately): ARELCAR / ARELLD read with AREL's meanings
+  (:func:`is_related_to`, :func:`derive_var_relfl`: RELCARFL, RELLDFL "Y"/"N");
+  a delivery without them has only AREL, and the flag is missing.
 - Fatal (TEAE leading to death): AESDTH = "Y", or AEOUT fatal, or grade 5
   (:func:`study.rules.is_fatal`, shared with the contract's rule).
 - Infections: MedDRA SOC (AEBODSYS) "Infections and infestations", matched
@@ -141,6 +145,37 @@ def is_related(adae: pd.DataFrame, codelists: Codelists | None = None) -> pd.Ser
     cl = _codelists(codelists)
     require_mapped(cl, "AREL", adae["AREL"].dropna().unique().tolist())
     return adae["AREL"].isin(list(cl.values("AREL", "related")))
+
+
+# SAP 3 relatedness: the treatment a causality variable refers to -> (variable, flag added).
+RELATED_TO = {"product": ("ARELCAR", "RELCARFL"), "lymphodepletion": ("ARELLD", "RELLDFL")}
+
+
+def is_related_to(adae: pd.DataFrame, treatment: str,
+                  codelists: Codelists | None = None) -> pd.Series:
+    """The event is related to ``treatment`` (``"product"``: the CAR-T product, ARELCAR;
+    ``"lymphodepletion"``: the lymphodepleting chemotherapy, ARELLD), by AREL's codelist
+    meanings (SAP 3). A missing value is not related; ``KeyError`` when ADAE lacks the
+    variable; an unmapped value raises :class:`UnmappedTermError` naming it."""
+    var = RELATED_TO[treatment][0]
+    if var not in adae.columns:
+        raise KeyError(f"ADAE has no {var}: relatedness to the {treatment} is not recorded")
+    cl = _codelists(codelists)
+    require_mapped(cl, "AREL", adae[var].dropna().unique().tolist())
+    return adae[var].isin(list(cl.values("AREL", "related")))
+
+
+def derive_var_relfl(adae: pd.DataFrame, codelists: Codelists | None = None) -> pd.DataFrame:
+    """Add RELCARFL (related to the CAR-T product) and RELLDFL (related to the
+    lymphodepleting chemotherapy), "Y"/"N" (SAP 3, relatedness; T14.3.2 shows both).
+    A flag whose causality variable ADAE lacks is missing (None) on every row."""
+    out = adae.copy()
+    for treatment, (var, flag) in RELATED_TO.items():
+        if var in out.columns:
+            out[flag] = is_related_to(out, treatment, codelists).map({True: "Y", False: "N"})
+        else:
+            out[flag] = None
+    return out
 
 
 def is_fatal(adae: pd.DataFrame, codelists: Codelists | None = None) -> pd.Series:

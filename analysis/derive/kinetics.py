@@ -12,9 +12,13 @@ Conventions of this module (documented in the display footnotes):
 - BLQ (ADPC.BLQFL = "Y") counts as 0 for Cmax and AUC;
 - Cmax = maximum value (0 when every sample is BLQ); Tmax = first day the
   maximum is reached (undefined, NaN, when Cmax is 0);
-- AUC0-28 = linear trapezoid (``numpy.trapezoid``) over the OBSERVED samples
-  with 0 <= ADY <= 28, no extrapolation to Day 28; NaN (not estimable) with
-  fewer than 2 samples in the window; 0 when every sample is BLQ;
+- AUC0-28 = partial AUC as NCA software computes it (SAP 3, issue 14): linear
+  trapezoid (``numpy.trapezoid``) from Day 0 to Day 28, where the level at
+  infusion (Day 0) is 0 unless a Day 0 sample is recorded, and the level at
+  Day 28 is linearly interpolated between the last sample before and the
+  first sample after Day 28 when no sample falls on Day 28; NaN (not
+  estimable) without a sample on or after Day 28 (no extrapolation) or
+  without any sample after Day 0; 0 when every sample is BLQ;
 - Tlast = persistence = last day with a quantifiable value (NaN when none);
 - a participant with no sample at or after Day 0 gets no parameter row values
   (all NaN): not evaluable.
@@ -158,11 +162,41 @@ def nca_parameters(days: np.ndarray, values: np.ndarray, quantifiable: np.ndarra
                 "AUC": math.nan, "TLAST": math.nan}
     cmax = float(v.max())
     tmax = float(d[np.argmax(v)]) if cmax > 0 else math.nan
-    inw = (d >= window[0]) & (d <= window[1])
-    auc = float(np.trapezoid(v[inw], d[inw])) if inw.sum() >= 2 else math.nan
+    auc = partial_auc(d, v, window)
     tlast = float(d[q].max()) if q.any() else math.nan
     return {"NSAMP": int(len(d)), "NQUANT": int(q.sum()), "CMAX": cmax, "TMAX": tmax,
             "AUC": auc, "TLAST": tlast}
+
+
+def partial_auc(days: np.ndarray, values: np.ndarray,
+                window: tuple[int, int] = AUC_WINDOW) -> float:
+    """AUC from ``window[0]`` (the infusion, Day 0) to ``window[1]`` (Day 28) by the
+    linear trapezoid (SAP 3, CAR-T kinetics; rule in the module docstring).
+
+    ``days`` ascending, ``values`` BLQ-as-0. The level at ``window[0]`` is 0 unless
+    a sample is recorded there; the level at ``window[1]`` is the sample on that
+    day, else the linear interpolation between the bracketing samples; NaN (not
+    estimable) when no sample falls on or after ``window[1]`` or none after
+    ``window[0]``.
+    """
+    d, v = np.asarray(days, float), np.asarray(values, float)
+    start, end = float(window[0]), float(window[1])
+    if not (d >= end).any() or not (d > start).any():
+        return math.nan
+    if not (d == start).any():
+        d, v = np.concatenate([[start], d]), np.concatenate([[0.0], v])
+    order = np.argsort(d, kind="stable")
+    d, v = d[order], v[order]
+    keep = d >= start
+    d, v = d[keep], v[keep]
+    if not (d == end).any():
+        after = int(np.argmax(d > end))
+        d0, d1, v0, v1 = d[after - 1], d[after], v[after - 1], v[after]
+        v_end = v0 + (v1 - v0) * (end - d0) / (d1 - d0)
+        d = np.concatenate([d[:after], [end]])
+        v = np.concatenate([v[:after], [v_end]])
+    inw = d <= end
+    return float(np.trapezoid(v[inw], d[inw]))
 
 
 def compute_nca(adpc: pd.DataFrame, window: tuple[int, int] = AUC_WINDOW) -> pd.DataFrame:

@@ -48,7 +48,7 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     return [
         "Baseline: last value on or before Day 0 (infusion). Percentages are of the column N; "
         "continuous statistics are of the participants with a value (n). Q1, Q3: quartiles by "
-        "linear interpolation (tableone).",
+        "the SAS default definition (PCTLDEF=5).",
         "BMI: body mass index; SD: standard deviation; Q1, Q3: first and third quartiles.",
     ]
 

@@ -2,8 +2,12 @@
 
 ``tableone.TableOne`` computes, per column (dose levels, and Total by stacking
 every participant once more under ``Total``, analysis.sets.with_total):
-continuous n (count), mean, SD (ddof 1), median, Q1/Q3 (``q25``/``q75``:
-pandas' linear interpolation), min, max; categorical counts (``freq``).
+continuous n (count), mean, SD (ddof 1), min, max; categorical counts (``freq``).
+The median and quartiles are NOT tableone's (its ``q25``/``q75`` are pandas' linear
+interpolation, Hyndman-Fan type 7): SAP 4 wants one definition everywhere, the SAS
+default (PCTLDEF=5), so they are computed by
+:func:`analysis.stats.summaries.continuous_stats` on the same column values
+(tableone has no option for the quantile definition).
 Percentages are recomputed against the column N of the analysis set (SAP 4),
 not tableone's non-missing denominator; missing values are a ``Missing``
 level. A column without participants gets n = 0 and missing statistics.
@@ -20,12 +24,14 @@ from tableone import TableOne
 
 from analysis import ard as A
 from analysis.sets import with_total
-from analysis.stats.summaries import CONTINUOUS_LABELS
+from analysis.stats.summaries import CONTINUOUS_LABELS, continuous_stats
 
 COL = "_col"
 MISSING_LEVEL = "Missing"
 TO_ARD = {"count": "n", "mean": "mean", "std": "sd", "median": "median", "q25": "q1",
           "q75": "q3", "min": "min", "max": "max"}
+
+SAS_QUANTILES = ("median", "q1", "q3")  # SAP 4: the SAS default, not tableone's
 
 
 def tableone_rows(df: pd.DataFrame, *, display_id: str, group_var: str,
@@ -55,6 +61,8 @@ def tableone_rows(df: pd.DataFrame, *, display_id: str, group_var: str,
                 has = (src, col) in desc.columns and var in desc.index
                 stats[name] = float(desc.loc[var, (src, col)]) if has else math.nan
             stats["n"] = 0 if math.isnan(stats["n"]) else stats["n"]
+            sas = continuous_stats(frame.loc[frame[COL] == col, var])
+            stats.update({k: sas[k] for k in SAS_QUANTILES})
             if stats["n"] < 2:
                 stats["sd"] = math.nan
             rows += A.stat_rows(stats, raw_decimals=dec, labels=CONTINUOUS_LABELS,

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data_contract.dlt_criteria import load_dlt_criteria
 from data_contract.simulator.efficacy import simulate_edss, simulate_mri, simulate_va
 from data_contract.simulator.enrolment import Participants, enrol
 from data_contract.simulator.escalation import CohortDecision, run_escalation
@@ -22,8 +23,9 @@ from data_contract.simulator.history import Episodes, draw_episodes
 from data_contract.simulator.kinetics import simulate_kinetics
 from data_contract.simulator.labs import draw_bcells, draw_haematology, simulate_labs
 from data_contract.simulator.parameters import load_params
-from data_contract.simulator.safety import Safety, simulate_safety
+from data_contract.simulator.safety import Safety, add_laboratory_events, simulate_safety
 from data_contract.simulator.visits import Disposition, draw_disposition, draw_visits
+from data_contract.simulator.vitals import simulate_vitals
 from data_contract.specs import DATASETS
 from data_contract.specs.admri import ADMRI_PARAMS
 from data_contract.specs.adpc import ADPC_PARAMS
@@ -31,7 +33,7 @@ from study import rules
 from study.config import load_config
 
 STREAMS = ("escalation", "enrolment", "visits", "disposition", "history", "haematology",
-           "bcells", "safety", "labs", "kinetics", "edss", "va", "mri")
+           "bcells", "safety", "labs", "kinetics", "edss", "va", "mri", "vitals")
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ def build_adae(pt: Participants, disp: Disposition, saf: Safety, params: dict) -
     open_ = e["end"] > disp.end_day[pid]
     end = np.where(open_, np.nan, e["end"])
     yn = lambda m: np.where(m, "Y", "N").astype(object)  # noqa: E731
+    rel = lambda m: np.where(m, "RELATED", "NOT RELATED").astype(object)  # noqa: E731
     sev = params["other_aes"]["severity_by_grade"]
     out = np.where(e["fatal"], "FATAL", np.where(open_, "NOT RECOVERED/NOT RESOLVED",
                                                  "RECOVERED/RESOLVED")).astype(object)
@@ -174,7 +177,8 @@ def build_adae(pt: Participants, disp: Disposition, saf: Safety, params: dict) -
         "USUBJID": pt.usubjid[pid], "AESEQ": seq, "AETERM": e["term"], "AEDECOD": e["term"],
         "AEBODSYS": e["soc"], "AESEV": np.asarray([sev[int(g)] for g in e["grade"]], dtype=object),
         "AETOXGR": e["grade"], "AESER": yn(e["serious"]),
-        "AREL": np.where(e["related"], "RELATED", "NOT RELATED").astype(object),
+        "AREL": rel(e["related"] | e["related_ld"]), "ARELCAR": rel(e["related"]),
+        "ARELLD": rel(e["related_ld"]),
         "AEOUT": out, "AESDTH": yn(e["fatal"]),
         "ASTDT": _dates(pt.infdt, pid, e["start"]), "AENDT": _dates(pt.infdt, pid, end),
         "ASTDY": e["start"], "AENDY": end, "TRTEMFL": yn(e["start"] >= ld_day),
@@ -260,6 +264,9 @@ def simulate_trial(n: int = 20, seed: int | None = None,
     saf = simulate_safety(pt, disp, haem, streams["safety"], params)
     labs = simulate_labs(pt, grid, disp, haem, bc, saf.crs_grade, saf.crs_onset, streams["labs"],
                          params, config)
+    saf = add_laboratory_events(saf, labs.table, pt, disp, streams["safety"], params,
+                                load_dlt_criteria())
+    vs = simulate_vitals(pt, disp, saf, streams["vitals"], params)
     pc = simulate_kinetics(pt, grid, streams["kinetics"], params)
     edss = simulate_edss(pt, grid, disp, ep, streams["edss"], params)
     va = simulate_va(pt, grid, disp, ep, streams["va"], params)
@@ -281,6 +288,7 @@ def simulate_trial(n: int = 20, seed: int | None = None,
     mr = _bds(mri, pt)
     mr["PARAM"] = np.asarray([ADMRI_PARAMS[c] for c in mr["PARAMCD"]], dtype=object)
     vr = _bds(va, pt, order_keys=("LAT",))
+    vsr = _bds(vs, pt)
     datasets = {
         "ADSL": _frame("ADSL", build_adsl(pt, disp, ep, grid, edss, labs.aqp4_baseline, config,
                                           np.datetime64(final_cut, "ns")), studyid),
@@ -288,6 +296,7 @@ def simulate_trial(n: int = 20, seed: int | None = None,
         "ADEX": _frame("ADEX", build_adex(pt, config), studyid),
         "ADCM": _frame("ADCM", build_adcm(pt, saf, labs.ivig, params), studyid),
         "ADLB": _frame("ADLB", lb, studyid),
+        "ADVS": _frame("ADVS", vsr, studyid),
         "ADPC": _frame("ADPC", pcr, studyid),
         "ADRELAP": _frame("ADRELAP", build_adrelap(pt, ep), studyid),
         "ADEDSS": _frame("ADEDSS", edss_rows, studyid),
@@ -296,7 +305,7 @@ def simulate_trial(n: int = 20, seed: int | None = None,
     }
     # The participant-level intermediates are copied into the frames: free them before
     # the cut-off makes its own copies (3 million ADLB rows at 20,000 participants).
-    del labs, lb, pc, pcr, edss, edss_rows, va, vr, mri, mr
+    del labs, lb, pc, pcr, edss, edss_rows, va, vr, mri, mr, vs, vsr
     datasets = finalise(datasets, final_cut, config)
     return SimulatedTrial(datasets=datasets, final_cutoff=final_cut, interim_cutoff=interim_cut,
                           seed=seed, n=n, decisions=esc.decisions,

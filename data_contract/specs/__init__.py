@@ -1,7 +1,7 @@
 """One specification per dataset of the contract (see :mod:`data_contract.spec`).
 
 ``DATASETS`` is ordered as the report's appendix prints them. ADSL and ADAE are
-``core`` datasets: a snapshot of another study's standard ADaM may hold only
+``core`` datasets (as are ADEX, ADCM, ADLB, ADVS and ADPC): a snapshot of another study's standard ADaM may hold only
 those two and is validated against their core variables.
 """
 
@@ -18,9 +18,11 @@ from data_contract.specs.adpc import ADPC
 from data_contract.specs.adrelap import ADRELAP
 from data_contract.specs.adsl import ADSL
 from data_contract.specs.adva import ADVA
+from data_contract.specs.advs import ADVS
 
 DATASETS: dict[str, DatasetSpec] = {
-    s.name: s for s in (ADSL, ADAE, ADEX, ADCM, ADLB, ADPC, ADRELAP, ADEDSS, ADVA, ADMRI)
+    s.name: s for s in (ADSL, ADAE, ADEX, ADCM, ADLB, ADVS, ADPC, ADRELAP, ADEDSS, ADVA,
+                        ADMRI)
 }
 
 __all__ = ["DATASETS"]

@@ -45,7 +45,9 @@ ADAE = DatasetSpec(
     description=(
         "One row per adverse event: verbatim and coded terms (MedDRA SOC/PT, SOC names "
         "matched case-insensitively), grade (CTCAE v5.0; ASTCT 2019 for CRS and ICANS), "
-        "seriousness, relationship, dates and study days, and the flags of this study "
+        "seriousness, relationship (AREL; in this study also separately to the CAR-T "
+        "product, ARELCAR, and to the lymphodepleting chemotherapy, ARELLD, SAP 3), dates "
+        "and study days, and the flags of this study "
         "(TEAE, DLT, CRS, ICANS, management). Severity, causality, outcome and action "
         "taken are sponsor codelists whose meanings are configuration (study.yml "
         "codelists). A missing or imputed onset date (ASTDTF) is lawful and counted as "
@@ -85,6 +87,12 @@ ADAE = DatasetSpec(
                  permissible=True, codelist="AEACN"),
         # --- this study ---
         Variable("AEGRSCL", "Grading Scale", "str", allowed=("CTCAE v5.0", "ASTCT 2019")),
+        # permissible: a delivery that records one causality (AREL) is lawful; the
+        # displays that need both say so
+        Variable("ARELCAR", "Causality to the CAR-T Product", "str", codelist="AREL",
+                 permissible=True),
+        Variable("ARELLD", "Causality to the Lymphodepleting Chemotherapy", "str",
+                 codelist="AREL", permissible=True),
         Variable("DLTFL", "Dose-Limiting Toxicity Flag (investigator)", "str", allowed=YN),
         Variable("CRSFL", "Cytokine Release Syndrome Flag", "str", allowed=YN),
         Variable("ICANSFL", "ICANS Flag", "str", allowed=YN),

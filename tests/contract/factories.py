@@ -1,10 +1,13 @@
 """Small literal datasets for the contract tests.
 
 ``study()`` is a minimal valid NCT06561009 study of three participants across
-all ten datasets, frozen at FINAL_CUTOFF:
+all eleven datasets, frozen at FINAL_CUTOFF, coherent across datasets (the
+neutropenia AE has the worst ANC grade of ADLB, the CRS grades are those ADVS
+defines, the DLT meets a DLT criterion: data_contract.consistency):
 
 - 001 (DL1): lymphodepletion 2025-01-10, infused 2025-01-14, followed to the
-  cut-off; an AE (neutropenia) from 2025-04-01 to 2025-04-20;
+  cut-off; an AE (neutropenia, grade 4 as ANC 400/uL on Day 7) from 2025-04-01
+  to 2025-04-20; grade 1 CRS (fever 38.2 C on Day 2);
 - 002 (DL1): lymphodepletion 2025-02-10, infused 2025-02-14, DLT (CRS grade 3)
   on 2025-02-16, fatal pneumonia 2025-05-20 to death on 2025-06-01;
 - 003 (DL2): enrolled 2025-04-01, lymphodepletion 2025-04-07, infused 2025-04-11.
@@ -78,7 +81,7 @@ def adae() -> pd.DataFrame:
          "N", "RELATED", "RECOVERED/RESOLVED", "N", "2025-01-15", "2025-01-18", 1, 4,
          "Y", "ASTCT 2019", "N", "Y", "N", "Y", "N"),
         (STUDYID, S1, 3, "NEUTROPENIA", "Neutrophil count decreased", "Investigations",
-         "SEVERE", 3, "N", "RELATED", "RECOVERED/RESOLVED", "N", "2025-04-01", "2025-04-20",
+         "SEVERE", 4, "N", "RELATED", "RECOVERED/RESOLVED", "N", "2025-04-01", "2025-04-20",
          77, 96, "Y", "CTCAE v5.0", "N", "N", "N", "N", "N"),
         (STUDYID, S2, 1, "CRS", "Cytokine release syndrome", SOC_IMM, "SEVERE", 3,
          "Y", "RELATED", "RECOVERED/RESOLVED", "N", "2025-02-16", "2025-02-20", 2, 6,
@@ -201,11 +204,28 @@ def admri() -> pd.DataFrame:
     )
 
 
+VS_COLUMNS = ["STUDYID", "USUBJID", "PARAMCD", "PARAM", "AVAL", "AVALC", "AVALU", "ADT",
+              "ADY"]
+TEMP = ("TEMP", "Temperature, Maximum of the Day (C)")
+VASOPN = ("VASOPN", "Vasopressors in Use, Maximum of the Day (n)")
+
+
+def advs() -> pd.DataFrame:
+    """Vital signs on the CRS days: 001 fever only (grade 1), 002 fever and one
+    vasopressor (grade 3, ASTCT 2019)."""
+    return _df(VS_COLUMNS, [
+        (STUDYID, S1, *TEMP, 37.1, NA, "C", "2025-01-15", 1),
+        (STUDYID, S1, *TEMP, 38.2, NA, "C", "2025-01-16", 2),
+        (STUDYID, S2, *TEMP, 38.9, NA, "C", "2025-02-16", 2),
+        (STUDYID, S2, *VASOPN, 1.0, NA, "n", "2025-02-17", 3),
+    ])
+
+
 def study() -> dict[str, pd.DataFrame]:
-    """The minimal valid study (all ten datasets), dates as ISO strings."""
+    """The minimal valid study (all eleven datasets), dates as ISO strings."""
     return {"ADSL": adsl(), "ADAE": adae(), "ADEX": adex(), "ADCM": adcm(), "ADLB": adlb(),
-            "ADPC": adpc(), "ADRELAP": adrelap(), "ADEDSS": adedss(), "ADVA": adva(),
-            "ADMRI": admri()}
+            "ADVS": advs(), "ADPC": adpc(), "ADRELAP": adrelap(), "ADEDSS": adedss(),
+            "ADVA": adva(), "ADMRI": admri()}
 
 
 PILOT_CUTOFF = date(2014, 12, 31)

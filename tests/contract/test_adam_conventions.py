@@ -178,13 +178,14 @@ def test_a_foreign_dataset_is_checked_against_its_own_core_and_forces_nothing_on
 def test_unknown_variables_and_datasets_are_kept_in_the_snapshot(tmp_path: Path):
     study = f.study()
     study["ADSL"] = study["ADSL"].assign(ARM="DL1", COUNTRY="CHN")
-    study["ADVS"] = pd.DataFrame({"USUBJID": [S1], "PARAMCD": ["TEMP"], "AVAL": [38.2]})
+    # ADQS: a dataset the contract does not list (ADVS, used here before, now is one)
+    study["ADQS"] = pd.DataFrame({"USUBJID": [S1], "PARAMCD": ["TEMP"], "AVAL": [38.2]})
     path = freeze(study, "k", f.FINAL_CUTOFF, source="x", root=tmp_path)
     m = json.loads((path / "manifest.json").read_text())
     assert m["datasets"]["ADSL"]["columns"][-2:] == ["ARM", "COUNTRY"]
-    assert m["datasets"]["ADVS"]["rows"] == 1 and "ADVS" not in m["profiles"]
+    assert m["datasets"]["ADQS"]["rows"] == 1 and "ADQS" not in m["profiles"]
     assert m["validation"]["notes_by_rule"] == {"unknown_dataset": 1, "unknown_variable": 2}
-    assert load_snapshot("k", tmp_path).datasets["ADVS"].loc[0, "AVAL"] == 38.2
+    assert load_snapshot("k", tmp_path).datasets["ADQS"].loc[0, "AVAL"] == 38.2
 
 
 def test_warnings_are_recorded_in_the_manifest_with_examples(tmp_path: Path):

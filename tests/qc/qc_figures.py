@@ -82,10 +82,11 @@ def time_to_relapse(con, config, pop: pd.DataFrame) -> pd.DataFrame:
 
 def km_at(times, events, t: float) -> dict[str, float]:
     """Kaplan-Meier (lifelines) relapse-free estimate with its 95% CI (exponential
-    Greenwood) at time ``t`` (last value carried forward) and n at risk (time >= t)."""
+    Greenwood) at time ``t`` and n at risk (time >= t). Not estimable (NaN, shown NE) when
+    nobody is followed up to ``t`` (SAP 3: the longest follow-up must reach t)."""
     nan = float("nan")
     times = np.asarray(times, dtype=float)
-    if len(times) == 0:
+    if len(times) == 0 or not (times >= t).any():
         return dict(estimate=nan, lcl=nan, ucl=nan, n_risk=0.0)
     kmf = KaplanMeierFitter(alpha=0.05).fit(times, event_observed=np.asarray(events))
     sf = kmf.survival_function_

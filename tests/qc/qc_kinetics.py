@@ -3,8 +3,10 @@ apart from ``analysis``: DuckDB over ADPC, ``numpy.trapezoid`` for the AUC.
 
 Per participant and assay (ADPC PARAMCD), samples at study day ADY >= 0, BLQ = 0:
 Cmax = max (0 when all BLQ); Tmax = first day of the max (none when Cmax = 0);
-AUC0-28 = linear trapezoid over the observed samples with 0 <= ADY <= 28 (no
-extrapolation; none with < 2 samples); Tlast = last day with a quantifiable value.
+AUC0-28 = linear trapezoid from Day 0 (level 0 unless a Day 0 sample exists) to Day 28,
+the Day 28 level read off the line between the bracketing samples (``numpy.interp``)
+when no sample is on Day 28; none without a sample on or after Day 28; Tlast = last day
+with a quantifiable value.
 """
 
 from __future__ import annotations
@@ -21,6 +23,18 @@ from qc_summary import per_column
 ASSAYS = ("CARTPCT", "CARTCOPY")
 
 
+def auc_0_28(d: np.ndarray, v: np.ndarray) -> float:
+    """AUC0-28 of one profile sorted by day (samples at day >= 0, BLQ = 0)."""
+    if len(d) == 0 or d.max() < 28 or d.max() <= 0:
+        return np.nan
+    if 0 not in d:
+        d, v = np.r_[0.0, d], np.r_[0.0, v]
+    at28 = float(np.interp(28.0, d, v)) if 28 not in d else float(v[d == 28][0])
+    t = np.r_[d[d < 28], 28.0]
+    y = np.r_[v[d < 28], at28]
+    return float(np.sum((t[1:] - t[:-1]) * (y[1:] + y[:-1]) / 2))
+
+
 def nca(con) -> pd.DataFrame:
     """One row per (USUBJID, PARAMCD) with a sample at ADY >= 0: CMAX, TMAX, AUC, TLAST."""
     pc = qc_db.query(con, """
@@ -32,8 +46,7 @@ def nca(con) -> pd.DataFrame:
         v, d = g.V.to_numpy(float), g.ADY.to_numpy(float)
         cmax = float(v.max())
         tmax = float(d[np.argmax(v)]) if cmax > 0 else np.nan
-        w = (d >= 0) & (d <= 28)
-        auc = float(np.trapezoid(v[w], d[w])) if w.sum() >= 2 else np.nan
+        auc = auc_0_28(d, v)
         q = d[g.QUANT.to_numpy(bool)]
         out.append((u, p, cmax, tmax, auc, float(q.max()) if len(q) else np.nan,
                     bool(len(q) == 0)))

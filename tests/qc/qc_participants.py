@@ -76,17 +76,26 @@ def _safety(con) -> pd.DataFrame:
     return con.execute("SELECT * FROM ADSL WHERE SAFFL = 'Y'").df()
 
 
-def linear_quantile(values, p: float) -> float:
-    """Quantile by linear interpolation between order statistics: position (n - 1) p of the
-    sorted values (Hyndman-Fan type 7; numpy ``method="linear"``, pandas' default). This is
-    the convention tableone uses and T14.1.3's footnote states ("linear interpolation")."""
-    x = np.asarray([float(v) for v in values], dtype=float)
-    return float(np.quantile(x, p, method="linear")) if len(x) else float("nan")
+def sas_quantile(values, p: float) -> float:
+    """Quantile by the SAS default definition (PCTLDEF=5, SAP 4), written out from its
+    formula rather than a library option: with n sorted values x1..xn and n p = j + g
+    (j integer part, g fraction), the quantile is x(j+1) when g > 0 and (xj + x(j+1)) / 2
+    when g = 0. T14.1.3 is built with tableone, whose own quartiles are linear (type 7):
+    this checks that production replaced them (issue 14, item 2)."""
+    x = sorted(float(v) for v in values)
+    n = len(x)
+    if n == 0:
+        return float("nan")
+    j, g = divmod(n * p, 1.0)
+    j = int(j)
+    if g > 1e-12:
+        return x[j]
+    return x[j - 1] if j >= n else (x[j - 1] + x[j]) / 2 if j > 0 else x[0]
 
 
-def linear_continuous_rows(members: dict[str, set], values: dict, *, variable: str,
+def sas_continuous_rows(members: dict[str, set], values: dict, *, variable: str,
                            raw_decimals: int) -> list[dict]:
-    """n, mean, sd (n - 1), median, q1, q3 (type 7), min, max per column (T14.1.3)."""
+    """n, mean, sd (n - 1), median, q1, q3 (SAS PCTLDEF=5), min, max per column (T14.1.3)."""
     rows = []
     for c, s in members.items():
         x = [float(values[u]) for u in s if u in values and not _nan(values[u])]
@@ -94,8 +103,8 @@ def linear_continuous_rows(members: dict[str, set], values: dict, *, variable: s
         if x:
             a = np.array(x)
             res.update(mean=exact_mean(x), sd=a.std(ddof=1) if len(a) > 1 else float("nan"),
-                       median=linear_quantile(a, 0.5), q1=linear_quantile(a, 0.25),
-                       q3=linear_quantile(a, 0.75), min=a.min(), max=a.max())
+                       median=sas_quantile(a, 0.5), q1=sas_quantile(a, 0.25),
+                       q3=sas_quantile(a, 0.75), min=a.min(), max=a.max())
         for st in ("n", "mean", "sd", "median", "q1", "q3", "min", "max"):
             v = res.get(st, float("nan"))
             rows.append(dict(group1=GROUP, group1_level=c, variable=variable, stat_name=st,
@@ -126,7 +135,7 @@ def qc_t14_1_3(snapshot_dir, config) -> pd.DataFrame:
     """T14.1.3 Demographics and baseline characteristics (Safety set).
 
     Continuous (AGE, WEIGHTBL, HEIGHTBL, BMIBL, BSABL): statistics of the participants with a
-    value; quartiles by linear interpolation (:func:`linear_quantile`). Categorical (SEX,
+    value; quartiles by the SAS default (:func:`sas_quantile`). Categorical (SEX,
     RACE, ETHNIC): n, N, pct of the column N per level, levels sorted, ``Missing`` last
     when a value is missing (SAP 3 Missing data, SAP 4)."""
     con = connect(snapshot_dir)
@@ -137,7 +146,7 @@ def qc_t14_1_3(snapshot_dir, config) -> pd.DataFrame:
         if var not in sl.columns:
             continue
         vals = dict(zip(sl["USUBJID"], sl[var], strict=True))
-        rows += linear_continuous_rows(members, vals, variable=var,
+        rows += sas_continuous_rows(members, vals, variable=var,
                                        raw_decimals=decimals_of(sl[var]))
     for var in T1413_CATEGORICAL:
         if var not in sl.columns:

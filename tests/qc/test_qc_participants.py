@@ -24,11 +24,15 @@ def test_participant_display_matches_qc(display_id, snapshot, qc_snapshots, qc_c
     run_case(qc_snapshots, qc_config, display_id, snapshot, qc_fn)
 
 
-def test_linear_quantile_interpolates_between_order_statistics_like_tableone():
-    # position (n - 1) p: 4 values, p = 0.25 -> 0.75 of the way from 18 to 30
-    assert qc_participants.linear_quantile([18, 30, 37, 46], 0.25) == 27.0
-    assert qc_participants.linear_quantile([18, 30, 37, 46], 0.75) == 39.25
-    assert qc_participants.linear_quantile([18, 30, 37, 46], 0.5) == 33.5
+def test_sas_quantile_differs_from_linear_interpolation_where_the_definitions_differ():
+    # issue 14: DL1 ages 29, 44, 46. SAS PCTLDEF=5: n p = 0.75 -> x1 = 29 (Q1) and
+    # n p = 2.25 -> x3 = 46 (Q3); linear interpolation (tableone's) gives 36.5 and 45.
+    assert qc_participants.sas_quantile([29, 44, 46], 0.25) == 29.0
+    assert qc_participants.sas_quantile([29, 44, 46], 0.75) == 46.0
+    # even n, n p integer: average of the two order statistics around it
+    assert qc_participants.sas_quantile([18, 30, 37, 46], 0.25) == 24.0
+    assert qc_participants.sas_quantile([18, 30, 37, 46], 0.75) == 41.5
+    assert qc_participants.sas_quantile([18, 30, 37, 46], 0.5) == 33.5
 
 
 def test_exact_mean_keeps_a_rounding_midpoint():

@@ -7,6 +7,8 @@ xfail(strict=True) through ``FINDINGS``.
 
 from __future__ import annotations
 
+import math
+
 import duckdb
 import pandas as pd
 import pytest
@@ -63,9 +65,11 @@ def test_icaht_counts_days_a_value_holds_in_the_window(qc_config):
     assert got.loc["B"].tolist() == [4, 0, 1]
 
 
-def test_km_estimate_is_carried_forward_past_the_last_time_with_none_at_risk():
+def test_km_estimate_is_not_estimable_past_the_longest_follow_up():
+    # SAP 3 (issue 14): longest follow-up 40 < 100 -> NE, not 0.75 x 0.5 carried forward
     res = qc_figures.km_at([10.0, 20.0, 30.0, 40.0], [1, 0, 1, 0], 100.0)
-    assert res["estimate"] == pytest.approx(0.75 * 0.5)
-    assert res["n_risk"] == 0
+    assert math.isnan(res["estimate"]) and math.isnan(res["lcl"]) and res["n_risk"] == 0
+    at_last = qc_figures.km_at([10.0, 20.0, 30.0, 40.0], [1, 0, 1, 0], 40.0)
+    assert (at_last["estimate"], at_last["n_risk"]) == (pytest.approx(0.375), 1)
     mid = qc_figures.km_at([10.0, 20.0, 30.0, 40.0], [1, 0, 1, 0], 25.0)
     assert (mid["estimate"], mid["n_risk"]) == (pytest.approx(0.75), 2)

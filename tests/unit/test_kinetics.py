@@ -34,6 +34,28 @@ def test_nca_hand_worked_profile():
                  "TLAST": 61.0}
 
 
+def test_auc_0_28_interpolates_day_28_between_the_bracketing_samples():
+    # Day-28 visit fell on Day 30: days 0 (BLQ), 7 -> 100, 14 -> 50, 21 -> 30, 30 -> 12.
+    # Level at Day 28 = 30 + (12 - 30) * (28 - 21) / (30 - 21) = 30 - 14 = 16.
+    # AUC0-28 = (0+100)/2*7 + (100+50)/2*7 + (50+30)/2*7 + (30+16)/2*7
+    #         = 350 + 525 + 280 + 161 = 1316 (the sample at Day 30 adds nothing past Day 28)
+    p = nca_parameters(np.array([0, 7, 14, 21, 30]), np.array([0, 100, 50, 30, 12.0]),
+                       np.array([False, True, True, True, True]))
+    assert p["AUC"] == pytest.approx(1316.0)
+
+
+def test_auc_0_28_starts_from_level_0_at_infusion_without_a_day_0_sample():
+    # days 1 -> 10, 28 -> 4: (0+10)/2*1 + (10+4)/2*27 = 5 + 189 = 194
+    p = nca_parameters(np.array([1, 28]), np.array([10, 4.0]), np.array([True, True]))
+    assert p["AUC"] == pytest.approx(194.0)
+
+
+def test_auc_0_28_not_estimable_without_a_sample_on_or_after_day_28():
+    p = nca_parameters(np.array([0, 7, 21]), np.array([0, 100, 30.0]),
+                       np.array([False, True, True]))
+    assert math.isnan(p["AUC"]) and p["CMAX"] == 100.0
+
+
 def test_every_value_blq_gives_cmax_0_auc_0_and_undefined_tmax_tlast():
     nca = compute_nca(adpc([("A", "CARTCOPY", 0, None), ("A", "CARTCOPY", 7, None),
                             ("A", "CARTCOPY", 28, None)]))
@@ -102,7 +124,8 @@ def test_t14_2_8_ard_rows_with_an_empty_dose_level():
     cfg = load_config()
     data = StudyData({"ADSL": _adsl(), "ADPC": adpc([
         ("A", "CARTCOPY", 0, None), ("A", "CARTCOPY", 7, 100.0), ("A", "CARTCOPY", 14, 50.0),
-        ("B", "CARTCOPY", 0, None), ("B", "CARTCOPY", 7, None),
+        ("A", "CARTCOPY", 28, None),
+        ("B", "CARTCOPY", 0, None), ("B", "CARTCOPY", 7, None), ("B", "CARTCOPY", 28, None),
         ("C", "CARTCOPY", 0, None), ("C", "CARTCOPY", 7, 400.0),
     ])})
     a = build_ard("T14.2.8", data, cfg)
@@ -120,8 +143,9 @@ def test_t14_2_8_ard_rows_with_an_empty_dose_level():
     assert val("CMAX", dl1, "geomean").stat == pytest.approx(100.0)
     assert val("CMAX", "Total", "geomean").stat == pytest.approx(200.0)  # sqrt(100*400)
     assert val("ALLBLQ", dl1, "n").stat == 1 and val("ALLBLQ", dl1, "pct").stat == 50.0
-    # AUC of A: (0+100)/2*7 + (100+50)/2*7 = 875; B: 0
-    assert val("AUC", dl1, "max").stat == 875.0 and val("AUC", dl1, "min").stat == 0.0
+    # AUC0-28 of A: (0+100)/2*7 + (100+50)/2*7 + (50+0)/2*14 = 1225; B: 0 (each has a Day 28
+    # sample: without one the AUC0-28 is not estimable, SAP 3)
+    assert val("AUC", dl1, "max").stat == 1225.0 and val("AUC", dl1, "min").stat == 0.0
     assert val("CMAX", dl3, "n").stat == 0 and val("CMAX", dl3, "geomean").stat_fmt == "-"
     assert val("TMAX", "Total", "median").stat == 7.0
 

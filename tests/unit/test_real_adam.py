@@ -94,9 +94,13 @@ def test_an_adnca_adpc_gives_samples_in_days_with_blq_and_one_analyte_per_specim
 
 def test_nca_of_an_adnca_profile_follows_the_sap_definitions_in_days():
     r = compute_nca(ADPC).set_index("ANALYTE").loc["XAN PLASMA"]
-    # from time 0: 0.5 d -> 2, 1 d -> 1, 2 d -> BLQ (0); AUC = (2+1)/2*0.5 + (1+0)/2*1 = 1.25
+    # 0.5 d -> 2, 1 d -> 1, 2 d -> BLQ (0); the profile ends at 2 days, so AUC0-28 days is
+    # not estimable (SAP 3: NE without a sample on or after Day 28)
     assert (r["NSAMP"], r["CMAX"], r["TMAX"], r["TLAST"]) == (3, 2.0, 0.5, 1.0)
-    assert r["AUC"] == pytest.approx(1.25)
+    assert math.isnan(r["AUC"])
+    # AUC0-2 d, level 0 at the dose: (0+2)/2*0.5 + (2+1)/2*0.5 + (1+0)/2*1 = 1.75
+    r2 = compute_nca(ADPC, window=(0, 2)).set_index("ANALYTE").loc["XAN PLASMA"]
+    assert r2["AUC"] == pytest.approx(1.75)
 
 
 BDS_ADEX = pd.DataFrame({

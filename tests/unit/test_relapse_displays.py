@@ -1,5 +1,6 @@
 """T14.2.1, F14.2.1, F14.2.2 and L16.2.6 on a small literal StudyData (hand-worked values)."""
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -83,12 +84,14 @@ def test_t14_2_1_no_relapse_column_has_arr_0_and_ratio_ne():
     assert pick(a, variable="RATERATIO", stat_name="estimate", group1_level=DL1)["stat_fmt"] == "NE"
 
 
-def test_f14_2_1_km_at_month_3():
+def test_f14_2_1_km_at_month_3_is_ne_when_the_longest_follow_up_is_shorter():
     a = build_ard("F14.2.1", DATA, CFG)
-    # Total: A event at 0 (3 at risk -> 2/3), B censored day 10, C event day 60 (1 at risk -> 0)
+    # Total: A event at 0, B censored day 10, C event day 60: the longest follow-up (60
+    # days) does not reach Month 3 (91.3 days), so the estimate is NE (SAP 3), not the
+    # 0 of the KM step carried forward
     r = pick(a, variable="RELFREE", variable_level="Month 3", stat_name="estimate",
              group1_level="Total")
-    assert r["stat"] == pytest.approx(0.0)
+    assert math.isnan(r["stat"]) and r["stat_fmt"] == "NE"
     r = pick(a, variable="RELFREE", variable_level="Month 3", stat_name="n_risk",
              group1_level="Total")
     assert r["stat"] == 0
