@@ -20,7 +20,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from report import lifeline, pdf_fonts
+from report import lifeline, pdf_fonts, pdf_post
 from report.book import Book, load_book
 from report.docx_post import finalize_docx
 from report.engine_error import EngineError
@@ -153,6 +153,7 @@ def write_pdf(book_json: Path, work: Path, meta: RenderMeta) -> Path:
                       font_paths=[pdf_fonts.font_folder(work)])
     except Exception as exc:  # typst raises its own TypstError (message carries the diagnostics)
         raise EngineError(f"typst compile failed:\n{exc}") from exc
+    pdf_post.finalize_pdf(out)
     return out
 
 
