@@ -124,7 +124,7 @@ def write_html(book_json: Path, work: Path, meta: RenderMeta) -> Path:
     _run_pandoc(["-f", "json", "-t", "html5", "-s", "--wrap=none", "--toc", "--toc-depth=2", "--embed-resources",
                  "--figure-caption-position=above",
                  "--css", str(ASSETS / "csr.css"), "-B", "title.html",
-                 "-L", str(ASSETS / "crossref.lua"),
+                 "-L", str(ASSETS / "html.lua"), "-L", str(ASSETS / "crossref.lua"),
                  "-M", f"pagetitle={meta.protocol_id} {meta.title}", "-M", "lang=en",
                  "-M", "toc-title=Table of contents", "-o", out.name, book_json.name], cwd=work)
     return out
