@@ -160,7 +160,7 @@ def write_pdf(book_json: Path, work: Path, meta: RenderMeta) -> Path:
 def write_docx(book_json: Path, work: Path, meta: RenderMeta) -> Path:
     """DOCX with the reference document's styles, a running header and ``Page x of y``."""
     out = work / "csr.docx"
-    _run_pandoc(["-f", "json", "-t", "docx", "--toc", "--toc-depth=2", "--figure-caption-position=above",
+    _run_pandoc(["-f", "json", "-t", "docx", "--figure-caption-position=above",
                  "--reference-doc", str(ASSETS / "reference.docx"),
                  "-L", str(ASSETS / "crossref.lua"), "-L", str(ASSETS / "docx.lua"),
                  "-M", f"title={meta.full_title}", "-M", f"subtitle={meta.protocol_id}",
