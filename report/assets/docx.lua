@@ -11,12 +11,14 @@
 
 local stringify = pandoc.utils.stringify
 
-local function field(code, shown)
-  return '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>' ..
-    '<w:r><w:instrText xml:space="preserve"> ' .. code .. ' </w:instrText></w:r>' ..
-    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' ..
+local function field(code, shown, hidden)
+  -- a hidden field's runs are hidden text too: LibreOffice ignores SEQ's \h switch
+  local rpr = hidden and '<w:rPr><w:vanish/></w:rPr>' or ''
+  return '<w:r>' .. rpr .. '<w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>' ..
+    '<w:r>' .. rpr .. '<w:instrText xml:space="preserve"> ' .. code .. ' </w:instrText></w:r>' ..
+    '<w:r>' .. rpr .. '<w:fldChar w:fldCharType="separate"/></w:r>' ..
     (shown and ('<w:r><w:t xml:space="preserve">' .. shown .. '</w:t></w:r>') or '') ..
-    '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    '<w:r>' .. rpr .. '<w:fldChar w:fldCharType="end"/></w:r>'
 end
 
 local function seq_caption(caption)
@@ -28,7 +30,7 @@ local function seq_caption(caption)
   if not seq then return nil end
   local first = blocks[1]
   if first.content then
-    first.content:insert(1, pandoc.RawInline("openxml", field("SEQ " .. seq .. " \\h")))
+    first.content:insert(1, pandoc.RawInline("openxml", field("SEQ " .. seq .. " \\h", nil, true)))
   end
   return caption
 end

@@ -12,6 +12,7 @@ version moves only with the lock. Without a browser the axe test is skipped, say
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -100,13 +101,16 @@ def test_html_every_image_has_alt_text_naming_its_display(engine_report):
 
 def test_html_listing_dates_do_not_wrap(engine_report):
     engine, report = engine_report
-    cells = [td for s in soups(report).values() for td in s.find_all("td")]
-    dates = [td for td in cells if len(td.get_text(strip=True)) == 10
-             and td.get_text(strip=True)[4] == "-" and td.get_text(strip=True)[:4].isdigit()]
-    assert dates, "no date cells found"
+    pages = soups(report)
+    listings = [t for s in pages.values() for t in s.find_all("table")
+                if t.caption and t.caption.get_text(" ", strip=True).startswith("Listing")]
+    assert listings, "no listing tables found"
+    dates = [td for t in listings for td in t.find_all("td")
+             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", td.get_text(strip=True))]
+    assert dates, "no date cells found in the listings"
     assert all("csr-nowrap" in (td.get("class") or []) for td in dates)
-    css = "".join(s.get_text() for p in soups(report).values() for s in p.find_all("style"))
-    assert "csr-nowrap" in css and "nowrap" in css
+    css = "".join(st.string or "" for s in pages.values() for st in s.find_all("style"))
+    assert re.search(r"\.csr-nowrap\s*\{[^}]*white-space:\s*nowrap", css)
 
 
 def test_tlf_index_says_simulated_data(final_report):
