@@ -5,8 +5,9 @@
 - axis labels always carry units; log scales where the SAP says;
 - sized for a portrait PDF page (16 x 9 cm by default), fonts legible at 100%;
 - deterministic output: no timestamps in PNG/SVG/PDF metadata, fixed SVG hash salt;
-- a figure built from simulated data carries SIMULATED DATA in its top right corner
-  (:func:`mark_simulated`), so the standalone PNGs say so as the report pages do.
+- a figure built from simulated data carries SIMULATED DATA
+  (:func:`mark_simulated`) in its bottom right corner, where no axis, legend or at-risk table of
+  the house layouts is, so the standalone PNGs say so as the report pages do.
 """
 
 from __future__ import annotations
@@ -97,8 +98,8 @@ SIMULATED_COLOR = "#B00020"   # the red of the SIMULATED DATA mark of the report
 
 
 def mark_simulated(fig: Figure) -> Figure:
-    """Write SIMULATED DATA (bold, red) in the top right corner of ``fig``; returns it."""
-    fig.text(0.995, 0.995, SIMULATED_MARK, ha="right", va="top", fontsize=7,
+    """Write SIMULATED DATA (bold, red) in the bottom right corner of ``fig``; returns it."""
+    fig.text(0.995, 0.005, SIMULATED_MARK, ha="right", va="bottom", fontsize=7,
              fontweight="bold", color=SIMULATED_COLOR)
     return fig
 
