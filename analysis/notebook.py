@@ -416,6 +416,8 @@ class Chapter:
         except KeyError as err:
             self._say_unavailable(disp, _reason(err))
             return None
+        if self.data.simulated:
+            figures.mark_simulated(fig)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=FIGURE_DPI,
                     metadata=figures.DETERMINISTIC_METADATA["png"])

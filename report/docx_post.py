@@ -1,5 +1,12 @@
-"""DOCX finishing: running header and ``Page x of y`` footer on every section, A4 page size,
-and a byte-reproducible zip (fixed entry timestamps, stable order)."""
+"""DOCX finishing: running header (with a SIMULATED DATA watermark when simulated) and
+``Page x of y`` footer on every section, A4 page size, table grids as wide as the text of
+their section (portrait or landscape), fields updated when Word opens the file, and a
+byte-reproducible zip (fixed entry timestamps, stable order).
+
+pandoc writes every table grid for the portrait text width; a table in a landscape section
+(the listings) kept that grid, and LibreOffice, which lays out fixed tables by their grid,
+broke words into letters in half the page width (:func:`fit_table_grids`).
+"""
 
 from __future__ import annotations
 
@@ -28,14 +35,40 @@ def _field(code: str) -> str:
             f'{_run("1")}<w:r><w:fldChar w:fldCharType="end"/></w:r>')
 
 
+V, O = "urn:schemas-microsoft-com:vml", "urn:schemas-microsoft-com:office:office"
+# Word's own text watermark (Design > Watermark): a VML WordArt shape anchored in the header,
+# drawn behind the text of every page of the section; LibreOffice shows it too.
+WATERMARK = (
+    '<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:pict>'
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/>'
+    '<v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>'
+    '<v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/>'
+    '<v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/>'
+    '<v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/>'
+    '<v:f eqn="sum @6 0 @5"/></v:formulas><v:path textpathok="t" o:connecttype="custom" '
+    'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+    '<v:shape id="CsrSimulatedWatermark" o:spid="_x0000_s2049" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:460pt;height:110pt;rotation:315;'
+    'z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
+    'mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f" '
+    'fillcolor="#b00020" stroked="f"><v:fill opacity=".15"/>'
+    '<v:textpath style="font-family:&quot;Arial&quot;;font-size:1pt;font-weight:bold" '
+    'string="SIMULATED DATA"/></v:shape></w:pict></w:r></w:p>')
+
+
 def header_xml(meta: RenderMeta) -> str:
-    """Running header: protocol, version, cut-off, and SIMULATED DATA (bold red) when simulated."""
+    """Running header: protocol, version, cut-off, and SIMULATED DATA (bold red) when
+    simulated, with the SIMULATED DATA watermark across the page."""
     base = RenderMeta(**{**meta.as_dict(), "simulated": False}).header_text
     runs = _run(base)
     if meta.simulated:
         runs += _run(" | ") + _run("SIMULATED DATA", '<w:b/><w:color w:val="B00020"/>')
+    mark = WATERMARK if meta.simulated else ""
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr xmlns:w="{W}" '
-            f'xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>{runs}</w:p></w:hdr>')
+            f'xmlns:r="{R}" xmlns:v="{V}" xmlns:o="{O}"><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
+            f'{runs}</w:p>{mark}</w:hdr>')
 
 
 def footer_xml() -> str:
@@ -49,6 +82,61 @@ A4_BODY = ('<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1418" w:right="1134
            'w:bottom="1134" w:left="1134" w:header="567" w:footer="567" w:gutter="0"/>')
 
 
+def _text_width(sect: str) -> int:
+    """Text width (twips) of a section's ``w:sectPr`` (A4 portrait when it names no size)."""
+    size = re.search(r'<w:pgSz w:w="(\d+)"', sect)
+    left = re.search(r'w:left="(\d+)"', sect)
+    right = re.search(r'w:right="(\d+)"', sect)
+    if not size:
+        return 11906 - 2 * 1134
+    return int(size.group(1)) - int(left.group(1) if left else 1134) - int(right.group(1) if right else 1134)
+
+
+LANDSCAPE_MIN_WIDTH = 12000   # twips: wider text than any portrait A4 page has
+
+
+def fit_table_grids(xml: str) -> str:
+    """Scale the grid of every top-level table to the text width of its section (a table
+    ``pct`` wide gets that share of it), a table in a landscape section is laid out by its
+    content (autofit); nested tables keep their grid. A section's
+    ``w:sectPr`` closes it: it applies to the tables before it, back to the previous one."""
+    token = re.compile(r"<w:tbl>|</w:tbl>|<w:sectPr[ >].*?</w:sectPr>", re.S)
+    depth, pending, spans = 0, [], []
+    for m in token.finditer(xml):
+        t = m.group(0)
+        if t == "<w:tbl>":
+            if depth == 0:
+                start = m.start()
+            depth += 1
+        elif t == "</w:tbl>":
+            depth -= 1
+            if depth == 0:
+                pending.append((start, m.end()))
+        elif depth == 0:
+            width = _text_width(t)
+            spans += [(a, b, width) for a, b in pending]
+            pending = []
+    out, last = [], 0
+    for a, b, width in spans:
+        table = xml[a:b]
+        grid = re.search(r"<w:tblGrid>(.*?)</w:tblGrid>", table, re.S)
+        pct = re.search(r'<w:tblW w:type="pct" w:w="(\d+)"', table[:grid.start()] if grid else "")
+        if grid and pct:
+            cols = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"', grid.group(1))]
+            target = width * min(int(pct.group(1)), 5000) // 5000
+            if cols and sum(cols) > 0:
+                scaled = [c * target // sum(cols) for c in cols]
+                new = "".join(f'<w:gridCol w:w="{c}" />' for c in scaled)
+                table = table[:grid.start(1)] + new + table[grid.end(1):]
+            if width > LANDSCAPE_MIN_WIDTH:
+                # a listing's columns are sized by their content (dates, dose levels whole)
+                table = table.replace('<w:tblLayout w:type="fixed" />', '<w:tblLayout w:type="autofit" />', 1)
+        out += [xml[last:a], table]
+        last = b
+    out.append(xml[last:])
+    return "".join(out)
+
+
 def _document(xml: str) -> str:
     refs = (f'<w:headerReference w:type="default" r:id="{HEADER_ID}"/>'
             f'<w:footerReference w:type="default" r:id="{FOOTER_ID}"/>')
@@ -60,7 +148,7 @@ def _document(xml: str) -> str:
         xml = xml[:end] + A4_BODY + xml[end:]
     if last == -1:
         xml = xml.replace("</w:body>", f"<w:sectPr>{A4_BODY}</w:sectPr></w:body>")
-    return re.sub(r"(<w:sectPr[^>]*>)", r"\1" + refs, xml)
+    return fit_table_grids(re.sub(r"(<w:sectPr[^>]*>)", r"\1" + refs, xml))
 
 
 def finalize_docx(path: Path, meta: RenderMeta, epoch: int) -> None:
@@ -83,6 +171,11 @@ def finalize_docx(path: Path, meta: RenderMeta, epoch: int) -> None:
                     f'<Override PartName="/word/footer1.xml" ContentType="{wml}.footer+xml"/></Types>')
     parts["[Content_Types].xml"] = ct.encode()
     parts["word/document.xml"] = _document(parts["word/document.xml"].decode()).encode()
+    # Word fills the TOC, list-of-tables and list-of-figures fields when it opens the file
+    settings = parts.get("word/settings.xml", b"").decode()
+    if settings and "<w:updateFields" not in settings:
+        settings = re.sub(r"(<w:settings[^>]*>)", r'\1<w:updateFields w:val="true"/>', settings, count=1)
+        parts["word/settings.xml"] = settings.encode()
     stamp = time.gmtime(epoch)[:6]
     order = ["[Content_Types].xml"] + sorted(k for k in parts if k != "[Content_Types].xml")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:

@@ -20,7 +20,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from report import lifeline, pdf_fonts
+from report import lifeline, pdf_fonts, pdf_post
 from report.book import Book, load_book
 from report.docx_post import finalize_docx
 from report.engine_error import EngineError
@@ -124,7 +124,7 @@ def write_html(book_json: Path, work: Path, meta: RenderMeta) -> Path:
     _run_pandoc(["-f", "json", "-t", "html5", "-s", "--wrap=none", "--toc", "--toc-depth=2", "--embed-resources",
                  "--figure-caption-position=above",
                  "--css", str(ASSETS / "csr.css"), "-B", "title.html",
-                 "-L", str(ASSETS / "crossref.lua"),
+                 "-L", str(ASSETS / "html.lua"), "-L", str(ASSETS / "crossref.lua"),
                  "-M", f"pagetitle={meta.protocol_id} {meta.title}", "-M", "lang=en",
                  "-M", "toc-title=Table of contents", "-o", out.name, book_json.name], cwd=work)
     return out
@@ -153,13 +153,14 @@ def write_pdf(book_json: Path, work: Path, meta: RenderMeta) -> Path:
                       font_paths=[pdf_fonts.font_folder(work)])
     except Exception as exc:  # typst raises its own TypstError (message carries the diagnostics)
         raise EngineError(f"typst compile failed:\n{exc}") from exc
+    pdf_post.finalize_pdf(out)
     return out
 
 
 def write_docx(book_json: Path, work: Path, meta: RenderMeta) -> Path:
     """DOCX with the reference document's styles, a running header and ``Page x of y``."""
     out = work / "csr.docx"
-    _run_pandoc(["-f", "json", "-t", "docx", "--toc", "--toc-depth=2", "--figure-caption-position=above",
+    _run_pandoc(["-f", "json", "-t", "docx", "--figure-caption-position=above",
                  "--reference-doc", str(ASSETS / "reference.docx"),
                  "-L", str(ASSETS / "crossref.lua"), "-L", str(ASSETS / "docx.lua"),
                  "-M", f"title={meta.full_title}", "-M", f"subtitle={meta.protocol_id}",

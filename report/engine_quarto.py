@@ -25,6 +25,7 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from report import pdf_post
 from report.docx_post import finalize_docx
 from report.engine_error import EngineError
 from report.meta import RenderMeta
@@ -137,6 +138,7 @@ def collect(fmt: str, built: Path, out_dir: Path, meta: RenderMeta) -> Path:
         target.write_text(REDIRECT.format(title=title), encoding="utf-8")
     elif fmt == "pdf":
         shutil.copyfile(_single(built, "*.pdf"), target)
+        pdf_post.finalize_pdf(target)
     else:
         shutil.copyfile(_single(built, "*.docx"), target)
         finalize_docx(target, meta, FIXED_EPOCH)

@@ -58,8 +58,23 @@ def index_csv(entries: Iterable[Entry | Display]) -> str:
     return buf.getvalue()
 
 
-def index_html(entries: Iterable[Entry | Display], *, heading: str = "Tables, listings and figures") -> str:
-    """A self-contained HTML page of the index, each file linked relatively."""
+SIMULATED_MARK = "SIMULATED DATA"
+
+
+def package_is_simulated(tlf_dir: Path) -> bool:
+    """True when the package's displays say they are built from simulated data: an RTF
+    in ``tlf_dir`` carries the SIMULATED DATA page-header mark
+    (:data:`analysis.style.rtf.SIMULATED_MARK`, written from the snapshot manifest)."""
+    from analysis.style.rtf import SIMULATED_MARK as RTF_MARK
+
+    return any(RTF_MARK in f.read_text(encoding="latin-1", errors="replace")
+               for f in sorted(Path(tlf_dir).glob("*.rtf")))
+
+
+def index_html(entries: Iterable[Entry | Display], *, heading: str = "Tables, listings and figures",
+               simulated: bool = False) -> str:
+    """A self-contained HTML page of the index, each file linked relatively; a SIMULATED
+    DATA banner heads it when the package is built from simulated data."""
     body = []
     for r in _rows(entries):
         links = " ".join(f'<a href="{html.escape(f)}">{html.escape(f)}</a>'
@@ -73,16 +88,23 @@ def index_html(entries: Iterable[Entry | Display], *, heading: str = "Tables, li
         "<style>body { font-family: Arial, sans-serif; font-size: 10pt; margin: 1em; }\n"
         "table { border-collapse: collapse; }\n"
         "th, td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left; }\n"
-        "th { background: #f4f4f4; }</style>\n</head>\n<body>\n"
-        f"<h1>{html.escape(heading)}</h1>\n"
-        "<table>\n<thead><tr><th>Number</th><th>Title</th><th>Analysis set</th>"
-        "<th>File</th></tr></thead>\n<tbody>\n"
-        f"{rows}\n</tbody>\n</table>\n</body>\n</html>\n"
+        "th { background: #f4f4f4; }\n"
+        ".csr-simulated { background: #b00020; color: #fff; font-weight: bold; padding: 4px 8px; "
+        "letter-spacing: .1em; }</style>\n</head>\n<body>\n"
+        + (f'<p class="csr-simulated" role="note">{SIMULATED_MARK}: built from simulated data, '
+           "not trial results.</p>\n" if simulated else "")
+        + f"<main>\n<h1>{html.escape(heading)}</h1>\n"
+        "<table>\n<thead><tr><th scope=\"col\">Number</th><th scope=\"col\">Title</th>"
+        "<th scope=\"col\">Analysis set</th><th scope=\"col\">File</th></tr></thead>\n<tbody>\n"
+        f"{rows}\n</tbody>\n</table>\n</main>\n</body>\n</html>\n"
     )
 
 
-def write_index(tlf_dir: Path, entries: Iterable[Entry | Display] | None = None) -> None:
+def write_index(tlf_dir: Path, entries: Iterable[Entry | Display] | None = None,
+                simulated: bool | None = None) -> None:
     """Write ``<tlf_dir>/index.csv`` and ``<tlf_dir>/index.html``.
+
+    ``simulated`` defaults to what the package's RTFs say (:func:`package_is_simulated`).
 
     ``entries`` defaults to every display of the catalogue with the files found in
     ``tlf_dir`` (:func:`entries_for`); a bare :class:`Display` is listed without files.
@@ -91,7 +113,9 @@ def write_index(tlf_dir: Path, entries: Iterable[Entry | Display] | None = None)
     tlf_dir.mkdir(parents=True, exist_ok=True)
     items = list(entries) if entries is not None else entries_for(tlf_dir)
     (tlf_dir / "index.csv").write_bytes(index_csv(items).encode("utf-8"))
-    (tlf_dir / "index.html").write_bytes(index_html(items).encode("utf-8"))
+    if simulated is None:
+        simulated = package_is_simulated(tlf_dir)
+    (tlf_dir / "index.html").write_bytes(index_html(items, simulated=simulated).encode("utf-8"))
 
 
 def stamp_version(tlf_dir: Path, version: str) -> int:

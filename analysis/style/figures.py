@@ -4,7 +4,10 @@
   has the same colour in every figure;
 - axis labels always carry units; log scales where the SAP says;
 - sized for a portrait PDF page (16 x 9 cm by default), fonts legible at 100%;
-- deterministic output: no timestamps in PNG/SVG/PDF metadata, fixed SVG hash salt.
+- deterministic output: no timestamps in PNG/SVG/PDF metadata, fixed SVG hash salt;
+- a figure built from simulated data carries SIMULATED DATA
+  (:func:`mark_simulated`) in its bottom right corner, where no axis, legend or at-risk table of
+  the house layouts is, so the standalone PNGs say so as the report pages do.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ OKABE_ITO = {
     "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
     "grey": "#999999",
 }
-# Dose level code (TRT01AN) -> colour; the same in every figure.
-DOSE_COLORS = {1: OKABE_ITO["skyblue"], 2: OKABE_ITO["orange"], 3: OKABE_ITO["vermillion"]}
+# Dose level code (TRT01AN) -> colour; the same in every figure. Vermillion is kept for
+# events (the swimmer plot's relapse marker), so no dose level has the colour of an event,
+# and DL2/DL3 differ in hue and lightness (orange vs dark blue) where their curves cross.
+DOSE_COLORS = {1: OKABE_ITO["skyblue"], 2: OKABE_ITO["orange"], 3: OKABE_ITO["blue"]}
 DOSE_MARKERS = {1: "o", 2: "s", 3: "^"}
 # Other series used across figures.
 SERIES_COLORS = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "purple", "orange",
@@ -82,6 +87,17 @@ def message_figure(text: str, *, height: float = 1.2, width: float = FIG_WIDTH_I
 
 def dose_color(code: int) -> str:
     return DOSE_COLORS.get(int(code), OKABE_ITO["grey"])
+
+
+SIMULATED_MARK = "SIMULATED DATA"
+SIMULATED_COLOR = "#B00020"   # the red of the SIMULATED DATA mark of the report pages
+
+
+def mark_simulated(fig: Figure) -> Figure:
+    """Write SIMULATED DATA (bold, red) in the bottom right corner of ``fig``; returns it."""
+    fig.text(0.995, 0.005, SIMULATED_MARK, ha="right", va="bottom", fontsize=7,
+             fontweight="bold", color=SIMULATED_COLOR)
+    return fig
 
 
 def save(fig: Figure, path, fmt: str | None = None) -> None:

@@ -4,6 +4,10 @@
 @tbl-l16-2-7-1 -> "Listing 16.2.7.1" (the SAP display number is encoded in the label,
 see cells.lua); @sec-x -> link "Section 12.1" when the heading starts with its ICH E3
 number, else the heading text. An unknown label stops the build.
+
+A display named in running text ("see Listing 16.2.7.3.") becomes a link to it too
+(paragraphs only: never a caption, heading or table cell), so every reference to a
+display is a hyperlink in HTML, PDF and DOCX.
 ]]
 
 package.path = PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "?.lua;" .. package.path
@@ -48,6 +52,29 @@ local function resolve(cite)
   return out
 end
 
+local function named_links(inlines, by_text)
+  local out, i, changed = pandoc.Inlines({}), 1, false
+  while i <= #inlines do
+    local a, sp, b = inlines[i], inlines[i + 1], inlines[i + 2]
+    if a.t == "Str" and (a.text == "Listing" or a.text == "Table" or a.text == "Figure")
+        and sp and sp.t == "Space" and b and b.t == "Str" then
+      local number, tail = b.text:match("^(%d+%.%d[%d%.]*%d)(.*)$")
+      local id = number and by_text[a.text .. " " .. number]
+      if id then
+        out:insert(pandoc.Link(pandoc.Inlines({ pandoc.Str(a.text), pandoc.Space(),
+                                                pandoc.Str(number) }), "#" .. id))
+        if tail ~= "" then out:insert(pandoc.Str(tail)) end
+        i, changed = i + 3, true
+        goto continue
+      end
+    end
+    out:insert(a)
+    i = i + 1
+    ::continue::
+  end
+  return changed and out or nil
+end
+
 local function strip_display(el)
   el.attributes.display = nil
   return el
@@ -56,5 +83,13 @@ end
 function Pandoc(doc)
   collect(doc)
   doc = doc:walk({ Cite = resolve })
+  local by_text = {}
+  for id, text in pairs(targets) do
+    if text:match("^%a+ %d") and (id:match("^tbl%-") or id:match("^fig%-")) then by_text[text] = id end
+  end
+  doc = doc:walk({ Para = function(p)
+    local content = named_links(p.content, by_text)
+    if content then p.content = content; return p end
+  end })
   return doc:walk({ Table = strip_display, Figure = strip_display })
 end

@@ -9,6 +9,8 @@ label (tbl-t14-3-1 -> Table 14.3.1; tbl-l16-2-7-1 -> Listing 16.2.7.1, a Listing
 - typst: the template numbers no floats (`figure(numbering: none)`), so the SAP number is put
   at the head of the caption, which the lists of tables and figures show too.
 Subfloats (parent_id) keep Quarto's own (a), (b) numbering.
+HTML: the images of a display get alt text naming it and what it shows ("Figure 14.2.1
+Relapse-free proportion ..."), as the built-in engine's html.lua writes it.
 A listing becomes a float of Quarto's Listing category (its type), so that Quarto names it
 "Listing" and the typst lists find it (kind quarto-float-lst); Quarto notes in its log that
 its label (tbl-...) is not a lst- label, which changes nothing.
@@ -30,6 +32,14 @@ return {
       float.caption_long.content = prefix .. float.caption_long.content
     else
       float.order = { section = nil, order = number }
+    end
+    if quarto.doc.is_format("html") and float.content then
+      local text = name .. " " .. pandoc.utils.stringify(float.caption_long or {})
+      float.content = float.content:walk({ Image = function(img)
+        img.attributes["fig-alt"] = text
+        img.attributes.alt = text
+        return img
+      end })
     end
     return float
   end,

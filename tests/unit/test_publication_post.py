@@ -1,0 +1,66 @@
+"""Units of the publication finishing (issue 16): DOCX table grids fitted to the section
+they are in, the TLF index's SIMULATED DATA banner, and the PDF page mode/linearisation."""
+
+from __future__ import annotations
+
+import re
+
+from report.docx_post import fit_table_grids
+from report.tlf_index import index_html, package_is_simulated
+
+PORTRAIT = ('<w:p><w:pPr><w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:left="1134" '
+            'w:right="1134"/></w:sectPr></w:pPr></w:p>')
+LANDSCAPE = ('<w:p><w:pPr><w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>'
+             '<w:pgMar w:left="1134" w:right="1418"/></w:sectPr></w:pPr></w:p>')
+
+
+def _table(cols):
+    grid = "".join(f'<w:gridCol w:w="{c}" />' for c in cols)
+    return (f'<w:tbl><w:tblPr><w:tblW w:type="pct" w:w="5000" /><w:tblLayout w:type="fixed" />'
+            f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid></w:tbl>')
+
+
+def _grids(xml):
+    return [sum(int(w) for w in re.findall(r'w:w="(\d+)"', g))
+            for g in re.findall(r"<w:tblGrid>(.*?)</w:tblGrid>", xml)]
+
+
+def test_docx_table_grids_take_the_text_width_of_their_own_section():
+    xml = (f"<w:body>{_table([1000, 3000])}{PORTRAIT}{_table([500, 500, 500])}{LANDSCAPE}"
+           f"{_table([100, 300])}<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/>"
+           f"<w:pgMar w:left=\"1134\" w:right=\"1134\"/></w:sectPr></w:body>")
+    out = fit_table_grids(xml)
+    portrait, landscape = 11906 - 2268, 16838 - 1134 - 1418
+    assert [abs(g - w) <= 3 for g, w in zip(_grids(out), [portrait, landscape, portrait])] == [True] * 3
+    # proportions kept; the landscape table is laid out by its content
+    assert re.findall(r'w:w="(\d+)"', re.findall(r"<w:tblGrid>(.*?)</w:tblGrid>", out)[0]) == \
+        [str(portrait // 4), str(3 * portrait // 4)]
+    assert out.count('w:type="autofit"') == 1
+
+
+def test_tlf_index_has_a_simulated_banner_only_for_a_simulated_package(tmp_path):
+    assert "SIMULATED DATA" in index_html([], simulated=True)
+    assert "SIMULATED DATA" not in index_html([], simulated=False)
+    (tmp_path / "T14.1.1.rtf").write_text(r"{\rtf1 {\header NCT | SIMULATED DATA} body}", encoding="latin-1")
+    assert package_is_simulated(tmp_path)
+    (tmp_path / "T14.1.1.rtf").write_text(r"{\rtf1 {\header NCT} body}", encoding="latin-1")
+    assert not package_is_simulated(tmp_path)
+
+
+def test_pdf_post_sets_outline_mode_and_linearises(tmp_path):
+    import pikepdf
+    from pypdf import PdfReader
+
+    from report.pdf_post import finalize_pdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(tmp_path / "a.pdf")
+    finalize_pdf(tmp_path / "a.pdf")
+    data = (tmp_path / "a.pdf").read_bytes()
+    assert b"/Linearized" in data[:1024]
+    assert PdfReader(tmp_path / "a.pdf").trailer["/Root"]["/PageMode"] == "/UseOutlines"
+    copy = tmp_path / "b.pdf"
+    pdf.save(copy)
+    finalize_pdf(copy)
+    assert copy.read_bytes() == data, "not byte-reproducible"
