@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from analysis.style.marks import SIMULATED_MARK
 from report.meta import RenderMeta
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -64,7 +65,7 @@ def header_xml(meta: RenderMeta) -> str:
     base = RenderMeta(**{**meta.as_dict(), "simulated": False}).header_text
     runs = _run(base)
     if meta.simulated:
-        runs += _run(" | ") + _run("SIMULATED DATA", '<w:b/><w:color w:val="B00020"/>')
+        runs += _run(" | ") + _run(SIMULATED_MARK, '<w:b/><w:color w:val="B00020"/>')
     mark = WATERMARK if meta.simulated else ""
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr xmlns:w="{W}" '
             f'xmlns:r="{R}" xmlns:v="{V}" xmlns:o="{O}"><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>'

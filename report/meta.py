@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from analysis.style.marks import SIMULATED_MARK
+
 
 @dataclass(frozen=True)
 class RenderMeta:
@@ -28,5 +30,5 @@ class RenderMeta:
         """The running header: ``NCT06561009 | Version 1.0 | Cut-off 2026-01-31 | SIMULATED DATA``."""
         parts = [self.protocol_id, f"Version {self.version}", f"Data cut-off {self.cutoff}"]
         if self.simulated:
-            parts.append("SIMULATED DATA")
+            parts.append(SIMULATED_MARK)
         return " | ".join(parts)

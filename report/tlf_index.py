@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.catalogue import DISPLAYS, Display
+from analysis.style.marks import SIMULATED_MARK
 
 COLUMNS = ("display_id", "number", "title", "analysis_set", "files")
 
@@ -58,16 +59,11 @@ def index_csv(entries: Iterable[Entry | Display]) -> str:
     return buf.getvalue()
 
 
-SIMULATED_MARK = "SIMULATED DATA"
-
-
 def package_is_simulated(tlf_dir: Path) -> bool:
     """True when the package's displays say they are built from simulated data: an RTF
     in ``tlf_dir`` carries the SIMULATED DATA page-header mark
-    (:data:`analysis.style.rtf.SIMULATED_MARK`, written from the snapshot manifest)."""
-    from analysis.style.rtf import SIMULATED_MARK as RTF_MARK
-
-    return any(RTF_MARK in f.read_text(encoding="latin-1", errors="replace")
+    (:data:`analysis.style.marks.SIMULATED_MARK`, written from the snapshot manifest)."""
+    return any(SIMULATED_MARK in f.read_text(encoding="latin-1", errors="replace")
                for f in sorted(Path(tlf_dir).glob("*.rtf")))
 
 

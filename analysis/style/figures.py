@@ -15,6 +15,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from analysis.style.marks import SIMULATED_COLOR, SIMULATED_MARK
+
 # Okabe-Ito palette (colour-blind safe).
 OKABE_ITO = {
     "orange": "#E69F00", "skyblue": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
@@ -89,8 +91,6 @@ def dose_color(code: int) -> str:
     return DOSE_COLORS.get(int(code), OKABE_ITO["grey"])
 
 
-SIMULATED_MARK = "SIMULATED DATA"
-SIMULATED_COLOR = "#B00020"   # the red of the SIMULATED DATA mark of the report pages
 
 
 def mark_simulated(fig: Figure) -> Figure:

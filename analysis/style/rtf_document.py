@@ -14,6 +14,7 @@ import polars as pl
 import rtflite as rtf
 
 from analysis.catalogue import Display
+from analysis.style.marks import SIMULATED_MARK
 from analysis.style.rtf_body import Body
 from analysis.style.rtf_escape import escape
 from analysis.style.rtf_widths import (
@@ -29,7 +30,6 @@ from analysis.style.rtf_widths import (
 TITLE_SIZE = 10
 NOTE_SIZE = 8
 HEADER_SIZE = 8
-SIMULATED_MARK = "SIMULATED DATA"
 PAGE_FIELD = ("Page {\\field{\\*\\fldinst PAGE }{\\fldrslt 1}} of "
               "{\\field{\\*\\fldinst NUMPAGES }{\\fldrslt 1}}")
 
