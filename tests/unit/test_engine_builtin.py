@@ -136,8 +136,10 @@ def test_docx_header_footer_captions_and_native_tables(rendered):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Table 14.3.1 Dose-limiting toxicities by dose level (primary)" in text
     assert "Figure 14.2.1 Relapse-free proportion after infusion (Kaplan-Meier)" in text
-    # the three tables, and the figure: pandoc lays out its image and notes in a table
-    assert len(document.tables) == 4
+    # the three tables; the figure is its image with the notes as paragraphs below it
+    # (docx.lua: no layout table putting image and notes side by side)
+    assert len(document.tables) == 3
+    assert document.inline_shapes and len(document.inline_shapes) == 1
     assert any(s.orientation == 1 for s in document.sections)  # WD_ORIENT.LANDSCAPE
 
 

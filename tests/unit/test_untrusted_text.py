@@ -49,10 +49,34 @@ def hostile(tmp_path_factory) -> hb.Rendered:
     return hb.render_hostile(tmp_path_factory.mktemp("hostile"), TERMS, REASONS)
 
 
-def test_data_text_cannot_add_headings_toc_entries_or_tables(hostile):
-    assert hostile.headings == ["Hostile data"]
-    assert hostile.pdf_outline == ["Hostile data"]            # no "Injected TOC entry"
-    assert hostile.docx_headings == ["Hostile data"]
+@pytest.fixture(scope="module")
+def benign(tmp_path_factory) -> hb.Rendered:
+    """The same book with harmless text: the structure the report itself gives it (its
+    heading, the list of displays, one PDF bookmark per display)."""
+    return benign_render(tmp_path_factory)
+
+
+_BENIGN: dict[str, hb.Rendered] = {}
+
+
+def benign_render(tmp_path_factory) -> hb.Rendered:
+    if "r" not in _BENIGN:
+        _BENIGN["r"] = hb.render_hostile(tmp_path_factory.mktemp("benign"), ["Benign term"],
+                                         ["benign reason"])
+    return _BENIGN["r"]
+
+
+def test_the_book_structure_is_the_reports_own(benign):
+    assert benign.headings == ["List of tables, listings and figures", "Hostile data"]
+    assert benign.pdf_outline[0] == "Hostile data"
+    assert len(benign.pdf_outline) == 1 + len(hb.DISPLAYS)    # a bookmark per display
+    assert benign.docx_headings == ["Hostile data"]
+
+
+def test_data_text_cannot_add_headings_toc_entries_or_tables(hostile, benign):
+    assert hostile.headings == benign.headings
+    assert hostile.pdf_outline == benign.pdf_outline          # no "Injected TOC entry"
+    assert hostile.docx_headings == benign.docx_headings
     assert hostile.html_tables == hostile.docx_tables == len(hb.DISPLAYS)
 
 
@@ -168,8 +192,9 @@ def csv_cells(path: Path) -> list[str]:
 def test_hostile_text_is_verbatim_everywhere_and_changes_no_structure(tmp_path_factory, term,
                                                                      reason):
     r = hb.render_hostile(tmp_path_factory.mktemp("prop"), [term], [reason])
-    assert r.headings == ["Hostile data"] and r.pdf_outline == ["Hostile data"]
-    assert r.docx_headings == ["Hostile data"]
+    benign = benign_render(tmp_path_factory)
+    assert r.headings == benign.headings and r.pdf_outline == benign.pdf_outline
+    assert r.docx_headings == benign.docx_headings
     assert r.html_tables == r.docx_tables == len(hb.DISPLAYS)
     for text, listing, table in ((term, "L16.2.7.1", "T14.3.4"), (reason, "L16.2.1", "T14.1.1")):
         shown = display_text(text)
