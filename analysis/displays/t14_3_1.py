@@ -38,6 +38,7 @@ from analysis.derive.dlt import (
 from analysis.displays._safety import safety_population
 from analysis.displays.registry import declare
 from analysis.stats.ci import clopper_pearson
+from data_contract.dlt_criteria import parse_dlt_criteria
 from analysis.stats.summaries import count_rows
 
 ID = "T14.3.1"
@@ -77,9 +78,12 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     w = dlt_window_days(config)
     rule = config.assumptions["escalation_rule"]["text"].strip()
+    criteria = parse_dlt_criteria(config.assumptions["dlt_criteria"]).criteria
+    listed = "; ".join(f"({i}) {c.text}" for i, c in enumerate(criteria, start=1))
     return [
-        f"DLT: protocol-defined toxicity with onset Day 0-{w} after infusion (Day 0), flagged per "
-        f"event by the investigator; an event flagged after Day {w} is not counted.",
+        f"DLT: an event with onset Day 0-{w} after infusion (Day 0), flagged per event by the "
+        f"investigator; an event flagged after Day {w} is not counted.",
+        f"DLT criteria (SAP 3, study.yml assumption): {listed}.",
         "Incidence: participants with at least one DLT / DLT-evaluable N (infused and completed "
         f"{w} days of follow-up or had a DLT); 95% CI exact (Clopper-Pearson).",
         f"3+3 decision on the escalation cohort of each level (n with DLT / N evaluable): {rule}",
