@@ -182,6 +182,11 @@ def _overview_block(members, ev, window_label, kinds, dlt_ids) -> list[dict]:
     return rows
 
 
+def _related(ev, var, config) -> pd.Series:
+    """Causality ``var`` is one of the terms study.yml's codelists call related (SAP 3)."""
+    return ev[var].isin(config.raw["codelists"]["AREL"]["related"])
+
+
 def qc_t14_3_2(snapshot_dir, config) -> pd.DataFrame:
     """T14.3.2 Overview of TEAEs, Day 0-28 and overall (Safety set)."""
     con, pop, labels, members, ev = _setup(snapshot_dir, config, "SAFFL")
@@ -189,7 +194,8 @@ def qc_t14_3_2(snapshot_dir, config) -> pd.DataFrame:
     kinds = [("ANY", lambda e: e.index == e.index),
              ("HIGHGR", lambda e: e["AETOXGR"] >= 3),
              ("SERIOUS", lambda e: e["AESER"].eq("Y")),
-             ("RELATED", lambda e: e["AREL"].eq("RELATED")),
+             ("RELCAR", lambda e: _related(e, "ARELCAR", config)),
+             ("RELLD", lambda e: _related(e, "ARELLD", config)),
              ("FATAL", lambda e: e["FATALEV"]),
              ("DLT", None),
              ("CRS", lambda e: e["CRSFL"].eq("Y")),

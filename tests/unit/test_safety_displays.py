@@ -60,6 +60,21 @@ def test_t14_3_2_overview_by_window():
     assert cell(a, "Total", "pct", variable="ANY", **w28) == pytest.approx(100 * 4 / 6)
 
 
+def test_t14_3_2_shows_relatedness_to_car_t_and_to_lymphodepletion_separately():
+    ae = adae()
+    ae["ARELCAR"] = ae["AREL"]
+    ae["ARELLD"] = "NOT RELATED"
+    ae.loc[ae["AEDECOD"].eq("Neutrophil count decreased"), "ARELLD"] = "RELATED"  # S03
+    ae.loc[ae["AEDECOD"].eq("Neutrophil count decreased"), "ARELCAR"] = "NOT RELATED"
+    a = build_ard("T14.3.2", study(adae_df=ae), CFG)
+    assert "RELATED" not in set(a["variable"])
+    ov = dict(group2_level="Overall")
+    assert ns(a, variable="RELLD", **ov) == [1, 0, 0, 1]          # S03 only
+    assert ns(a, variable="RELCAR", **ov) == [2, 2, 0, 4]         # AREL's 5 without S03
+    car = a.loc[a.variable == "RELCAR", "stat_label"].iloc[0]
+    assert car == "TEAE related to the CAR-T product"
+
+
 def test_t14_3_2_standard_adam_without_extension_flags_or_grade():
     ae = adae().drop(columns=["DLTFL", "CRSFL", "ICANSFL", "TOCIFL", "CORTFL", "AETOXGR"])
     ae["AESEV"] = ["MILD", "MILD", "SEVERE", "MODERATE", "SEVERE", "SEVERE", "SEVERE",
