@@ -5,7 +5,7 @@ following the chemotherapy preparative regimen and infusion of BAFFR CART
 cells within the first 28 days."
 
 Columns: dose levels + Total, N = Safety set. Row blocks ``group2 = WINDOW``:
-``Day 0-28`` (primary window) then ``Overall`` (to Month 12 or the cut-off)
+``Lymphodepletion to Day 28`` (primary window) then ``Overall`` (to Month 12 or the cut-off)
 (SAP 3, TEAE). In each block, participants with >= 1 TEAE of the kind
 (``n``, ``N``, ``pct`` of the column N):
 
@@ -91,8 +91,8 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     drugs = " and ".join(d["name"].lower() for d in config.assumptions["lymphodepletion"]["drugs"])
     return [
         "TEAE: adverse event with onset on or after the start of lymphodepletion. "
-        f"Day 0-{primary_window_days(config)}: onset through Day {primary_window_days(config)} "
-        f"after infusion (Day 0); Overall: to Month 12 (Day {overall_window_days(config)}) or "
+        f"{window_label(config)}: onset from the start of lymphodepletion through Day "
+        f"{primary_window_days(config)} after infusion (Day 0); Overall: to Month 12 (Day {overall_window_days(config)}) or "
         "the data cut-off.",
         "Participants are counted once per row. Grades: CTCAE v5.0; CRS and ICANS by ASTCT "
         "consensus (Lee et al., 2019).",

@@ -202,7 +202,7 @@ def qc_t14_3_2(snapshot_dir, config) -> pd.DataFrame:
              ("ICANS", lambda e: e["ICANSFL"].eq("Y"))]
     prim = int(config.raw["registry"]["ae_primary_window_days"])
     rows = bign_rows(members)
-    rows += _overview_block(members, ev[ev["PRIM"]], f"Day 0-{prim}", kinds, dlt_ids)
+    rows += _overview_block(members, ev[ev["PRIM"]], f"Lymphodepletion to Day {prim}", kinds, dlt_ids)
     rows += _overview_block(members, ev[ev["OVER"]], "Overall", kinds, dlt_ids)
     return qc_frame(rows, "T14.3.2")
 

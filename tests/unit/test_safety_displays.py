@@ -47,7 +47,7 @@ def test_t14_3_1_without_dlt_flag_raises_naming_it():
 def test_t14_3_2_overview_by_window():
     a = build_ard("T14.3.2", study(), CFG)
     assert bign(a) == [3, 3, 0, 6]
-    w28 = dict(group2_level="Day 0-28")
+    w28 = dict(group2_level="Lymphodepletion to Day 28")
     ov = dict(group2_level="Overall")
     assert ns(a, variable="ANY", **w28) == [2, 2, 0, 4]     # S01 d28, S02, S04, S06 d-2
     assert ns(a, variable="ANY", **ov) == [3, 2, 0, 5]      # + S03 d29; headache pre-LD never
@@ -93,7 +93,7 @@ def test_no_events_at_all_gives_zero_counts_with_every_column():
         ae_rows = (a.stat_name == "n") & ~a.variable.isin(["DEATH", "DEATH28"])  # ADSL deaths
         assert (a.loc[ae_rows, "stat"] == 0).all(), did
     a = build_ard("T14.3.2", study(adae_df=empty), CFG)
-    assert ns(a, variable="ANY", group2_level="Day 0-28") == [0, 0, 0, 0]
+    assert ns(a, variable="ANY", group2_level="Lymphodepletion to Day 28") == [0, 0, 0, 0]
 
 
 def test_t14_3_3_soc_pt_day_0_28_sorted_by_frequency():
@@ -171,3 +171,14 @@ def test_group_var_parameter_changes_the_columns():
     a = build_ard("T14.3.2", StudyData({"ADSL": sl, "ADAE": adae()}), CFG, group_var="SEX")
     assert a.loc[a.variable == "BIGN", "group1_level"].tolist() == ["F", "M", "Total"]
     assert cell(a, "F", "n", variable="ANY", group2_level="Overall") == 4   # S01, S03, S04, S06
+
+
+def test_the_primary_ae_window_is_labelled_from_lymphodepletion_not_day_0():
+    from analysis.displays.t14_3_2 import footnotes
+
+    a = build_ard("T14.3.2", study(), CFG)
+    windows = list(dict.fromkeys(a.loc[a.variable != "BIGN", "group2_level"]))
+    assert windows == ["Lymphodepletion to Day 28", "Overall"]
+    notes = " ".join(footnotes(None, CFG))
+    assert "Day 0-28:" not in notes    # the DLT window (Day 0-28) keeps its own label
+    assert "Lymphodepletion to Day 28: onset from the start of lymphodepletion" in notes
