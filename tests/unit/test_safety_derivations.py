@@ -177,3 +177,20 @@ def test_decide_3plus3_at_the_highest_level_says_cleared_not_escalate():
     assert decide_3plus3(0, 3, CFG, highest=True) == "Highest level cleared (0/3)"
     assert decide_3plus3(1, 6, CFG, highest=True) == "Highest level cleared (1/6)"
     assert decide_3plus3(1, 3, CFG, highest=True) == "Expand to 6 (1/3)"
+
+
+def test_most_frequent_names_every_term_tied_at_the_top():
+    from analysis.derive.adverse_events import most_frequent
+
+    counts = {"Lymphocyte count decreased": 20, "Neutrophil count decreased": 20, "Pyrexia": 12}
+    assert most_frequent(counts) == ["Lymphocyte count decreased", "Neutrophil count decreased"]
+    assert most_frequent({"Pyrexia": 3, "Nausea": 1}) == ["Pyrexia"]
+    assert most_frequent({}) == []
+
+
+def test_tied_terms_are_joined_as_prose():
+    from analysis.formats import and_list
+
+    assert and_list(["A"]) == "A"
+    assert and_list(["A", "B"]) == "A and B"
+    assert and_list(["A", "B", "C"]) == "A, B and C"
