@@ -35,8 +35,23 @@ def test_t14_3_1_dlt_incidence_ci_terms_and_decisions():
     assert a.loc[a.variable == "AEDECOD", "variable_level"].unique().tolist() == [
         "Immune effector cell-associated neurotoxicity syndrome", "Sepsis"]
     assert [cell(a, c, "text", variable="DECISION") for c in (DL1, DL2, DL3)] == [
-        "Expand to 6 (1/3)", "Cohort incomplete (1/2)", "Not evaluated"]
+        "Expand to 6 (1 of 3 in the escalation cohort with a DLT)",
+        "Cohort incomplete (1 of 2 in the escalation cohort with a DLT)", "Not evaluated"]
     assert cell(a, "Total", "text", variable="MTD").startswith("MTD not reached")
+
+
+def test_t14_3_1_counts_dlts_of_the_escalation_and_the_expansion_cohort_apart():
+    sl = adsl()
+    sl.loc[sl["USUBJID"] == "S02", "COHORT"] = "EXPANSION"        # S02's ICANS DLT
+    a = build_ard("T14.3.1", study(adsl_df=sl), CFG)
+    assert [cell(a, DL1, s, variable="DLTESC") for s in ("n", "N")] == [0, 2]
+    assert [cell(a, DL1, s, variable="DLTEXP") for s in ("n", "N")] == [1, 1]
+    assert ns(a, variable="DLT")[0] == 1                       # the incidence keeps both
+    assert cell(a, DL1, "text", variable="DECISION") == \
+        "Cohort incomplete (0 of 2 in the escalation cohort with a DLT)"
+    from analysis.displays.t14_3_1 import footnotes
+    assert any(n.startswith("MTD (maximum tolerated dose) not reached:")
+               for n in footnotes(None, CFG))
 
 
 def test_t14_3_1_without_dlt_flag_raises_naming_it():
