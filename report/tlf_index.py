@@ -64,8 +64,8 @@ SIMULATED_MARK = "SIMULATED DATA"
 def package_is_simulated(tlf_dir: Path) -> bool:
     """True when the package's displays say they are built from simulated data: an RTF
     in ``tlf_dir`` carries the SIMULATED DATA page-header mark
-    (:data:`analysis.style.rtf.SIMULATED_MARK`, written from the snapshot manifest)."""
-    from analysis.style.rtf import SIMULATED_MARK as RTF_MARK
+    (:data:`analysis.style.rtf_document.SIMULATED_MARK`, written from the snapshot manifest)."""
+    from analysis.style.rtf_document import SIMULATED_MARK as RTF_MARK
 
     return any(RTF_MARK in f.read_text(encoding="latin-1", errors="replace")
                for f in sorted(Path(tlf_dir).glob("*.rtf")))
