@@ -106,6 +106,9 @@ DISPLAYS: tuple[Display, ...] = (
     _D("T14.3.8", "Immunoglobulins and hypogammaglobulinaemia; IVIG use", "SAF",
        "12-03-laboratory-safety", ("ADSL", "ADLB", "ADCM")),
     _D("T14.3.9", "Infections by max grade", "SAF", "12-02-adverse-events", ("ADSL", "ADAE")),
+    _D("T14.3.10", "Vital signs: maximum temperature, minimum systolic blood pressure and "
+       "minimum SpO2, Day 0-28, by maximum CRS grade", "INF", "12-02-adverse-events",
+       ("ADSL", "ADVS", "ADAE")),
     _D("L16.2.1", "Disposition and discontinuations", "ENR", "16-listings", ("ADSL",)),
     _D("L16.2.4", "Demographics and baseline", "ENR", "16-listings", ("ADSL",)),
     _D("L16.2.5", "Exposure: lymphodepletion and CAR-T infusion", "SAF", "16-listings",

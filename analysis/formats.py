@@ -139,6 +139,12 @@ def verb(word: str, count: float) -> str:
     return _inflect().plural_verb(word, _count(count))
 
 
+def and_list(words) -> str:
+    """``words`` joined as prose (SAP 4), by inflect: ``a``; ``a and b``; ``a, b and c``."""
+    words = [str(w) for w in words]
+    return _inflect().join(words, final_sep="") if words else ""
+
+
 def _count(count: float) -> int:
     if _isnan(count):
         raise ValueError("a noun cannot agree with a missing count")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from analysis.catalogue import ANALYSIS_SETS
 from analysis.config import StudyConfig
 from analysis.style.markdown import table as _md_table
+from data_contract.dlt_criteria import parse_dlt_criteria
 
 
 def design_table(config: StudyConfig) -> str:
@@ -34,6 +35,17 @@ def assumptions_table(config: StudyConfig) -> str:
     rows = [(key.replace("_", " ").capitalize(), " ".join(str(v["text"]).split()))
             for key, v in config.assumptions.items()]
     return _md_table(("Assumption", "As configured in study.yml"), rows, widths=(1, 4))
+
+
+def dlt_criteria_table(config: StudyConfig) -> str:
+    """Markdown table of the DLT criteria (SAP 3 [assumption]) as study.yml lists them
+    (``assumptions.dlt_criteria.criteria``, the same records the simulator and the
+    consistency check apply), numbered in the order configured."""
+    crit = parse_dlt_criteria(config.assumptions["dlt_criteria"])
+    lo, hi = crit.window_days
+    rows = [(str(i), c.text) for i, c in enumerate(crit.criteria, start=1)]
+    return _md_table(("No.", f"DLT criterion (onset Day {lo}-{hi}, flagged by the investigator)"),
+                     rows, align="rl", widths=(0.4, 4))
 
 
 def dose_level_table(config: StudyConfig) -> str:

@@ -75,13 +75,20 @@ def load_dlt_criteria(path: str | Path | None = None) -> DltCriteria:
     path = Path(path) if path is not None else STUDY_CONFIG
     with open(path, encoding="utf-8") as fh:
         raw = (yaml.safe_load(fh) or {}).get("assumptions", {}).get("dlt_criteria")
+    return parse_dlt_criteria(raw, path.name)
+
+
+def parse_dlt_criteria(raw: Mapping | None, source: str = "study.yml") -> DltCriteria:
+    """The DLT criteria of ``raw`` (the ``assumptions.dlt_criteria`` mapping, as already
+    read, e.g. from :attr:`study.config.StudyConfig.assumptions`); ``source`` names the
+    file in errors. Same checks as :func:`load_dlt_criteria`."""
     if not raw:
-        raise KeyError(f"{path.name}: assumptions.dlt_criteria is missing")
+        raise KeyError(f"{source}: assumptions.dlt_criteria is missing")
     out = []
     for i, c in enumerate(raw.get("criteria") or [], start=1):
         missing = [k for k in ("id", "kind", "text", "min_grade") if k not in c]
         if missing or c.get("kind") not in KINDS:
-            raise ValueError(f"{path.name}: assumptions.dlt_criteria.criteria[{i}] needs id, "
+            raise ValueError(f"{source}: assumptions.dlt_criteria.criteria[{i}] needs id, "
                              f"kind ({', '.join(KINDS)}), text and min_grade; got {dict(c)}")
         rest = {k: v for k, v in c.items() if k not in ("id", "kind", "text", "min_grade")}
         out.append(DltCriterion(str(c["id"]), str(c["kind"]), " ".join(str(c["text"]).split()),

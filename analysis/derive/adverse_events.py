@@ -26,6 +26,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from data_contract.codelists import Codelists, UnmappedTermError, require_mapped
@@ -205,6 +207,16 @@ def sort_by_frequency(counts: pd.DataFrame, key: str, n: str = "n") -> list[str]
     c["_alpha"] = c[key].astype(str).str.casefold()
     c = c.sort_values([n, "_alpha", key], ascending=[False, True, True], kind="mergesort")
     return list(c[key])
+
+
+def most_frequent(counts: Mapping[str, float]) -> list[str]:
+    """Every key sharing the highest count, in the order given (ties are all named,
+    never one of them arbitrarily: the CSR text says "the most frequent TEAEs were A and
+    B" when both reach the maximum). Empty when ``counts`` is."""
+    if not counts:
+        return []
+    top = max(counts.values())
+    return [k for k, v in counts.items() if v == top]
 
 
 def subjects_per_key(adae: pd.DataFrame, key: str) -> pd.DataFrame:

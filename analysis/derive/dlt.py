@@ -68,11 +68,11 @@ def decide_3plus3(n_dlt: int, n_eval: int, config: StudyConfig, *, highest: bool
     """
     rule = _rule(config)
     decision = rules.three_plus_three(n_dlt, n_eval, rule)
-    frac = f"({n_dlt}/{n_eval})"
+    frac = f"({n_dlt} of {n_eval} in the escalation cohort with a DLT)"
     if decision == rules.NOT_EVALUATED:
         return "Not evaluated"
     if decision == rules.STOP:
-        return f"Stop: >={int(rule['stop_if_dlt_at_least'])} DLTs {frac}"
+        return f"Stop: ≥{int(rule['stop_if_dlt_at_least'])} DLTs {frac}"
     if decision == rules.INCOMPLETE:
         return f"Cohort incomplete {frac}"
     if decision == rules.ESCALATE:
@@ -80,15 +80,19 @@ def decide_3plus3(n_dlt: int, n_eval: int, config: StudyConfig, *, highest: bool
     return f"Expand to {int(rule['expanded_size'])} {frac}"
 
 
-def level_counts(adsl_dlt: pd.DataFrame, group_var: str, levels: list[str]) -> pd.DataFrame:
-    """Per level: evaluable escalation participants ``N`` and those with a DLT ``n``.
+def level_counts(adsl_dlt: pd.DataFrame, group_var: str, levels: list[str],
+                 cohort: str = "ESCALATION") -> pd.DataFrame:
+    """Per level: evaluable participants ``N`` of ``cohort`` and those with a DLT ``n``.
 
     ``adsl_dlt``: DLT-evaluable ADSL rows with DLTSUBFL. Expansion-cohort
-    participants (COHORT = "EXPANSION") do not enter the 3+3 decision.
+    participants (COHORT = "EXPANSION") do not enter the 3+3 decision; a missing COHORT
+    is the escalation cohort (an ADSL without COHORT has no expansion cohort).
     """
     esc = adsl_dlt
     if "COHORT" in esc.columns:
-        esc = esc.loc[esc["COHORT"].fillna("ESCALATION") == "ESCALATION"]
+        esc = esc.loc[esc["COHORT"].fillna("ESCALATION") == cohort]
+    elif cohort != "ESCALATION":
+        esc = esc.iloc[0:0]
     rows = []
     for lv in levels:
         sub = esc.loc[esc[group_var].astype(str) == lv]
@@ -117,5 +121,6 @@ def mtd_statement(counts: pd.DataFrame, config: StudyConfig) -> str:
         m = cands.iloc[-1]
         return f"MTD: {m['level']} ({m['n']}/{m['N']} with DLT)"
     top = evaluated.iloc[-1]
-    return (f"MTD not reached: no dose level had >={stop} DLTs; highest level evaluated "
-            f"{top['level']} ({top['n']}/{top['N']})")
+    return (f"MTD not reached: no dose level had ≥{stop} participants with a DLT in its "
+            f"escalation cohort, up to the highest level evaluated, {top['level']} "
+            f"({top['n']} of {top['N']} in the escalation cohort with a DLT)")

@@ -41,7 +41,7 @@ from study import onset as onset_rule
 from study import rules
 from study.config import StudyConfig
 
-WINDOW_PRIMARY = "Day 0-28"
+WINDOW_PRIMARY = "Lymphodepletion to Day 28"
 WINDOW_OVERALL = "Overall"
 
 
@@ -57,8 +57,9 @@ def overall_window_days(config: StudyConfig) -> int:
 
 
 def window_label(config: StudyConfig) -> str:
-    """The primary window's label, e.g. ``Day 0-28``."""
-    return f"Day 0-{primary_window_days(config)}"
+    """The primary window's label (SAP 3: it starts at the start of lymphodepletion,
+    Day -4, not at Day 0), e.g. ``Lymphodepletion to Day 28``."""
+    return f"Lymphodepletion to Day {primary_window_days(config)}"
 
 
 def reference_dates(adsl: pd.DataFrame, config: StudyConfig) -> pd.Series:
@@ -129,6 +130,6 @@ def derive_var_teae(adae: pd.DataFrame, adsl: pd.DataFrame, config: StudyConfig,
 
 
 def teae_in_window(adae_flagged: pd.DataFrame, window: str) -> pd.DataFrame:
-    """TEAEs of one window (``Day 0-28``-style primary label or ``Overall``)."""
+    """TEAEs of one window (``Lymphodepletion to Day 28``-style primary label or ``Overall``)."""
     flag = "OVERWFL" if window == WINDOW_OVERALL else "PRIMWFL"
     return adae_flagged.loc[adae_flagged[flag] == "Y"]

@@ -13,8 +13,10 @@ ARD rows (columns: dose levels then Total, N = infused participants):
 - ``RELFREE`` with variable_level ``Month m`` for m in 3, 6, 9, 12
   (time = m x ``visits.days_per_month`` days): ``estimate`` (KM relapse-free
   proportion), ``lcl``/``ucl`` (95% CI, lifelines' exponential Greenwood),
-  ``n_risk`` (participants with time >= t). Beyond the last observed time the last
-  estimate is carried forward (lifelines/SAS convention), n_risk 0.
+  ``n_risk`` (participants with time >= t). When the longest follow-up of the column
+  does not reach t, estimate and CI are NE (SAP 3; :func:`analysis.stats.survival.km_at`);
+- ``MAXFU``: ``max`` the longest follow-up of the column (days from Day 0, the KM time
+  of its longest-followed participant), which the footnote and the text give for NE.
 
 Figure: KM step functions per dose level with >= 1 participant (house dose
 colours) and Total (black, with its 95% CI band), censor ticks, x axis months
@@ -75,11 +77,16 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
                                   stat_fmt=NE if math.isnan(v) else None, **keys))
             rows.append(A.row(stat_name="n_risk", stat=r.n_risk, stat_label="Number at risk",
                               **keys))
+        longest = float(sub["AVAL"].max()) if len(sub) else math.nan
+        rows.append(A.row(ID, "MAXFU", "max", longest, group1=group_var, group1_level=col,
+                          stat_label="Longest follow-up (days)",
+                          stat_fmt=NE if math.isnan(longest) else None))
     return A.frame(rows)
 
 
 LAYOUT = {"variable_labels": {"NEVENT": "Participants with a post-infusion relapse",
-                              "RELFREE": "Relapse-free proportion (95% CI)"}}
+                              "RELFREE": "Relapse-free proportion (95% CI)",
+                              "MAXFU": "Longest follow-up (days)"}}
 
 
 def _color(config: StudyConfig, col: str, i: int) -> str:
@@ -142,8 +149,9 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "censored at end of follow-up (earliest of last contact, death, data cut-off).",
         "95% CI: exponential Greenwood (log-log). Month m = m x "
         f"{config.assumptions['visits']['days_per_month']} days. Vertical ticks: censored "
-        "participants. Beyond the longest follow-up the last estimate is carried "
-        "forward (number at risk 0).",
+        "participants. An estimate at Month m is reported only when the longest follow-up of "
+        "the column reaches m months; otherwise it is NE (not estimable; SAP 3). The longest "
+        "follow-up (days from infusion) is shown per column.",
     ]
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.config import StudyConfig
 from analysis.data import StudyData
-from analysis.derive.teae import window_label
+from analysis.derive.teae import primary_window_days, window_label
 from analysis.displays._ae_listing import ae_rows
 from analysis.displays._listing import listing_ard
 from analysis.displays._safety import safety_population
@@ -39,8 +39,8 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     return [
-        "TEAE: onset on or after the start of lymphodepletion. Day 0-28: TEAE with onset through "
-        "Day 28. Onset day: study day relative to the CAR-T infusion (Day 0).",
+        f"TEAE: onset on or after the start of lymphodepletion. {window_label(config)}: TEAE "
+        f"with onset through Day {primary_window_days(config)}. Onset day: study day relative to the CAR-T infusion (Day 0).",
         "Grades: CTCAE v5.0; CRS and ICANS by ASTCT consensus (Lee et al., 2019). "
         "SOC: MedDRA system organ class.",
     ]

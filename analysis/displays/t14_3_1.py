@@ -13,9 +13,13 @@ participants (SAP 2). Rows (ARD keys, in display order):
    Clopper-Pearson 95% CI (NaN/NE when N = 0).
 4. ``AEDECOD`` / variable_level = PT: participants with a DLT of that
    preferred term (n, N, pct), PTs by descending Total n then alphabetically.
-5. ``DECISION`` (text, dose-level columns only): the 3+3 decision
+5. ``DLTESC`` / ``DLTEXP`` (dose-level columns only): ``n`` participants with a DLT and
+   ``N`` DLT-evaluable participants of the escalation cohort (COHORT = "ESCALATION" or
+   missing) and of the expansion cohort (COHORT = "EXPANSION"), so that every DLT count
+   or decision can say which cohort it is about (SAP 1, 3+3).
+6. ``DECISION`` (text, dose-level columns only): the 3+3 decision
    (:func:`analysis.derive.dlt.decide_3plus3`) on the escalation cohort.
-6. ``MTD`` (text, Total column only): :func:`analysis.derive.dlt.mtd_statement`.
+7. ``MTD`` (text, Total column only): :func:`analysis.derive.dlt.mtd_statement`.
 """
 
 from __future__ import annotations
@@ -38,9 +42,11 @@ from analysis.derive.dlt import (
 from analysis.displays._safety import safety_population
 from analysis.displays.registry import declare
 from analysis.stats.ci import clopper_pearson
+from data_contract.dlt_criteria import parse_dlt_criteria
 from analysis.stats.summaries import count_rows
 
 ID = "T14.3.1"
+COHORTS = {"DLTESC": "Escalation cohort", "DLTEXP": "Expansion cohort"}
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
@@ -64,6 +70,12 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
                            variable_level=pt, group_var=group_var, stat_label="DLT term")
     levels = [c for c in s.cols if c != TOTAL]
     counts = level_counts(adsl, group_var, levels)
+    for cohort, var in (("ESCALATION", "DLTESC"), ("EXPANSION", "DLTEXP")):
+        for _, r in level_counts(adsl, group_var, levels, cohort).iterrows():
+            for name in ("n", "N"):
+                rows.append(A.row(ID, var, name, int(r[name]), group1=group_var,
+                                  group1_level=r["level"],
+                                  stat_label=f"{COHORTS[var]}: participants with a DLT / N"))
     for _, r in counts.iterrows():
         decision = decide_3plus3(int(r["n"]), int(r["N"]), config,
                                  highest=r["level"] == levels[-1])
@@ -77,12 +89,19 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     w = dlt_window_days(config)
     rule = config.assumptions["escalation_rule"]["text"].strip()
+    criteria = parse_dlt_criteria(config.assumptions["dlt_criteria"]).criteria
+    listed = "; ".join(f"({i}) {c.text}" for i, c in enumerate(criteria, start=1))
     return [
-        f"DLT: protocol-defined toxicity with onset Day 0-{w} after infusion (Day 0), flagged per "
-        f"event by the investigator; an event flagged after Day {w} is not counted.",
+        f"DLT: an event with onset Day 0-{w} after infusion (Day 0), flagged per event by the "
+        f"investigator; an event flagged after Day {w} is not counted.",
+        f"DLT criteria (SAP 3, study.yml assumption): {listed}.",
         "Incidence: participants with at least one DLT / DLT-evaluable N (infused and completed "
         f"{w} days of follow-up or had a DLT); 95% CI exact (Clopper-Pearson).",
-        f"3+3 decision on the escalation cohort of each level (n with DLT / N evaluable): {rule}",
+        f"3+3 decision on the escalation cohort of each level; participants of the expansion "
+        f"cohort do not enter it: {rule}",
+        "MTD (maximum tolerated dose) not reached: no dose level reached the DLT limit of "
+        "the 3+3 rule in its escalation cohort, so the highest dose level evaluated was "
+        "cleared and no level was found too toxic.",
         "DLT terms are MedDRA preferred terms; a participant is counted once per term.",
     ]
 
@@ -91,7 +110,9 @@ LAYOUT = {"variable_labels": {
     "DLT": "Participants with >=1 DLT",
     "DLT_CI": "Proportion with DLT (95% CI)",
     "AEDECOD": "DLT by preferred term",
-    "DECISION": "3+3 decision (n with DLT/N evaluable)",
+    "DLTESC": "Escalation cohort: with DLT / evaluable",
+    "DLTEXP": "Expansion cohort: with DLT / evaluable",
+    "DECISION": "3+3 decision (escalation cohort)",
     "MTD": "Maximum tolerated dose",
 }}
 

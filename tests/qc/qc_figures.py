@@ -115,6 +115,11 @@ def qc_f14_2_1(snapshot_dir, config) -> pd.DataFrame:
             # a KM estimate of an empty column cannot be estimated: NE, like its CI (SAP 4)
             rows += [dict(x, stat_fmt="NE") if x["stat_name"] == "estimate"
                      and x["stat_fmt"] == "-" else x for x in r]
+        # longest follow-up (days), given where Month m is NE (SAP 3)
+        longest = float(x.TIME.max()) if len(x) else float("nan")
+        rows.append(dict(group1=GROUP, group1_level=col, group2="", group2_level="",
+                         variable="MAXFU", variable_level="", stat_name="max", stat=longest,
+                         stat_fmt="NE" if longest != longest else fmt("max", longest, 0)))
     return qc_frame(rows, "F14.2.1")
 
 

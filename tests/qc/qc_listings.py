@@ -67,7 +67,8 @@ def qc_l16_2_7_1(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
     teae = ["Y" if t else "N" for t in ae["TEAE"]]
     prim_fl = ["Y" if t and not math.isnan(d) and d <= prim else "N"
                for t, d in zip(ae["TEAE"], ae["DY"].astype(float), strict=True)]
-    cols = ["Participant", "Seq.", "Preferred term", "Start date", "TEAE", "Day 0-28"]
+    cols = ["Participant", "Seq.", "Preferred term", "Start date", "TEAE",
+            "Lymphodepletion to Day 28"]
     return cols, set(zip(ae["USUBJID"], ae["AESEQ"].astype(int).astype(str), ae["AEDECOD"],
                          _dates(ae["ASTDT"]), teae, prim_fl, strict=True))
 

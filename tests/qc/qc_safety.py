@@ -107,18 +107,19 @@ def _decision(n: int, big: int, rule, highest: bool = False) -> str:
     size, expanded = int(rule["cohort_size"]), int(rule["expanded_size"])
     stop = int(rule["stop_if_dlt_at_least"])
     bounds = {int(k): int(v) for k, v in rule["escalate_if_dlt_at_most"].items()}
+    frac = f"({n} of {big} in the escalation cohort with a DLT)"
     if big == 0:
         return "Not evaluated"
     if n >= stop:
-        return f"Stop: >={stop} DLTs ({n}/{big})"
+        return f"Stop: ≥{stop} DLTs {frac}"
     if big < size:
-        return f"Cohort incomplete ({n}/{big})"
+        return f"Cohort incomplete {frac}"
     reached = max(k for k in bounds if k <= big)
     if n <= bounds[reached]:
-        return f"{'Highest level cleared' if highest else 'Escalate'} ({n}/{big})"
+        return f"{'Highest level cleared' if highest else 'Escalate'} {frac}"
     if big < expanded:
-        return f"Expand to {expanded} ({n}/{big})"
-    return f"Stop: >={stop} DLTs ({n}/{big})"
+        return f"Expand to {expanded} {frac}"
+    return f"Stop: ≥{stop} DLTs {frac}"
 
 
 def _mtd(levels: list[tuple[str, int, int]], rule) -> str:
@@ -130,8 +131,9 @@ def _mtd(levels: list[tuple[str, int, int]], rule) -> str:
     stopped = [i for i, lv in enumerate(levels) if lv[1] >= stop]
     if not stopped:
         top = evaluated[-1]
-        return (f"MTD not reached: no dose level had >={stop} DLTs; highest level evaluated "
-                f"{top[0]} ({top[1]}/{top[2]})")
+        return (f"MTD not reached: no dose level had ≥{stop} participants with a DLT in its "
+                f"escalation cohort, up to the highest level evaluated, {top[0]} "
+                f"({top[1]} of {top[2]} in the escalation cohort with a DLT)")
     first = levels[stopped[0]]
     ok = [lv for lv in levels[:stopped[0]] if lv[2] >= expanded and lv[1] < stop]
     if not ok:
@@ -168,6 +170,13 @@ def qc_t14_3_1(snapshot_dir, config) -> pd.DataFrame:
         levels.append((c, n, len(s)))
         rows.append(dict(group1=GROUP, group1_level=c, variable="DECISION", stat_name="text",
                          stat_fmt=_decision(n, len(s), rule, highest=c == column_labels(config)[-1])))
+    exp_ids = set(esc.loc[esc["COHORT"].fillna("ESCALATION") == "EXPANSION", "USUBJID"])
+    for var, ids in (("DLTESC", esc_ids), ("DLTEXP", exp_ids)):
+        for c in labels:
+            s = members[c] & ids
+            n = len(s & set(dlt["USUBJID"]))
+            rows += [dict(group1=GROUP, group1_level=c, variable=var, stat_name=st, stat=v,
+                          stat_fmt=fmt(st, v)) for st, v in (("n", n), ("N", len(s)))]
     rows.append(dict(group1=GROUP, group1_level=TOTAL, variable="MTD", stat_name="text",
                      stat_fmt=_mtd(levels, rule)))
     return qc_frame(rows, "T14.3.1")
@@ -182,6 +191,11 @@ def _overview_block(members, ev, window_label, kinds, dlt_ids) -> list[dict]:
     return rows
 
 
+def _related(ev, var, config) -> pd.Series:
+    """Causality ``var`` is one of the terms study.yml's codelists call related (SAP 3)."""
+    return ev[var].isin(config.raw["codelists"]["AREL"]["related"])
+
+
 def qc_t14_3_2(snapshot_dir, config) -> pd.DataFrame:
     """T14.3.2 Overview of TEAEs, Day 0-28 and overall (Safety set)."""
     con, pop, labels, members, ev = _setup(snapshot_dir, config, "SAFFL")
@@ -189,14 +203,15 @@ def qc_t14_3_2(snapshot_dir, config) -> pd.DataFrame:
     kinds = [("ANY", lambda e: e.index == e.index),
              ("HIGHGR", lambda e: e["AETOXGR"] >= 3),
              ("SERIOUS", lambda e: e["AESER"].eq("Y")),
-             ("RELATED", lambda e: e["AREL"].eq("RELATED")),
+             ("RELCAR", lambda e: _related(e, "ARELCAR", config)),
+             ("RELLD", lambda e: _related(e, "ARELLD", config)),
              ("FATAL", lambda e: e["FATALEV"]),
              ("DLT", None),
              ("CRS", lambda e: e["CRSFL"].eq("Y")),
              ("ICANS", lambda e: e["ICANSFL"].eq("Y"))]
     prim = int(config.raw["registry"]["ae_primary_window_days"])
     rows = bign_rows(members)
-    rows += _overview_block(members, ev[ev["PRIM"]], f"Day 0-{prim}", kinds, dlt_ids)
+    rows += _overview_block(members, ev[ev["PRIM"]], f"Lymphodepletion to Day {prim}", kinds, dlt_ids)
     rows += _overview_block(members, ev[ev["OVER"]], "Overall", kinds, dlt_ids)
     return qc_frame(rows, "T14.3.2")
 

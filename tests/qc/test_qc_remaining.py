@@ -15,6 +15,7 @@ import pytest
 import qc_cytopenia
 import qc_figures
 import qc_titre
+import qc_vitals
 from compare import cases, run_case
 
 PROGRAMS = {
@@ -24,6 +25,7 @@ PROGRAMS = {
     "F14.2.6": qc_figures.qc_f14_2_6,
     "T14.2.5": qc_titre.qc_t14_2_5,
     "T14.3.7": qc_cytopenia.qc_t14_3_7,
+    "T14.3.10": qc_vitals.qc_t14_3_10,
 }
 # QC-D01 is resolved (production now takes decimals from the raw data).
 FINDINGS: dict[tuple[str, str], str] = {}

@@ -53,3 +53,33 @@ def test_grade_3_crs_is_a_dlt_when_it_lasts_beyond_72_hours():
 ])
 def test_which_criterion_an_event_meets(event, related, expected):
     assert criteria_met(event, CRIT, related_car=related) == expected
+
+
+
+def test_section_9_and_t14_3_1_print_every_configured_criterion_text():
+    from analysis import plan
+    from analysis.config import load_config
+    from analysis.displays.t14_3_1 import footnotes
+    from analysis.style.markdown import escape_markdown
+
+    cfg = load_config()
+    table = plan.dlt_criteria_table(cfg)
+    notes = " ".join(footnotes(None, cfg))
+    for i, c in enumerate(CRIT.criteria, start=1):
+        assert f"| {i} | {escape_markdown(c.text)} |" in table
+        assert f"({i}) {c.text}" in notes
+    assert "protocol-defined toxicity" not in notes
+
+
+def test_a_criterion_changed_in_study_yml_changes_what_is_printed():
+    import copy
+
+    from analysis import plan
+    from analysis.config import StudyConfig, load_config
+    from analysis.displays.t14_3_1 import footnotes
+
+    raw = copy.deepcopy(load_config().raw)
+    raw["assumptions"]["dlt_criteria"]["criteria"][0]["text"] = "Grade 4 CRS (edited)"
+    cfg = StudyConfig(raw)
+    assert "| 1 | Grade 4 CRS \\(edited\\) |" in plan.dlt_criteria_table(cfg)
+    assert "(1) Grade 4 CRS (edited);" in " ".join(footnotes(None, cfg))

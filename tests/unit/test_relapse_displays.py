@@ -100,6 +100,14 @@ def test_f14_2_1_km_at_month_3_is_ne_when_the_longest_follow_up_is_shorter():
     assert f.axes[0].get_xlabel() == "Months since infusion"
 
 
+def test_f14_2_1_gives_the_longest_follow_up_that_makes_a_month_ne():
+    a = build_ard("F14.2.1", DATA, CFG)
+    r = pick(a, variable="MAXFU", stat_name="max", group1_level="Total")
+    assert r["stat"] == 60 and r["stat_fmt"] == "60"     # C's event on day 60
+    notes = " ".join(f14_2_1.footnotes(DATA, CFG))
+    assert "carried forward" not in notes and "otherwise it is NE" in notes
+
+
 def test_f14_2_2_swimmer_rows():
     a = build_ard("F14.2.2", DATA, CFG)
     assert pick(a, variable="RELAPSES", variable_level="A")["stat"] == 1

@@ -76,15 +76,15 @@ def test_dlt_events_without_the_investigator_flag_raise_naming_dltfl():
 
 
 @pytest.mark.parametrize(("n", "N", "expected"), [
-    (0, 3, "Escalate (0/3)"),
-    (1, 3, "Expand to 6 (1/3)"),
-    (1, 6, "Escalate (1/6)"),
-    (2, 3, "Stop: >=2 DLTs (2/3)"),
-    (2, 6, "Stop: >=2 DLTs (2/6)"),
-    (2, 4, "Stop: >=2 DLTs (2/4)"),
+    (0, 3, "Escalate (0 of 3 in the escalation cohort with a DLT)"),
+    (1, 3, "Expand to 6 (1 of 3 in the escalation cohort with a DLT)"),
+    (1, 6, "Escalate (1 of 6 in the escalation cohort with a DLT)"),
+    (2, 3, "Stop: ≥2 DLTs (2 of 3 in the escalation cohort with a DLT)"),
+    (2, 6, "Stop: ≥2 DLTs (2 of 6 in the escalation cohort with a DLT)"),
+    (2, 4, "Stop: ≥2 DLTs (2 of 4 in the escalation cohort with a DLT)"),
     (0, 0, "Not evaluated"),
-    (0, 2, "Cohort incomplete (0/2)"),
-    (1, 4, "Expand to 6 (1/4)"),
+    (0, 2, "Cohort incomplete (0 of 2 in the escalation cohort with a DLT)"),
+    (1, 4, "Expand to 6 (1 of 4 in the escalation cohort with a DLT)"),
 ])
 def test_3plus3_decision(n, N, expected):
     assert decide_3plus3(n, N, CFG) == expected
@@ -97,8 +97,10 @@ def test_mtd_is_the_level_below_the_stopped_level_with_six_evaluable():
 
 def test_mtd_not_reached_when_no_level_stops():
     counts = pd.DataFrame({"level": ["DL1", "DL2", "DL3"], "n": [0, 0, 1], "N": [3, 3, 6]})
-    assert mtd_statement(counts, CFG) == ("MTD not reached: no dose level had >=2 DLTs; "
-                                          "highest level evaluated DL3 (1/6)")
+    assert mtd_statement(counts, CFG) == (
+        "MTD not reached: no dose level had ≥2 participants with a DLT in its escalation "
+        "cohort, up to the highest level evaluated, DL3 (1 of 6 in the escalation cohort "
+        "with a DLT)")
 
 
 def test_mtd_not_established_when_first_level_stops():
@@ -174,6 +176,23 @@ def test_frequency_sort_breaks_ties_alphabetically():
 
 
 def test_decide_3plus3_at_the_highest_level_says_cleared_not_escalate():
-    assert decide_3plus3(0, 3, CFG, highest=True) == "Highest level cleared (0/3)"
-    assert decide_3plus3(1, 6, CFG, highest=True) == "Highest level cleared (1/6)"
-    assert decide_3plus3(1, 3, CFG, highest=True) == "Expand to 6 (1/3)"
+    assert decide_3plus3(0, 3, CFG, highest=True) == "Highest level cleared (0 of 3 in the escalation cohort with a DLT)"
+    assert decide_3plus3(1, 6, CFG, highest=True) == "Highest level cleared (1 of 6 in the escalation cohort with a DLT)"
+    assert decide_3plus3(1, 3, CFG, highest=True) == "Expand to 6 (1 of 3 in the escalation cohort with a DLT)"
+
+
+def test_most_frequent_names_every_term_tied_at_the_top():
+    from analysis.derive.adverse_events import most_frequent
+
+    counts = {"Lymphocyte count decreased": 20, "Neutrophil count decreased": 20, "Pyrexia": 12}
+    assert most_frequent(counts) == ["Lymphocyte count decreased", "Neutrophil count decreased"]
+    assert most_frequent({"Pyrexia": 3, "Nausea": 1}) == ["Pyrexia"]
+    assert most_frequent({}) == []
+
+
+def test_tied_terms_are_joined_as_prose():
+    from analysis.formats import and_list
+
+    assert and_list(["A"]) == "A"
+    assert and_list(["A", "B"]) == "A and B"
+    assert and_list(["A", "B", "C"]) == "A, B and C"

@@ -35,8 +35,23 @@ def test_t14_3_1_dlt_incidence_ci_terms_and_decisions():
     assert a.loc[a.variable == "AEDECOD", "variable_level"].unique().tolist() == [
         "Immune effector cell-associated neurotoxicity syndrome", "Sepsis"]
     assert [cell(a, c, "text", variable="DECISION") for c in (DL1, DL2, DL3)] == [
-        "Expand to 6 (1/3)", "Cohort incomplete (1/2)", "Not evaluated"]
+        "Expand to 6 (1 of 3 in the escalation cohort with a DLT)",
+        "Cohort incomplete (1 of 2 in the escalation cohort with a DLT)", "Not evaluated"]
     assert cell(a, "Total", "text", variable="MTD").startswith("MTD not reached")
+
+
+def test_t14_3_1_counts_dlts_of_the_escalation_and_the_expansion_cohort_apart():
+    sl = adsl()
+    sl.loc[sl["USUBJID"] == "S02", "COHORT"] = "EXPANSION"        # S02's ICANS DLT
+    a = build_ard("T14.3.1", study(adsl_df=sl), CFG)
+    assert [cell(a, DL1, s, variable="DLTESC") for s in ("n", "N")] == [0, 2]
+    assert [cell(a, DL1, s, variable="DLTEXP") for s in ("n", "N")] == [1, 1]
+    assert ns(a, variable="DLT")[0] == 1                       # the incidence keeps both
+    assert cell(a, DL1, "text", variable="DECISION") == \
+        "Cohort incomplete (0 of 2 in the escalation cohort with a DLT)"
+    from analysis.displays.t14_3_1 import footnotes
+    assert any(n.startswith("MTD (maximum tolerated dose) not reached:")
+               for n in footnotes(None, CFG))
 
 
 def test_t14_3_1_without_dlt_flag_raises_naming_it():
@@ -47,7 +62,7 @@ def test_t14_3_1_without_dlt_flag_raises_naming_it():
 def test_t14_3_2_overview_by_window():
     a = build_ard("T14.3.2", study(), CFG)
     assert bign(a) == [3, 3, 0, 6]
-    w28 = dict(group2_level="Day 0-28")
+    w28 = dict(group2_level="Lymphodepletion to Day 28")
     ov = dict(group2_level="Overall")
     assert ns(a, variable="ANY", **w28) == [2, 2, 0, 4]     # S01 d28, S02, S04, S06 d-2
     assert ns(a, variable="ANY", **ov) == [3, 2, 0, 5]      # + S03 d29; headache pre-LD never
@@ -58,6 +73,21 @@ def test_t14_3_2_overview_by_window():
     assert ns(a, variable="DLT", **ov) == [1, 1, 0, 2]
     assert ns(a, variable="ICANS", **w28) == [1, 0, 0, 1]
     assert cell(a, "Total", "pct", variable="ANY", **w28) == pytest.approx(100 * 4 / 6)
+
+
+def test_t14_3_2_shows_relatedness_to_car_t_and_to_lymphodepletion_separately():
+    ae = adae()
+    ae["ARELCAR"] = ae["AREL"]
+    ae["ARELLD"] = "NOT RELATED"
+    ae.loc[ae["AEDECOD"].eq("Neutrophil count decreased"), "ARELLD"] = "RELATED"  # S03
+    ae.loc[ae["AEDECOD"].eq("Neutrophil count decreased"), "ARELCAR"] = "NOT RELATED"
+    a = build_ard("T14.3.2", study(adae_df=ae), CFG)
+    assert "RELATED" not in set(a["variable"])
+    ov = dict(group2_level="Overall")
+    assert ns(a, variable="RELLD", **ov) == [1, 0, 0, 1]          # S03 only
+    assert ns(a, variable="RELCAR", **ov) == [2, 2, 0, 4]         # AREL's 5 without S03
+    car = a.loc[a.variable == "RELCAR", "stat_label"].iloc[0]
+    assert car == "TEAE related to the CAR-T product"
 
 
 def test_t14_3_2_standard_adam_without_extension_flags_or_grade():
@@ -78,7 +108,7 @@ def test_no_events_at_all_gives_zero_counts_with_every_column():
         ae_rows = (a.stat_name == "n") & ~a.variable.isin(["DEATH", "DEATH28"])  # ADSL deaths
         assert (a.loc[ae_rows, "stat"] == 0).all(), did
     a = build_ard("T14.3.2", study(adae_df=empty), CFG)
-    assert ns(a, variable="ANY", group2_level="Day 0-28") == [0, 0, 0, 0]
+    assert ns(a, variable="ANY", group2_level="Lymphodepletion to Day 28") == [0, 0, 0, 0]
 
 
 def test_t14_3_3_soc_pt_day_0_28_sorted_by_frequency():
@@ -156,3 +186,14 @@ def test_group_var_parameter_changes_the_columns():
     a = build_ard("T14.3.2", StudyData({"ADSL": sl, "ADAE": adae()}), CFG, group_var="SEX")
     assert a.loc[a.variable == "BIGN", "group1_level"].tolist() == ["F", "M", "Total"]
     assert cell(a, "F", "n", variable="ANY", group2_level="Overall") == 4   # S01, S03, S04, S06
+
+
+def test_the_primary_ae_window_is_labelled_from_lymphodepletion_not_day_0():
+    from analysis.displays.t14_3_2 import footnotes
+
+    a = build_ard("T14.3.2", study(), CFG)
+    windows = list(dict.fromkeys(a.loc[a.variable != "BIGN", "group2_level"]))
+    assert windows == ["Lymphodepletion to Day 28", "Overall"]
+    notes = " ".join(footnotes(None, CFG))
+    assert "Day 0-28:" not in notes    # the DLT window (Day 0-28) keeps its own label
+    assert "Lymphodepletion to Day 28: onset from the start of lymphodepletion" in notes

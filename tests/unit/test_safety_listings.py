@@ -16,9 +16,9 @@ def test_all_ae_listing_keeps_pre_lymphodepletion_ae_as_not_teae():
     out = lst("L16.2.7.1")
     assert out["Participant"].tolist() == ["S01"] * 3 + ["S02"] * 2 + ["S03", "S04", "S04", "S06"]
     first = out.iloc[0]
-    assert (first["Preferred term"], first["Onset day"], first["TEAE"], first["Day 0-28"]) == \
+    assert (first["Preferred term"], first["Onset day"], first["TEAE"], first["Lymphodepletion to Day 28"]) == \
         ("Headache", -6, "N", "N")
-    assert out.loc[out["Preferred term"] == "Pneumonia", "Day 0-28"].item() == "N"
+    assert out.loc[out["Preferred term"] == "Pneumonia", "Lymphodepletion to Day 28"].item() == "N"
 
 
 def test_dlt_listing_marks_day_29_flag_as_not_counted_and_ongoing_duration():

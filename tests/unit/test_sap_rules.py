@@ -49,7 +49,7 @@ def test_three_plus_three_refuses_counts_that_cannot_be():
 
 def test_table_and_simulator_take_the_3plus3_decision_from_the_one_rule(monkeypatch):
     monkeypatch.setattr(rules, "three_plus_three", lambda n_dlt, n_eval, rule: rules.STOP)
-    assert dlt.decide_3plus3(0, 3, CFG) == "Stop: >=2 DLTs (0/3)"
+    assert dlt.decide_3plus3(0, 3, CFG) == "Stop: ≥2 DLTs (0 of 3 in the escalation cohort with a DLT)"
     assert escalation.decide_3plus3(3, 0, RULE) == "STOP"
 
 

@@ -53,3 +53,36 @@ def test_a_delivery_with_one_causality_has_no_separate_flags():
     assert out["RELCARFL"].isna().all() and out["RELLDFL"].isna().all()
     with pytest.raises(KeyError, match="ARELCAR"):
         is_related_to(pd.DataFrame({"AREL": ["RELATED"]}), "product", CL)
+
+
+def test_t14_3_10_summarises_vital_signs_per_maximum_crs_grade_block():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _safety_literals import CFG, adsl
+
+    from analysis.data import StudyData
+    from analysis.displays import build_ard
+
+    advs = vs([("S01", "TEMP", 2, 38.5), ("S01", "SYSBP", 2, 85), ("S01", "SPO2", 2, 91),
+               ("S02", "TEMP", 1, 37.1), ("S02", "SYSBP", 1, 120), ("S02", "SPO2", 1, 98),
+               ("S04", "TEMP", 3, 39.4), ("S04", "TEMP", 4, 38.0), ("S04", "SYSBP", 3, 95),
+               ("S04", "SPO2", 3, 94), ("S06", "TEMP", 2, 40.0)])     # S06 not infused
+    ae = pd.DataFrame({"USUBJID": ["S01", "S04", "S04"], "CRSFL": ["Y", "Y", "Y"],
+                       "AETOXGR": [2, 1, 2], "ASTDY": [2, 3, 30], "AEDECOD": ["CRS"] * 3})
+    a = build_ard("T14.3.10", StudyData(datasets={"ADSL": adsl(), "ADAE": ae, "ADVS": advs}),
+                  CFG)
+
+    def stat(block, var, name, col="Total"):
+        sel = a[(a.group2_level == block) & (a.variable == var) & (a.stat_name == name)
+                & (a.group1_level == col)]
+        assert len(sel) == 1
+        return sel["stat"].iloc[0]
+
+    assert sorted(set(a.loc[a.variable != "BIGN", "group2_level"])) == \
+        ["Grade 1", "Grade 2", "No CRS"]                    # S04's grade 2 is after Day 28
+    assert stat("Grade 2", "SYSBPMIN", "max") == 85 and stat("Grade 2", "TEMPMAX", "n") == 1
+    assert stat("Grade 1", "TEMPMAX", "max") == 39.4
+    assert stat("No CRS", "SPO2MIN", "min") == 98
+    assert a.loc[(a.variable == "BIGN") & (a.group1_level == "Total"), "stat"].iloc[0] == 5
