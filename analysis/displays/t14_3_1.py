@@ -42,8 +42,8 @@ from analysis.derive.dlt import (
 from analysis.displays._safety import safety_population
 from analysis.displays.registry import declare
 from analysis.stats.ci import clopper_pearson
-from data_contract.dlt_criteria import parse_dlt_criteria
 from analysis.stats.summaries import count_rows
+from data_contract.dlt_criteria import parse_dlt_criteria
 
 ID = "T14.3.1"
 COHORTS = {"DLTESC": "Escalation cohort", "DLTEXP": "Expansion cohort"}

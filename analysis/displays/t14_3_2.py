@@ -1,4 +1,4 @@
-"""T14.3.2 Overview of TEAEs (Day 0-28 and overall). Set: Safety.
+"""T14.3.2 Overview of TEAEs (lymphodepletion to Day 28 and overall). Set: Safety.
 
 Registry primary outcome: "Incidence and severity of adverse events ...
 following the chemotherapy preparative regimen and infusion of BAFFR CART
@@ -38,7 +38,6 @@ from analysis.derive.adverse_events import (
     is_serious,
     resolve_grade_var,
 )
-
 from analysis.derive.dlt import dlt_events
 from analysis.derive.teae import WINDOW_OVERALL, teae_in_window, window_label
 from analysis.displays._safety import safety_population
@@ -64,9 +63,9 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
             ("HIGHGR", f"{high_grade_label(gv)} TEAE", is_high_grade(te, gv)),
             ("SERIOUS", "Serious TEAE", is_serious(te)),
         ]
-        split = [(t, var) for t, (var, _) in RELATED_TO.items() if var in te.columns]
+        split = [t for t, (var, _) in RELATED_TO.items() if var in te.columns]
         if split:
-            for treatment, var in split:
+            for treatment in split:
                 code, label = RELATED_ROWS[treatment]
                 kinds.append((code, label, is_related_to(te, treatment, data.codelists)))
         elif "AREL" in te.columns:

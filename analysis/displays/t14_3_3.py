@@ -1,4 +1,4 @@
-"""T14.3.3 TEAEs by SOC and PT, Day 0-28 (primary). Set: Safety.
+"""T14.3.3 TEAEs by SOC and PT, lymphodepletion to Day 28 (primary). Set: Safety.
 
 Columns: dose levels + Total, N = Safety set. TEAEs with onset from the start
 of lymphodepletion through Day 28 (SAP 3, TEAE; registry: "within the first 28

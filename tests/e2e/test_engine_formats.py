@@ -191,7 +191,7 @@ def test_quarto_renders_a_snapshot_with_only_adsl_and_adae_and_data_text_verbati
     text = " ".join(s.get_text(" ") for s in soups(quarto_pilot).values())
     for absent in ("ADPC", "ADRELAP", "ADLB"):
         assert f"holds no {absent}" in _norm(text)
-    assert "Table 14.3.3 TEAEs by SOC and PT, Day 0-28 (primary)" in _norm(text)
+    assert "Table 14.3.3 TEAEs by SOC and PT, lymphodepletion to Day 28 (primary)" in _norm(text)
     assert TRICKY_TERM in text
     assert not any(s.find_all("b", string=re.compile("IL-6")) for s in soups(quarto_pilot).values())
     pdf = _norm(" ".join(p.extract_text() or "" for p in PdfReader(quarto_pilot / "csr.pdf").pages))

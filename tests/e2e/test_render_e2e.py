@@ -211,7 +211,7 @@ def test_a_snapshot_with_only_adsl_and_adae_renders_and_says_what_is_absent(pilo
     for absent in ("ADPC", "ADRELAP", "ADLB", "ADEDSS", "ADVA", "ADMRI", "ADEX"):
         assert f"holds no {absent}" in text, f"no line says the snapshot holds no {absent}"
     assert "Table 14.1.3 Demographics and baseline characteristics" in text
-    assert "Table 14.3.3 TEAEs by SOC and PT, Day 0-28 (primary)" in text
+    assert "Table 14.3.3 TEAEs by SOC and PT, lymphodepletion to Day 28 (primary)" in text
     assert not re.search(r"Traceback|\b[A-Za-z]+Error:", text)
 
 
