@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.frames import require_columns
+
 VS_WINDOW = (0, 28)  # SAP 5: T14.3.10, Day 0-28
 FEVER_C = 38.0       # ASTCT 2019: fever for any CRS
 EXTREMES = {"TEMPMAX": ("TEMP", "max"), "SYSBPMIN": ("SYSBP", "min"),
@@ -27,12 +29,12 @@ def compute_vs_extremes(advs: pd.DataFrame, adae: pd.DataFrame | None = None,
                         window: tuple[int, int] = VS_WINDOW) -> pd.DataFrame:
     """One row per participant of ``advs`` with a record in ``window``: the columns of
     the module docstring (``adae`` None: CRSMAXGR missing)."""
-    for v in ("USUBJID", "PARAMCD", "AVAL", "ADY"):
-        if v not in advs.columns:
-            raise KeyError(f"compute_vs_extremes: ADVS has no variable {v}")
+    require_columns(advs, ("USUBJID", "PARAMCD", "AVAL", "ADY"), "ADVS",
+                    where="compute_vs_extremes")
     day = pd.to_numeric(advs["ADY"], errors="coerce")
     vs = advs[(day >= window[0]) & (day <= window[1])]
-    out = pd.DataFrame({"USUBJID": sorted(vs["USUBJID"].unique())})
+    # object dtype also when nobody has vital signs (an empty list would be float64)
+    out = pd.DataFrame({"USUBJID": pd.Series(sorted(vs["USUBJID"].unique()), dtype=object)})
     for col, (code, how) in EXTREMES.items():
         p = vs[vs["PARAMCD"] == code]
         agg = pd.to_numeric(p["AVAL"], errors="coerce").groupby(p["USUBJID"]).agg(how)
@@ -42,9 +44,8 @@ def compute_vs_extremes(advs: pd.DataFrame, adae: pd.DataFrame | None = None,
     if adae is None:
         out["CRSMAXGR"] = float("nan")
         return out[VS_COLUMNS]
-    for v in ("USUBJID", "CRSFL", "AETOXGR", "ASTDY"):
-        if v not in adae.columns:
-            raise KeyError(f"compute_vs_extremes: ADAE has no variable {v}")
+    require_columns(adae, ("USUBJID", "CRSFL", "AETOXGR", "ASTDY"), "ADAE",
+                    where="compute_vs_extremes")
     onset = pd.to_numeric(adae["ASTDY"], errors="coerce")
     crs = adae[adae["CRSFL"].eq("Y") & (onset >= window[0]) & (onset <= window[1])]
     worst = pd.to_numeric(crs["AETOXGR"], errors="coerce").groupby(crs["USUBJID"]).max()

@@ -86,3 +86,18 @@ def test_t14_3_10_summarises_vital_signs_per_maximum_crs_grade_block():
     assert stat("Grade 1", "TEMPMAX", "max") == 39.4
     assert stat("No CRS", "SPO2MIN", "min") == 98
     assert a.loc[(a.variable == "BIGN") & (a.group1_level == "Total"), "stat"].iloc[0] == 5
+
+
+def test_vital_sign_extremes_of_nobody_are_an_empty_table_that_takes_the_dose_levels():
+    """A snapshot where nobody was infused has no vital signs in the window: the extremes
+    are an empty table whose USUBJID still merges with ADSL's (T14.3.10 on edge data)."""
+    import pandas as pd
+
+    from analysis.derive.vital_signs import compute_vs_extremes
+
+    empty = compute_vs_extremes(
+        pd.DataFrame({"USUBJID": [], "PARAMCD": [], "AVAL": [], "ADY": []}),
+        pd.DataFrame({"USUBJID": [], "CRSFL": [], "AETOXGR": [], "ASTDY": []}))
+    assert len(empty) == 0 and empty["USUBJID"].dtype == object
+    levels = pd.DataFrame({"USUBJID": ["S1"], "TRT01A": ["DL1"]})
+    assert empty.merge(levels, on="USUBJID", how="inner").empty
