@@ -9,7 +9,7 @@ What :func:`prepare` writes into the staged project (``staging/``):
 - ``_build/csr/``: ``csr-meta.json`` (title page and running header, from
   :class:`report.meta.RenderMeta`), ``xref.json`` (every cross-reference target: its page and,
   for headings, its name), ``banner.html`` (the running header of every HTML page),
-  ``csr-site.css`` and ``reference.docx``;
+  ``csr-site.css``, ``scrollable-regions.html`` (keyboard access to displays that scroll) and ``reference.docx``;
 - the executed notebooks, without execution counts and tags, where each figure's PNG
   (embedded in its Markdown output) becomes a file beside its chapter (``csr-figures/``) and
   each great-tables output (``text/html``) becomes the table as the format needs it
@@ -232,6 +232,7 @@ def prepare(staging: Path, meta: RenderMeta, pandoc: str, formats: list[str]) ->
     (csr / "csr-meta.json").write_text(json.dumps(meta.as_dict(), ensure_ascii=False), encoding="utf-8")
     (csr / "banner.html").write_text(banner_html(meta), encoding="utf-8")
     shutil.copyfile(QUARTO_ASSETS / "csr-site.css", csr / "csr-site.css")
+    shutil.copyfile(QUARTO_ASSETS / "scrollable-regions.html", csr / "scrollable-regions.html")
     shutil.copyfile(ASSETS / "reference.docx", csr / "reference.docx")
     books = read_notebooks(staging, pandoc, formats)
     (csr / "xref.json").write_text(json.dumps(books.index, sort_keys=True, ensure_ascii=False),
