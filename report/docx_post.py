@@ -138,18 +138,24 @@ def fit_table_grids(xml: str) -> str:
     return "".join(out)
 
 
+# cell margins of the listings' column widths: 4 pt each side, as the PDF's inset
+# (analysis.style.listings.CSR_PAD_INCH); Word's default 0.19 cm wrapped dates and identifiers
+CELL_MARGINS = ('<w:tblCellMar><w:left w:w="80" w:type="dxa" /><w:right w:w="80" w:type="dxa" />'
+                '</w:tblCellMar>')
 _CELL = re.compile(r"<w:tc>(<w:tcPr>(.*?)</w:tcPr>|<w:tcPr ?/>)?")
 
 
 def cell_widths(table: str, grid: list[int]) -> str:
-    """A fixed layout with every cell as wide as the grid columns it spans (``w:tcW``):
+    """A fixed layout with every cell as wide as the grid columns it spans (``w:tcW``) and
+    cell margins of :data:`CELL_MARGINS`:
     LibreOffice lays out a landscape listing by its cells' widths, and without them broke
     words into letters; the grid comes from the listing's column widths
     (:func:`analysis.style.listings.relative_widths`), so dates and dose levels stay whole.
     A table holding another table is left as it is."""
     if table.count("<w:tbl>") > 1:
         return table
-    table = re.sub(r'<w:tblLayout w:type="\w+" ?/>', '<w:tblLayout w:type="fixed" />', table, count=1)
+    table = re.sub(r'<w:tblLayout w:type="\w+" ?/>', '<w:tblLayout w:type="fixed" />' + CELL_MARGINS,
+                   table, count=1)
     out = []
     for row in re.split(r"(<w:tr>.*?</w:tr>)", table, flags=re.S):
         if not row.startswith("<w:tr>"):

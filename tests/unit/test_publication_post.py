@@ -52,7 +52,7 @@ def test_docx_landscape_listing_cells_are_as_wide_as_the_grid_columns_they_span(
     grid = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"', out)]
     widths = [int(w) for w in re.findall(r'<w:tcW w:w="(\d+)" w:type="dxa" />', out)]
     assert widths == [sum(grid), *grid]
-    assert '<w:tblLayout w:type="fixed" />' in out
+    assert '<w:tblLayout w:type="fixed" /><w:tblCellMar><w:left w:w="80"' in out
     # a portrait table gets no cell widths (Word and LibreOffice lay it out by its grid)
     assert "<w:tcW" not in fit_table_grids(f"<w:body>{table}{PORTRAIT}</w:body>")
 
