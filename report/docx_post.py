@@ -1,11 +1,12 @@
 """DOCX finishing: running header (with a SIMULATED DATA watermark when simulated) and
 ``Page x of y`` footer on every section, A4 page size, table grids as wide as the text of
-their section (portrait or landscape), fields updated when Word opens the file, and a
+their section (portrait or landscape), landscape tables with fixed cell widths, fields updated when Word opens the file, and a
 byte-reproducible zip (fixed entry timestamps, stable order).
 
 pandoc writes every table grid for the portrait text width; a table in a landscape section
 (the listings) kept that grid, and LibreOffice, which lays out fixed tables by their grid,
-broke words into letters in half the page width (:func:`fit_table_grids`).
+broke words into letters in half the page width (:func:`fit_table_grids`), and, laying
+out an autofit table without cell widths, in the landscape width too (:func:`cell_widths`).
 """
 
 from __future__ import annotations
@@ -98,8 +99,8 @@ LANDSCAPE_MIN_WIDTH = 12000   # twips: wider text than any portrait A4 page has
 
 def fit_table_grids(xml: str) -> str:
     """Scale the grid of every top-level table to the text width of its section (a table
-    ``pct`` wide gets that share of it), a table in a landscape section is laid out by its
-    content (autofit); nested tables keep their grid. A section's
+    ``pct`` wide gets that share of it), a table in a landscape section gets fixed cell widths
+    (:func:`cell_widths`); nested tables keep their grid. A section's
     ``w:sectPr`` closes it: it applies to the tables before it, back to the previous one."""
     token = re.compile(r"<w:tbl>|</w:tbl>|<w:sectPr[ >].*?</w:sectPr>", re.S)
     depth, pending, spans = 0, [], []
@@ -129,12 +130,50 @@ def fit_table_grids(xml: str) -> str:
                 scaled = [c * target // sum(cols) for c in cols]
                 new = "".join(f'<w:gridCol w:w="{c}" />' for c in scaled)
                 table = table[:grid.start(1)] + new + table[grid.end(1):]
-            if width > LANDSCAPE_MIN_WIDTH:
-                # a listing's columns are sized by their content (dates, dose levels whole)
-                table = table.replace('<w:tblLayout w:type="fixed" />', '<w:tblLayout w:type="autofit" />', 1)
+                if width > LANDSCAPE_MIN_WIDTH:
+                    table = cell_widths(table, scaled)
         out += [xml[last:a], table]
         last = b
     out.append(xml[last:])
+    return "".join(out)
+
+
+# cell margins of the listings' column widths: 4 pt each side, as the PDF's inset
+# (analysis.style.listings.CSR_PAD_INCH); Word's default 0.19 cm wrapped dates and identifiers
+CELL_MARGINS = ('<w:tblCellMar><w:left w:w="80" w:type="dxa" /><w:right w:w="80" w:type="dxa" />'
+                '</w:tblCellMar>')
+_CELL = re.compile(r"<w:tc>(<w:tcPr>(.*?)</w:tcPr>|<w:tcPr ?/>)?")
+
+
+def cell_widths(table: str, grid: list[int]) -> str:
+    """A fixed layout with every cell as wide as the grid columns it spans (``w:tcW``) and
+    cell margins of :data:`CELL_MARGINS`:
+    LibreOffice lays out a landscape listing by its cells' widths, and without them broke
+    words into letters; the grid comes from the listing's column widths
+    (:func:`analysis.style.listings.relative_widths`), so dates and dose levels stay whole.
+    A table holding another table is left as it is."""
+    if table.count("<w:tbl>") > 1:
+        return table
+    table = re.sub(r'<w:tblLayout w:type="\w+" ?/>', '<w:tblLayout w:type="fixed" />' + CELL_MARGINS,
+                   table, count=1)
+    out = []
+    for row in re.split(r"(<w:tr>.*?</w:tr>)", table, flags=re.S):
+        if not row.startswith("<w:tr>"):
+            out.append(row)
+            continue
+        col = 0
+
+        def cell(m: re.Match) -> str:
+            nonlocal col
+            props = m.group(2) or ""
+            span = re.search(r'<w:gridSpan w:val="(\d+)"', props)
+            n = int(span.group(1)) if span else 1
+            width = sum(grid[col:col + n])
+            col += n
+            props = re.sub(r"<w:tcW [^>]*/>", "", props)
+            return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa" />{props}</w:tcPr>'
+
+        out.append(_CELL.sub(cell, row))
     return "".join(out)
 
 

@@ -30,9 +30,16 @@ from great_tables import GT, md
 from analysis.csv_cells import csv_text
 from analysis.formats import listing_text as as_text  # the cell text is made in formats
 from analysis.style.escape import display_frame, html_text
-from analysis.style.rtf_widths import column_widths
+from analysis.style.rtf_widths import PAD_INCH, least_and_wanted, text_width
 from analysis.style.tables import decorate, house_style, table_id
 
+CSR_FONT_SIZE = 9     # points: the CSR's tables (PDF, DOCX), the least the eCTD specification allows
+NOWRAP_INCH = 1.4     # a column whose every cell is at most this wide keeps each cell on one line
+TWO_LINES = 0.6       # ... and, when the page is too narrow for that, on two lines (share of its width)
+CSR_WIDTH_INCH = 10.28  # text width of a landscape A4 page of the CSR (29.7 cm less 2 x 1.8 cm)
+CSR_PAD_INCH = 8 / 72   # cell inset, left + right (report/assets/csr.typ: 4 pt each side)
+FONT_FACTOR = 1.04      # Libertinus Serif (the PDF's font) is at most this much wider than the
+                        # Times metrics the measure uses (typst's measure of the listings' words)
 MAX_ROWS = 200       # longer listings are linked, not printed in full
 PREVIEW_ROWS = 20    # rows shown in the CSR for a linked listing
 LISTINGS_DIR = "listings"
@@ -166,14 +173,54 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
 
 
 def relative_widths(shown: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:
-    """Column widths in percent of the table width, from the same measure the
-    RTF package uses (each column at least its widest word, more for wider
-    cells), so that PDF and DOCX wrap text inside columns instead of letting a
-    long identifier run into its neighbour."""
-    inches, _landscape = column_widths(shown, [str(c) for c in shown.columns],
-                                       [False] * len(shown.columns))
-    total = sum(inches) or 1.0
-    return {names[c]: f"{100 * w / total:.1f}%" for c, w in zip(shown.columns, inches, strict=True)}
+    """Column widths in percent of the table width, so that PDF and DOCX wrap text
+    inside columns instead of letting a word run into its neighbour.
+
+    Each column needs at least its widest word (the measure of the RTF package,
+    :func:`analysis.style.rtf_widths.least_and_wanted`, at the CSR's 9 pt, scaled by
+    :data:`FONT_FACTOR` and with the CSR's cell inset) and would like its widest cell.
+    A column of short phrases (every cell at most :data:`NOWRAP_INCH` wide, e.g. the
+    dose level "DL2 (1.0 × 10⁶/kg)") needs its widest cell, so each stays on one line,
+    as long as the least widths fit a landscape page: if not, the phrase columns that
+    gain the least from it wrap first, one at a time, onto two lines at most (a word never runs over its column
+    unless the widest words alone are wider than the page). The width left over is
+    shared in proportion to what each column still wants."""
+    headers = [str(c) for c in shown.columns]
+    full = [max([text_width(str(v), CSR_FONT_SIZE) for v in shown[c].tolist()] + [0.0])
+            for c in shown.columns]
+    nowrap = [w <= NOWRAP_INCH for w in full]
+
+    def csr(w: float) -> float:
+        return (w - PAD_INCH) * FONT_FACTOR + CSR_PAD_INCH
+
+    def measure() -> tuple[list[float], list[float]]:
+        least, want = least_and_wanted(shown, headers, nowrap, CSR_FONT_SIZE)
+        least = [max(csr(lo), csr(TWO_LINES * f + PAD_INCH) if f <= NOWRAP_INCH else 0.0)
+                 for lo, f in zip(least, full, strict=True)]
+        return least, [max(lo, csr(w)) for lo, w in zip(least, want, strict=True)]
+
+    least, want = measure()
+    while sum(least) > CSR_WIDTH_INCH and any(nowrap):
+        before = least
+        saving = {}
+        for i in (i for i, nw in enumerate(nowrap) if nw):
+            nowrap[i] = False
+            saving[i] = before[i] - measure()[0][i]
+            nowrap[i] = True
+        saving = {i: v for i, v in saving.items() if v > 1e-9}
+        if not saving:
+            break
+        nowrap[min(saving, key=saving.get)] = False   # the phrase column that gives the least
+        least, want = measure()
+    spare = CSR_WIDTH_INCH - sum(least)
+    extra = [w - lo for w, lo in zip(want, least, strict=True)]
+    if spare >= sum(extra):
+        widths = [lo + e for lo, e in zip(least, extra, strict=True)]
+    else:
+        share = max(spare, 0.0) / sum(extra)
+        widths = [lo + share * e for lo, e in zip(least, extra, strict=True)]
+    total = sum(widths) or 1.0
+    return {names[c]: f"{100 * w / total:.1f}%" for c, w in zip(shown.columns, widths, strict=True)}
 
 
 __all__ = ["MAX_ROWS", "relative_widths", "PREVIEW_ROWS", "as_text", "full_page", "write_full", "listing_gt",

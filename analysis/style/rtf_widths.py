@@ -90,6 +90,11 @@ def _least_and_wanted(frame: pd.DataFrame, headers: Sequence[str], nowrap: Seque
     return least, want
 
 
+# public: analysis.style.listings sizes the CSR's listing columns with the same measure
+text_width = _text_width
+least_and_wanted = _least_and_wanted
+
+
 def _least_total(frame: pd.DataFrame, headers: Sequence[str], nowrap: Sequence[bool],
                  size: int) -> float:
     return sum(_least_and_wanted(frame, headers, nowrap, size)[0])

@@ -119,3 +119,17 @@ def test_docx_pages_carry_the_simulated_data_watermark(docx):
     for section in docx.sections:
         xml = section.header._element.xml
         assert 'string="SIMULATED DATA"' in xml
+
+
+def test_docx_landscape_listing_cells_have_fixed_widths_that_libreoffice_honours(docx):
+    """Every listing table is fixed-layout and each cell says its width (w:tcW): LibreOffice
+    broke the words of autofit listings into letters."""
+    listings = [t for t in docx.tables
+                if (c := t._tbl.tblPr.find(qn("w:tblCaption"))) is not None
+                and c.get(qn("w:val"), "").startswith("Listing")]
+    assert listings
+    for t in listings:
+        layout = t._tbl.tblPr.find(qn("w:tblLayout"))
+        assert layout is not None and layout.get(qn("w:type")) == "fixed"
+        cells = list(t._tbl.iter(qn("w:tc")))
+        assert all(c.find(f"{qn('w:tcPr')}/{qn('w:tcW')}") is not None for c in cells)

@@ -136,3 +136,41 @@ def test_pdf_body_text_including_tables_and_footnotes_is_at_least_9pt(pdf):
 
         page.extract_text(visitor_text=visit)
     assert not small, f"{len(small)} text runs below {MIN_TEXT_PT} pt, e.g. {small[:5]}"
+
+
+def test_pdf_table_rows_stay_whole_t14_3_1_mtd_text_on_the_page_of_its_row_label(pdf, engine_report):
+    """A row is never split across pages, and T14.3.1's maximum-tolerated-dose text (from
+    its ARD row) spans the value columns: its label and all of its words are on one page (it
+    ran over twenty lines in the Total column, onto a continuation page)."""
+    import csv
+
+    _, report = engine_report
+    _, reader = pdf
+    with open(report / "ard" / "T14.3.1.csv", encoding="utf-8") as fh:
+        mtd = next(r["stat_fmt"] for r in csv.DictReader(fh) if r["variable"] == "MTD")
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    words = " ".join(mtd.split())
+    # the row reads on as label, then the whole text (the chapter's sentence has no label)
+    on = [n for n, t in enumerate(pages) if f"Maximum tolerated dose {words}" in t]
+    assert on, "T14.3.1's maximum tolerated dose row is not whole on one page"
+
+
+def test_pdf_no_table_caption_and_column_header_end_a_page_without_rows(pdf):
+    """A table's caption and column header (its last line is the "N = x" of the columns)
+    are followed on their page by at least three rows (T14.3.10's header was stranded at
+    a page foot under one row-group heading)."""
+    _, reader = pdf
+    marks = _outline(reader, reader.outline)
+    for title, _, _, page in marks:
+        m = re.match(r"^Table (\d[\d.]*\d)", title)
+        if not m:
+            continue
+        lines = [ln.strip() for ln in reader.pages[page].extract_text().splitlines() if ln.strip()]
+        at = next((i for i, ln in enumerate(lines) if ln.startswith(f"Table {m.group(1)} ")), None)
+        if at is None:
+            continue
+        header = [i for i, ln in enumerate(lines) if i > at and re.search(r"N = \d+", ln)]
+        if not header:
+            continue
+        rows = [ln for ln in lines[header[-1] + 1:] if not re.match(r"^Page \d+ of \d+$", ln)]
+        assert len(rows) >= 3, f"{m.group(0)}: {len(rows)} row lines under its header on page {page + 1}"

@@ -74,3 +74,50 @@ def test_listing_columns_get_relative_widths_so_long_ids_wrap_inside_their_colum
     assert abs(sum(widths) - 100) < 0.5
     # the identifier column is wider than the one-letter column
     assert widths[0] > widths[1]
+
+
+def _csr_inches(listing):
+    from analysis.style.listings import CSR_WIDTH_INCH, relative_widths
+
+    names = {c: f"c{i}" for i, c in enumerate(listing.columns)}
+    widths = relative_widths(listing, names)
+    return {col: float(widths[c][:-1]) / 100 * CSR_WIDTH_INCH for col, c in names.items()}
+
+
+def _need(text):
+    from analysis.style.listings import CSR_PAD_INCH, FONT_FACTOR
+    from analysis.style.rtf_widths import text_width
+
+    return text_width(text, 9) * FONT_FACTOR + CSR_PAD_INCH
+
+
+DOSE = "DL2 (1.0 × 10⁶/kg)"
+
+
+def test_listing_short_phrases_stay_on_one_line_where_the_page_has_room():
+    n = 3
+    listing = pd.DataFrame({"Participant": ["NCT06561009-01-0001"] * n, "Dose level": [DOSE] * n,
+                            "Start date": ["2025-10-16"] * n, "Outcome": ["RECOVERED/RESOLVED"] * n})
+    inches = _csr_inches(listing)
+    assert inches["Dose level"] >= _need(DOSE) - 0.01
+    assert inches["Outcome"] >= _need("RECOVERED/RESOLVED") - 0.01
+
+
+def test_listing_of_14_columns_keeps_every_word_within_its_column_and_dose_on_two_lines():
+    """L16.2.7.1's 14 columns do not fit a landscape page with every phrase on one line:
+    phrase columns wrap (the dose level onto two lines at most), words never run over."""
+    n = 3
+    listing = pd.DataFrame({
+        "Participant": ["NCT06561009-01-0001"] * n, "Dose level": [DOSE] * n,
+        "Seq.": ["1"] * n, "SOC": ["General disorders and administration site conditions"] * n,
+        "Preferred term": ["Alanine aminotransferase increased"] * n,
+        "Start date": ["2025-10-16"] * n, "End date": ["2025-10-31"] * n, "Onset day": ["15"] * n,
+        "Grade": ["1"] * n, "Serious": ["N"] * n, "Related": ["NOT RELATED"] * n,
+        "Outcome": ["RECOVERED/RESOLVED"] * n, "TEAE": ["Y"] * n,
+        "Lymphodepletion to Day 28": ["Y"] * n,
+    })
+    inches = _csr_inches(listing)
+    assert inches["Dose level"] >= 0.5 * _need(DOSE)
+    for col in listing.columns:
+        words = " ".join(listing[col]).replace("/", "/ ").split()
+        assert inches[col] >= max(_need(w) for w in words) - 0.01, col

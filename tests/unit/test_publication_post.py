@@ -34,10 +34,27 @@ def test_docx_table_grids_take_the_text_width_of_their_own_section():
     grids = _grids(out)
     assert len(grids) == 3
     assert [abs(g - w) <= 3 for g, w in zip(grids, [portrait, landscape, portrait], strict=True)] == [True] * 3
-    # proportions kept; the landscape table is laid out by its content
+    # proportions kept; every table keeps the fixed layout
     assert re.findall(r'w:w="(\d+)"', re.findall(r"<w:tblGrid>(.*?)</w:tblGrid>", out)[0]) == \
         [str(portrait // 4), str(3 * portrait // 4)]
-    assert out.count('w:type="autofit"') == 1
+    assert out.count('w:type="autofit"') == 0 and out.count('w:type="fixed"') == 3
+
+
+def test_docx_landscape_listing_cells_are_as_wide_as_the_grid_columns_they_span():
+    """LibreOffice lays a landscape listing out by its cells' widths (w:tcW), breaking words
+    into letters without them; a cell spanning columns is as wide as all of them."""
+    rows = ('<w:tr><w:tc><w:tcPr><w:gridSpan w:val="3" /></w:tcPr><w:p/></w:tc></w:tr>'
+            '<w:tr><w:tc><w:tcPr /><w:p/></w:tc><w:tc><w:p/></w:tc><w:tc><w:tcPr></w:tcPr><w:p/></w:tc></w:tr>')
+    table = _table([1000, 2000, 1000]).replace("</w:tbl>", rows + "</w:tbl>")
+    xml = (f"<w:body>{PORTRAIT}{table}{LANDSCAPE}<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/>"
+           f"<w:pgMar w:left=\"1134\" w:right=\"1134\"/></w:sectPr></w:body>")
+    out = fit_table_grids(xml)
+    grid = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"', out)]
+    widths = [int(w) for w in re.findall(r'<w:tcW w:w="(\d+)" w:type="dxa" />', out)]
+    assert widths == [sum(grid), *grid]
+    assert '<w:tblLayout w:type="fixed" /><w:tblCellMar><w:left w:w="80"' in out
+    # a portrait table gets no cell widths (Word and LibreOffice lay it out by its grid)
+    assert "<w:tcW" not in fit_table_grids(f"<w:body>{table}{PORTRAIT}</w:body>")
 
 
 def test_tlf_index_has_a_simulated_banner_only_for_a_simulated_package(tmp_path):

@@ -99,9 +99,12 @@ def test_an_800_character_word_is_printed_whole_inside_the_pdf(tmp_path):
     # split row interleaves the row's other cells)
     r = hb.render_hostile(tmp_path, [LONG_TERM], REASONS, displays=("L16.2.7.1",))
     assert squash(LONG_TERM) in squash(r.pdf_text)
-    # wrapped inside its cell: no printed line holds more than a column's worth of it
-    # (unwrapped, it ran on as one line over the other columns and off the page)
-    lines = [ln for ln in r.pdf_text.splitlines() if "Hypogamma" in ln]
+    # wrapped inside its cell: no printed line of the listing holds more than a column's
+    # worth of it (unwrapped, it ran on as one line over the other columns and off the
+    # page); the sentence naming it before the listing is running text across the page
+    text = r.pdf_text
+    listing = text[text.index("Listing 16.2.7.1 ", text.index("The first term is")):]
+    lines = [ln for ln in listing.splitlines() if "Hypogamma" in ln]
     assert lines and max(len(ln) for ln in lines) < 100
     assert LONG_TERM in r.html_text and LONG_TERM in r.docx_text
 

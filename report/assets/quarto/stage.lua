@@ -73,9 +73,13 @@ local function docx_tables(keys, tables, input)
   return out
 end
 
+-- typst: the built-in engine's table layout (column widths, rows kept together, notes after
+-- the table; report/assets/typst.lua) on a copy of the table
+local typst_layout = dofile(pandoc.path.directory(arg[0]) .. "/../typst.lua").layout
+
 local WRITE = {
   html = function(t) return raw("html", pandoc.write(pandoc.Pandoc({ t }), "html")) end,
-  pdf = function(t) return raw("typst", pandoc.write(pandoc.Pandoc({ t }), "typst")) end,
+  pdf = function(t) return raw("typst", pandoc.write(pandoc.Pandoc(typst_layout(t:clone(), true)), "typst")) end,
 }
 
 local input = pandoc.json.decode(read_file(arg[1]), false)
