@@ -69,14 +69,13 @@ def figure(ard: pd.DataFrame, plot: PlotData, config: StudyConfig):
     day of their visit (Baseline at Day 0)."""
     cols, group_var, lb = plot.pop.cols, plot.pop.group_var, plot["samples"]
     bign = A.column_n(ard)
-    visits = plot["records"].drop_duplicates("AVISITR")
-    day = dict(zip(visits["AVISITR"], visits["AVISITRN"].clip(lower=0), strict=True))
+    day = figures.visit_days(plot["records"])
     med = A.statistic(ard, "median", variable="AVISIT")
     fig, ax = figures.new_figure(height=4.4)
     for lev in [c for c in cols if c != TOTAL]:
         style = figures.series_style(lev, cols, config.dose_labels)
         figures.participant_lines(ax, lb[lb[group_var].astype(str) == lev], "ADY", "AVAL",
-                          color=style.color)
+                                  color=style.color)
         m = med[med["group1_level"] == lev]
         ax.plot(m["variable_level"].map(day), m["stat"], color=style.color, lw=2,
                 marker=style.marker, ms=4, label=f"{lev} (N = {bign[lev]})")

@@ -32,6 +32,7 @@ from analysis.style.figures import (
     plain_log_axis,
     series_style,
     study_day_axis,
+    visit_days,
 )
 from data_contract.specs.adlb import ADLB_PARAMS
 
@@ -78,8 +79,7 @@ def figure(ard: pd.DataFrame, plot: PlotData, config: StudyConfig):
     (Baseline at Day 0), one panel per cytokine."""
     cols = plot.pop.cols
     bign = A.column_n(ard)
-    visits = plot["records"].drop_duplicates("AVISITR")
-    day = dict(zip(visits["AVISITR"], visits["AVISITRN"].clip(lower=0), strict=True))
+    day = visit_days(plot["records"])
     med = A.statistic(ard, "median", variable="AVISIT")
     fig, axes = new_figure(2, 2, height=5.8, sharex=True)
     for ax, param in zip(axes.ravel(), CYTOKINES, strict=True):

@@ -129,6 +129,14 @@ STUDY_DAY = "Study day (Day 0 = CAR-T infusion)"
 STUDY_DAY_TICKS = (0, 7, 14, 28, 61, 91, 183, 365)   # the scheduled visits' days
 
 
+def visit_days(records) -> dict[str, float]:
+    """The study day each analysis visit (``AVISITR``) is drawn at: its ``AVISITRN``, and
+    Day 0 for the baseline (a negative day: before infusion), as the figures of visit
+    medians draw it (records of :func:`analysis.derive.analysis_visits.visit_records`)."""
+    visits = records.drop_duplicates("AVISITR")
+    return dict(zip(visits["AVISITR"], visits["AVISITRN"].clip(lower=0), strict=True))
+
+
 def study_day_title(label: str = STUDY_DAY, linthresh: float = 30.0) -> str:
     """The title of a :func:`study_day_axis`: ``label`` and, under it, the scale."""
     return (f"{label}\nsymmetric log scale: linear within {linthresh:g} days of Day 0, "
