@@ -119,8 +119,8 @@ def figure(ard: pd.DataFrame, plot: PlotData, config: StudyConfig) -> Figure:
                                    linestyle=style.linestyle, lw=1.0 if total else 1.6,
                                    censor_styles={"marker": "|", "ms": 6, "mew": 1},
                                    ci_alpha=0.12, legend=False)
-        if style.marker:
-            last = float(sub["AVAL"].max()) / dpm
+        last = float(sub["AVAL"].max()) / dpm
+        if style.marker and np.isfinite(last):
             at = np.arange(3 * (i + 1) / (len(curves) + 1), last, 3.0)
             ax.plot(at, kmf.survival_function_at_times(at).to_numpy(), ls="none",
                     marker=style.marker, ms=4.5, color=style.color, mec="white", mew=0.5)
