@@ -132,6 +132,22 @@ def check(ard: pd.DataFrame, display_id: str | None = None) -> pd.DataFrame:
     return ard
 
 
+def column_n(ard: pd.DataFrame) -> dict[str, int]:
+    """The column N of each column level (its ``BIGN`` row), in ARD order: what a figure
+    writes in its legend."""
+    b = ard[(ard["variable"] == "BIGN") & (ard["stat_name"] == "N")]
+    return {str(k): int(v) for k, v in zip(b["group1_level"], b["stat"], strict=True)}
+
+
+def statistic(ard: pd.DataFrame, stat_name: str, **keys: str) -> pd.DataFrame:
+    """The rows of one statistic (e.g. every ``median``), optionally of one value of other
+    ARD columns (``variable="AVISIT"``), in ARD order: the numbers a figure draws."""
+    mask = ard["stat_name"] == stat_name
+    for column, value in keys.items():
+        mask &= ard[column] == value
+    return ard[mask]
+
+
 def to_csv_text(ard: pd.DataFrame) -> str:
     """Deterministic CSV text of an ARD (floats written with ``repr`` precision, CRLF
     line ends). Text cells that a spreadsheet could run as a formula are neutralised

@@ -58,7 +58,7 @@ from analysis import runtime
 from analysis.catalogue import ANALYSIS_SETS, Display, get
 from analysis.config import StudyConfig, load_config
 from analysis.data import StudyData, from_snapshot
-from analysis.displays import build_ard, spec
+from analysis.displays import PlotData, build, spec
 from analysis.formats import MISSING, n_pct, noun, verb
 from analysis.sets import display_set
 from analysis.style import figures, rtf
@@ -113,6 +113,7 @@ class Chapter:
         self._data = data
         self._config = config
         self._ards: dict[str, pd.DataFrame] = {}
+        self._plots: dict[str, PlotData | None] = {}  # what each figure's ARD was built from
         self._said: set[tuple[str, str, str]] = set()
 
     # ---- data -------------------------------------------------------------------------
@@ -142,12 +143,14 @@ class Chapter:
 
     # ---- ARD --------------------------------------------------------------------------
     def ard(self, display_id: str) -> pd.DataFrame:
-        """The display's ARD (built once, columns by the chapter's ``group_var``), written
-        to ``<outputs_dir>/ard/<id>.csv``."""
+        """The display's ARD (built once, columns by the chapter's ``group_var``; a figure's
+        with the plot data it was built from, which the figure draws), written to
+        ``<outputs_dir>/ard/<id>.csv``."""
         key = display_id
         if key not in self._ards:
             try:
-                result = build_ard(display_id, self.data, self.config, self.group_var)
+                result, self._plots[key] = build(display_id, self.data, self.config,
+                                                 self.group_var)
             except UnmappedTermError as exc:  # the display says which value; others render
                 raise UnmappedValue(str(exc)) from exc
             folder = self.outputs_dir / "ard"
@@ -412,7 +415,7 @@ class Chapter:
             nothing = self._empty_set_reason(display_id, result) or \
                 self._no_data_reason(display_id, every=True)
             fig = figures.message_figure(_sentence(nothing)) if nothing else \
-                spec(display_id).figure(result, self.data, self.config, self.group_var)
+                spec(display_id).figure(result, self._plots[display_id], self.config)
         except KeyError as err:
             self._say_unavailable(disp, _reason(err))
             return None

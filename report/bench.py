@@ -30,8 +30,8 @@ sampled with psutil every :data:`SAMPLE_SECONDS`. Two sums are kept: PSS
 (proportional set size: shared pages, e.g. of forked kernels, counted once
 across the tree; the headline figure) and RSS (shared pages counted in every
 process: an upper bound). The stage breakdown comes from the child itself,
-which reads the build's timing events (:mod:`report.timing`, :func:`render_stages`);
-only the engines' inner steps are timed around their functions (:func:`engine_targets`).
+which reads the build's timing events (:mod:`report.timing`, :func:`render_stages`),
+the engines' steps included (:func:`engine_breakdown`): no build function is wrapped.
 
 Results: a table on stdout and ``_build/bench/results.json`` (medians, every
 repetition, ratios, the fitted growth exponent, targets, the machine).
@@ -224,98 +224,38 @@ def measure(name: str, argv: Sequence[str], cwd: Path, log: Path) -> Run:
 
 # --- the child drivers: timed render and baseline ----------------------------------------
 
-@contextlib.contextmanager
-def stage_timers(targets: Sequence[tuple[object, str, str | Callable]]) -> Iterator[dict[str, list]]:
-    """Wrap ``getattr(module, name)`` with a timer recording (start, end) under ``stage``
-    (a name, or a function of the call's arguments that gives it)."""
-    spans: dict[str, list] = {}
-    saved = []
-
-    def wrap(fn: Callable, stage: str | Callable) -> Callable:
-        def timed(*args, **kwargs):
-            t0 = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                name = stage(*args, **kwargs) if callable(stage) else stage
-                spans.setdefault(name, []).append((t0, time.perf_counter()))
-        return timed
-
-    for module, name, stage in targets:
-        if isinstance(module, dict):
-            saved.append((module, name, module[name]))
-            module[name] = wrap(module[name], stage)
-        elif hasattr(module, name):
-            saved.append((module, name, getattr(module, name)))
-            setattr(module, name, wrap(getattr(module, name), stage))
-    try:
-        yield spans
-    finally:
-        for module, name, fn in reversed(saved):
-            if isinstance(module, dict):
-                module[name] = fn
-            else:
-                setattr(module, name, fn)
-
-
-def _total(spans: Mapping[str, list], stage: str) -> float:
-    return sum(b - a for a, b in spans.get(stage, []))
-
-
-def _span(spans: Mapping[str, list], stage: str) -> float:
-    """Wall time from the first start to the last end (stages that run in threads)."""
-    items = spans.get(stage, [])
-    return max(b for _, b in items) - min(a for a, _ in items) if items else 0.0
-
-
-def engine_targets() -> list[tuple[object, str, str | Callable]]:
-    """The engines' steps. Built-in: pandoc per notebook, one writer per format, typst.
-    Quarto: preparing the staged book, then ``quarto render`` per format (two at a time)."""
-    from report import engine_builtin, engine_quarto, quarto_stage
-
-    targets: list[tuple[object, str, str | Callable]] = [
-        (engine_builtin, "notebook_ast", "pandoc_notebooks")]
-    writers = getattr(engine_builtin, "WRITERS", {})
-    targets += [(writers, fmt, f"write_{fmt}") for fmt in list(writers)]
-    with contextlib.suppress(ImportError):
-        import typst
-
-        targets.append((typst, "compile", "typst_compile"))
-    targets += [(quarto_stage, "prepare", "quarto_prepare"),
-                (engine_quarto, "render_format", lambda _q, _project, fmt: f"quarto_{fmt}")]
-    return targets
-
-
-def engine_breakdown(spans: Mapping[str, list]) -> dict[str, float]:
-    out = {"pandoc_notebooks": _span(spans, "pandoc_notebooks")} if "pandoc_notebooks" in spans else {}
-    for stage in sorted(spans):
-        if stage.startswith(("write_", "quarto_")) or stage == "typst_compile":
-            out[stage] = _total(spans, stage)
-    return {k: round(v, 3) for k, v in out.items()}
+def engine_breakdown(timeline) -> dict[str, float]:
+    """Seconds per engine step (the build's ``engine_step`` events, :mod:`report.timing`):
+    ``pandoc_notebooks`` (the notebooks' pandoc runs, in parallel, one event), ``write_<fmt>``
+    (the writers run at once, each its own event), ``typst_compile``; ``quarto_prepare``,
+    ``quarto_<fmt>``. A step that ran more than once adds up."""
+    out: dict[str, float] = {}
+    for event in timeline.of("engine_step"):
+        step = str(event.detail["step"])
+        out[step] = out.get(step, 0.0) + event.seconds
+    return {k: round(out[k], 3) for k in sorted(out)}
 
 
 def timed_render(root: Path, request, t_start: float) -> dict[str, object]:
     """Run :func:`report.build.render` and read its stages from the build's timing
-    events (:class:`report.timing.Timeline`); the engines' own steps are timed around
-    their functions (:func:`engine_targets`). Runs in the child."""
+    events (:class:`report.timing.Timeline`), the engines' steps included. Runs in the
+    child."""
     from report import build, timing
 
     def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
     timeline = timing.Timeline()
-    with stage_timers(engine_targets()) as spans:
-        result = build.render(root, request, progress=progress, timeline=timeline)
-    return _rounded(render_stages(timeline, result.status, spans)) | {
+    result = build.render(root, request, progress=progress, timeline=timeline)
+    return _rounded(render_stages(timeline, result.status)) | {
         "in_process_seconds": time.perf_counter() - t_start}
 
 
-def render_stages(timeline, status: str, engine_spans: Mapping[str, list] | None = None
-                  ) -> dict[str, object]:
+def render_stages(timeline, status: str) -> dict[str, object]:
     """The bench's stages of one render from its timing events: ``verify``,
     ``plan_hashes`` (plan less verify), ``execute``, ``engine``, ``publish`` (assembling
     and moving the folder, less execute and engine), the seconds per executed notebook,
-    the notebook counts and the engines' steps."""
+    the notebook counts and the engines' steps (:func:`engine_breakdown`)."""
     verify = timeline.total("verify")
     execute, engine = timeline.total("execute"), timeline.total("engine")
     counts = next((dict(e.detail) for e in reversed(timeline.of("notebooks"))), {})
@@ -328,7 +268,7 @@ def render_stages(timeline, status: str, engine_spans: Mapping[str, list] | None
         "publish": timeline.total("assemble") - execute - engine + timeline.total("move"),
         "execute_per_notebook": {str(e.detail["chapter"]): e.seconds
                                  for e in timeline.of("notebook")},
-        "engine_steps": engine_breakdown(engine_spans or {}),
+        "engine_steps": engine_breakdown(timeline),
         **counts,
     }
 
@@ -344,35 +284,35 @@ def baseline_run(root: Path, request, t_start: float) -> dict[str, object]:
     work = root / BASELINE_DIR
     shutil.rmtree(work, ignore_errors=True)
     timeline = timing.Timeline()
-    with stage_timers(engine_targets()) as spans:
-        plan = build.make_plan(root, request, timeline)
-        entries, per_notebook = {}, {}
-        t0 = time.perf_counter()
-        for i, job in enumerate(plan.jobs):
-            entry = work / "entries" / f"{i:02d}"
-            (entry / cache.OUTPUTS_DIR).mkdir(parents=True)
-            params = dict(job.parameters,
-                          outputs_dir=(entry / cache.OUTPUTS_DIR).relative_to(root).as_posix())
-            t1 = time.perf_counter()
-            papermill.execute_notebook(str(root / job.chapter), str(entry / cache.NOTEBOOK_FILE),
-                                       parameters=params, cwd=str(root), kernel_name="python3",
-                                       progress_bar=False, log_output=False)
-            per_notebook[job.chapter] = time.perf_counter() - t1
-            entries[job.chapter] = entry
-        t_exec = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        staging = work / "stage"
-        staging.mkdir()
-        build.collect_outputs(plan, entries, staging)
-        build.stage(root, plan, entries, staging)
-        t_stage = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        engines.render_book(staging, work / "out", list(request.formats), "builtin", plan.meta)
-        t_engine = time.perf_counter() - t0
+    plan = build.make_plan(root, request, timeline)
+    entries, per_notebook = {}, {}
+    t0 = time.perf_counter()
+    for i, job in enumerate(plan.jobs):
+        entry = work / "entries" / f"{i:02d}"
+        (entry / cache.OUTPUTS_DIR).mkdir(parents=True)
+        params = dict(job.parameters,
+                      outputs_dir=(entry / cache.OUTPUTS_DIR).relative_to(root).as_posix())
+        t1 = time.perf_counter()
+        papermill.execute_notebook(str(root / job.chapter), str(entry / cache.NOTEBOOK_FILE),
+                                   parameters=params, cwd=str(root), kernel_name="python3",
+                                   progress_bar=False, log_output=False)
+        per_notebook[job.chapter] = time.perf_counter() - t1
+        entries[job.chapter] = entry
+    t_exec = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    staging = work / "stage"
+    staging.mkdir()
+    build.collect_outputs(plan, entries, staging)
+    build.stage(root, plan, entries, staging)
+    t_stage = time.perf_counter() - t0
+    with timeline.stage("engine"):
+        engines.render_book(staging, work / "out", list(request.formats), "builtin", plan.meta,
+                            timeline)
     verify = timeline.total("verify")
     stages = {"verify": verify, "plan_hashes": timeline.total("plan") - verify, "execute": t_exec,
-              "engine": t_engine, "publish": t_stage, "execute_per_notebook": per_notebook,
-              "engine_steps": engine_breakdown(spans), "notebooks": len(plan.jobs), "cached": 0}
+              "engine": timeline.total("engine"), "publish": t_stage,
+              "execute_per_notebook": per_notebook, "engine_steps": engine_breakdown(timeline),
+              "notebooks": len(plan.jobs), "cached": 0}
     shutil.rmtree(work, ignore_errors=True)
     return _rounded(stages) | {"in_process_seconds": time.perf_counter() - t_start}
 

@@ -299,7 +299,7 @@ def typeset_book(root: Path, plan: Plan, entries: Mapping[str, Path],
 
     with timeline.stage("engine"):
         written = engines.render_book(staging, engine_out, list(plan.request.formats),
-                                      plan.request.engine, plan.meta)
+                                      plan.request.engine, plan.meta, timeline)
     for fmt in plan.request.formats:
         path = Path(written.get(fmt, engine_out / f"csr.{fmt}"))
         if not path.is_file():

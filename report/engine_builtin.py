@@ -20,7 +20,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from report import lifeline, pdf_fonts, pdf_post
+from report import lifeline, pdf_fonts, pdf_post, timing
 from report.book import Book, load_book
 from report.docx_post import finalize_docx
 from report.engine_error import EngineError
@@ -130,8 +130,10 @@ def write_html(book_json: Path, work: Path, meta: RenderMeta) -> Path:
     return out
 
 
-def write_pdf(book_json: Path, work: Path, meta: RenderMeta) -> Path:
-    """typst source from pandoc, compiled once by typst with fixed fonts and timestamp."""
+def write_pdf(book_json: Path, work: Path, meta: RenderMeta,
+              timeline: timing.Timeline = timing.OFF) -> Path:
+    """typst source from pandoc, compiled once by typst with fixed fonts and timestamp
+    (the engine step ``typst_compile`` of ``timeline``)."""
     import typst
 
     # text the PDF fonts cannot show becomes its code point (report/pdf_fonts.py)
@@ -148,9 +150,10 @@ def write_pdf(book_json: Path, work: Path, meta: RenderMeta) -> Path:
     plain = RenderMeta(**{**meta.as_dict(), "simulated": False}).header_text
     inputs = {"csr-meta": json.dumps(meta.as_dict()), "csr-header": plain}
     try:
-        typst.compile(str(work / "csr.typ"), output=str(out), root=str(work),
-                      sys_inputs=inputs, timestamp=FIXED_EPOCH, ignore_system_fonts=True,
-                      font_paths=[pdf_fonts.font_folder(work)])
+        with timeline.stage("engine_step", step="typst_compile"):
+            typst.compile(str(work / "csr.typ"), output=str(out), root=str(work),
+                          sys_inputs=inputs, timestamp=FIXED_EPOCH, ignore_system_fonts=True,
+                          font_paths=[pdf_fonts.font_folder(work)])
     except Exception as exc:  # typst raises its own TypstError (message carries the diagnostics)
         raise EngineError(f"typst compile failed:\n{exc}") from exc
     pdf_post.finalize_pdf(out)
@@ -174,8 +177,20 @@ def write_docx(book_json: Path, work: Path, meta: RenderMeta) -> Path:
 WRITERS = {"html": write_html, "pdf": write_pdf, "docx": write_docx}
 
 
-def render(staging: Path, out_dir: Path, formats: list[str], meta: RenderMeta) -> dict[str, Path]:
-    """Render the executed book in ``staging`` to ``out_dir/csr.<format>``."""
+def _write(fmt: str, book_json: Path, work: Path, meta: RenderMeta,
+           timeline: timing.Timeline) -> Path:
+    """``WRITERS[fmt]``, timed as the engine step ``write_<fmt>`` (the PDF writer records
+    its typst compile within it)."""
+    with timeline.stage("engine_step", step=f"write_{fmt}"):
+        if fmt == "pdf":
+            return write_pdf(book_json, work, meta, timeline)
+        return WRITERS[fmt](book_json, work, meta)
+
+
+def render(staging: Path, out_dir: Path, formats: list[str], meta: RenderMeta,
+           timeline: timing.Timeline = timing.OFF) -> dict[str, Path]:
+    """Render the executed book in ``staging`` to ``out_dir/csr.<format>``; ``timeline``
+    receives the engine steps (:func:`report.engines.render_book`)."""
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise EngineError(f"unknown output format(s) {unknown}; choose from {list(FORMATS)}")
@@ -186,13 +201,15 @@ def render(staging: Path, out_dir: Path, formats: list[str], meta: RenderMeta) -
     (Path(staging) / "_build").mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="builtin-", dir=Path(staging) / "_build") as tmp:
         work = Path(tmp)
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        with timeline.stage("engine_step", step="pandoc_notebooks"), \
+                ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             asts = dict(zip(book.chapters, pool.map(
                 lambda ch: notebook_ast(Path(staging) / ch, work), book.chapters), strict=True))
         book_json = work / "book.json"
         book_json.write_text(json.dumps(join_book(book, asts)), encoding="utf-8")
         with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
-            futures = {f: pool.submit(WRITERS[f], book_json, work, meta) for f in formats}
+            futures = {f: pool.submit(_write, f, book_json, work, meta, timeline)
+                       for f in formats}
             written = {f: fut.result() for f, fut in futures.items()}
         result = {}
         for fmt, path in written.items():

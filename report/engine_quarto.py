@@ -25,7 +25,7 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from report import pdf_post
+from report import pdf_post, timing
 from report.docx_post import finalize_docx
 from report.engine_error import EngineError
 from report.meta import RenderMeta
@@ -145,9 +145,17 @@ def collect(fmt: str, built: Path, out_dir: Path, meta: RenderMeta) -> Path:
     return target
 
 
-def render(staging: Path, out_dir: Path, formats: list[str], meta: RenderMeta) -> dict[str, Path]:
+def _render_timed(quarto: str, project: Path, fmt: str, timeline: timing.Timeline) -> Path:
+    """:func:`render_format`, timed as the engine step ``quarto_<fmt>``."""
+    with timeline.stage("engine_step", step=f"quarto_{fmt}"):
+        return render_format(quarto, project, fmt)
+
+
+def render(staging: Path, out_dir: Path, formats: list[str], meta: RenderMeta,
+           timeline: timing.Timeline = timing.OFF) -> dict[str, Path]:
     """Render the executed book in ``staging``: ``{format: out_dir/csr.<ext>}`` (and, for
-    html, the site folder ``out_dir/html/``)."""
+    html, the site folder ``out_dir/html/``); ``timeline`` receives the engine steps
+    ``quarto_prepare`` and ``quarto_<format>`` (:func:`report.engines.render_book`)."""
     unknown = sorted(set(formats) - set(QUARTO_FORMAT))
     if unknown:
         raise EngineError(f"unknown output format(s) {unknown}; choose from {list(QUARTO_FORMAT)}")
@@ -156,13 +164,15 @@ def render(staging: Path, out_dir: Path, formats: list[str], meta: RenderMeta) -
 
     staging, out_dir = Path(staging), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    projects = quarto_stage.prepare(staging, meta, _pandoc(), list(formats))
+    with timeline.stage("engine_step", step="quarto_prepare"):
+        projects = quarto_stage.prepare(staging, meta, _pandoc(), list(formats))
     try:
         # two renders at a time: HTML (Quarto renders its pages one after another) is the
         # longest, so it starts at once, with DOCX and then PDF beside it
         order = sorted(formats, key=RENDER_ORDER.index)
         with ThreadPoolExecutor(max_workers=min(len(formats), 2) or 1) as pool:
-            futures = {fmt: pool.submit(render_format, quarto, projects[fmt], fmt) for fmt in order}
+            futures = {fmt: pool.submit(_render_timed, quarto, projects[fmt], fmt, timeline)
+                       for fmt in order}
             built = {fmt: fut.result() for fmt, fut in futures.items()}
         return {fmt: collect(fmt, built[fmt], out_dir, meta) for fmt in formats}
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from report import timing
 from report.engine_error import EngineError
 from report.meta import RenderMeta
 
@@ -39,17 +40,19 @@ def check_engine(engine: str) -> str | None:
 
 
 def render_book(staging: Path, out_dir: Path, formats: list[str], engine: str,
-                meta: RenderMeta) -> dict[str, Path]:
+                meta: RenderMeta, timeline: timing.Timeline = timing.OFF) -> dict[str, Path]:
     """Render the executed notebooks in ``staging`` into ``out_dir/csr.{html,pdf,docx}``.
 
     Returns the written file per format; raises :class:`EngineError` with the tool's
-    diagnostics on failure.
+    diagnostics on failure. ``timeline`` receives one ``engine_step`` event per step of
+    the engine (``step``: ``pandoc_notebooks``, ``write_<format>``, ``typst_compile``;
+    ``quarto_prepare``, ``quarto_<format>``).
     """
     chosen = resolve_engine(engine)
     if chosen == "quarto":
         from report import engine_quarto
 
-        return engine_quarto.render(Path(staging), Path(out_dir), list(formats), meta)
+        return engine_quarto.render(Path(staging), Path(out_dir), list(formats), meta, timeline)
     from report import engine_builtin
 
-    return engine_builtin.render(Path(staging), Path(out_dir), list(formats), meta)
+    return engine_builtin.render(Path(staging), Path(out_dir), list(formats), meta, timeline)

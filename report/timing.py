@@ -7,7 +7,10 @@ records one :class:`Event` in it, so a caller reads the times of the stages as d
 
 - ``plan`` (inputs, hashes and fingerprint), within it ``verify`` (the snapshot check);
 - ``assemble`` (the version folder), within it ``execute`` (the notebooks) and
-  ``engine`` (typesetting);
+  ``engine`` (typesetting), within that one ``engine_step`` per step of the engine
+  (``step``: ``pandoc_notebooks``, ``write_<format>``, ``typst_compile``; Quarto:
+  ``quarto_prepare``, ``quarto_<format>``; :func:`report.engines.render_book`; steps
+  that run in threads at once each record their own event);
 - ``notebook`` per executed notebook (``chapter``; the seconds its worker measured);
 - ``notebooks`` once (``notebooks`` in the book, ``cached`` of them; no duration);
 - ``move`` (publishing the folder into place).
@@ -33,7 +36,8 @@ class Event:
 
 
 class Timeline:
-    """The events of one build, in the order the stages ended."""
+    """The events of one build, in the order the stages ended (threads may add events:
+    one ``list.append`` each)."""
 
     def __init__(self) -> None:
         self.events: list[Event] = []

@@ -19,8 +19,8 @@ ARD rows (columns: dose levels then Total, N = infused participants):
   of its longest-followed participant), which the footnote and the text give for NE.
 
 Figure: KM step functions per dose level with >= 1 participant (house dose
-colours) and Total (black, with its 95% CI band), censor ticks, x axis months
-since infusion, numbers at risk below.
+colour, line style and marker) and Total (black, with its 95% CI band), censor ticks,
+x axis months since infusion, numbers at risk below.
 """
 
 from __future__ import annotations
@@ -30,13 +30,15 @@ import math
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from analysis import ard as A
 from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.relapse import derive_time_to_relapse
-from analysis.displays.registry import declare
+from analysis.displays.registry import PlotData, declare
 from analysis.formats import NE
 from analysis.sets import population
 from analysis.stats.summaries import count_rows, in_column
@@ -47,10 +49,12 @@ ID = "F14.2.1"
 MONTHS = (3, 6, 9, 12)
 
 
-def time_frame(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
+def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> PlotData:
+    """The Infused set; ``records``: one row per participant, the time to the first
+    post-infusion relapse or censoring (``AVAL`` days, ``CNSR``) and ``group_var``."""
     s = population(data, config, ID, group_var)
     t = derive_time_to_relapse(data["ADRELAP"], s.adsl, data.cutoff, config)
-    return s, s.attach_group(t)
+    return PlotData(s, {"records": s.attach_group(t)})
 
 
 def _days_per_month(config: StudyConfig) -> float:
@@ -58,8 +62,9 @@ def _days_per_month(config: StudyConfig) -> float:
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        months: tuple[int, ...] = MONTHS) -> pd.DataFrame:
-    s, t = time_frame(data, config, group_var)
+        plot: PlotData | None = None, months: tuple[int, ...] = MONTHS) -> pd.DataFrame:
+    plot = plot if plot is not None else plot_data(data, config, group_var)
+    s, t = plot.pop, plot["records"]
     level = float(config.constants["confidence_level"])
     dpm = _days_per_month(config)
     rows = s.bign_rows()
@@ -89,45 +94,51 @@ LAYOUT = {"variable_labels": {"NEVENT": "Participants with a post-infusion relap
                               "MAXFU": "Longest follow-up (days)"}}
 
 
-def _color(config: StudyConfig, col: str, i: int) -> str:
-    inv = {label: code for code, label in config.dose_labels.items()}
-    if col == TOTAL:
-        return figures.OKABE_ITO["black"]
-    if col in inv:
-        return figures.dose_color(inv[col])
-    return figures.SERIES_COLORS[i % len(figures.SERIES_COLORS)]
-
-
-def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
-           group_var: str = "TRT01A",
-           months: tuple[int, ...] = MONTHS) -> Figure:
-    s, t = time_frame(data, config, group_var)
+def figure(ard: pd.DataFrame, plot: PlotData, config: StudyConfig) -> Figure:
+    """Kaplan-Meier curves of the records the ARD was built from (``plot``; the ARD holds
+    the estimates at Months 3-12 only) with the ARD's N per column in the legend, censor
+    ticks, numbers at risk every 3 months below. Dose levels differ in colour, line style
+    and marker (markers every 3 months, staggered per curve, so that curves that coincide,
+    e.g. two at 1.0, each stay visible); Total is black with its 95% CI band."""
+    s, t = plot.pop, plot["records"]
     dpm = _days_per_month(config)
     level = float(config.constants["confidence_level"])
-    curves = [c for c in s.cols if s.bign[c] > 0]
-    fig, (ax, axr) = figures.new_figure(2, 1, height=4.4,
+    bign = A.column_n(ard)
+    curves = [c for c in s.cols if bign[c] > 0]
+    fig, (ax, axr) = figures.new_figure(2, 1, height=4.6,
                                         gridspec_kw={"height_ratios": [4, 0.35 * len(curves) + 0.4]})
-    horizon = max([*months, float(np.ceil(t["AVAL"].max() / dpm)) if len(t) else 0])
+    horizon = max([*MONTHS, float(np.ceil(t["AVAL"].max() / dpm)) if len(t) else 0])
     ticks = list(range(0, int(horizon) + 1, 3))
+    handles = []
     for i, col in enumerate(curves):
-        sub = in_column(t, col, group_var)
-        kmf = km_fit(sub["AVAL"] / dpm, 1 - sub["CNSR"], level, label=f"{col} (n={len(sub)})")
-        color = _color(config, col, i)
+        sub = in_column(t, col, s.group_var)
+        kmf = km_fit(sub["AVAL"] / dpm, 1 - sub["CNSR"], level, label=col)
+        style = figures.series_style(col, s.cols, config.dose_labels)
         total = col == TOTAL
-        kmf.plot_survival_function(ax=ax, ci_show=total, show_censors=True, color=color,
-                                   linestyle="--" if total else "-",
+        kmf.plot_survival_function(ax=ax, ci_show=total, show_censors=True, color=style.color,
+                                   linestyle=style.linestyle, lw=1.0 if total else 1.6,
                                    censor_styles={"marker": "|", "ms": 6, "mew": 1},
-                                   ci_alpha=0.12)
+                                   ci_alpha=0.12, legend=False)
+        last = float(sub["AVAL"].max()) / dpm
+        if style.marker and np.isfinite(last):
+            at = np.arange(3 * (i + 1) / (len(curves) + 1), last, 3.0)
+            ax.plot(at, kmf.survival_function_at_times(at).to_numpy(), ls="none",
+                    marker=style.marker, ms=4.5, color=style.color, mec="white", mew=0.5)
+        handles.append(Line2D([], [], color=style.color, ls=style.linestyle,
+                              lw=1.0 if total else 1.6, marker=style.marker or None, ms=4.5,
+                              mec="white", mew=0.5, label=f"{col} (N = {bign[col]})"))
         d = sub["AVAL"].to_numpy() / dpm
         for x in ticks:
             axr.text(x, len(curves) - 1 - i, str(int((d >= x).sum())), ha="center", va="center",
-                     fontsize=7, color=color)
+                     fontsize=7, color=style.color)
+    if TOTAL in curves:
+        handles.append(Patch(color="black", alpha=0.12, label="Total: 95% CI"))
     ax.set_ylim(0, 1.05)
     ax.set_xlim(-0.3, horizon + 0.3)
     ax.set_xticks(ticks)
     ax.set_xlabel("Months since infusion")
     ax.set_ylabel("Relapse-free proportion")
-    ax.legend(loc="lower left", frameon=False, fontsize=7)
+    ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=7, handlelength=3)
     axr.set_xlim(ax.get_xlim())
     axr.set_ylim(-0.6, len(curves) - 0.4)
     axr.set_yticks(range(len(curves)))
@@ -149,10 +160,12 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "censored at end of follow-up (earliest of last contact, death, data cut-off).",
         "95% CI: exponential Greenwood (log-log). Month m = m x "
         f"{config.assumptions['visits']['days_per_month']} days. Vertical ticks: censored "
-        "participants. An estimate at Month m is reported only when the longest follow-up of "
+        "participants; dose levels differ in colour, line style and marker (markers every "
+        "3 months, offset per dose level, so that coinciding curves stay visible). An estimate at Month m is reported only when the longest follow-up of "
         "the column reaches m months; otherwise it is NE (not estimable; SAP 3). The longest "
         "follow-up (days from infusion) is shown per column.",
     ]
 
 
-DISPLAY = declare(ID, ard=ard, figure=figure, layout=LAYOUT, footnotes=footnotes)
+DISPLAY = declare(ID, ard=ard, plot_data=plot_data, figure=figure, layout=LAYOUT,
+                  footnotes=footnotes)

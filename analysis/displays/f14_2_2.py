@@ -38,7 +38,7 @@ from analysis.data import StudyData
 from analysis.derive.bcells import aplasia_threshold, compute_aplasia
 from analysis.derive.relapse import derive_followup, relapses
 from analysis.derive.studyday import derive_var_ady
-from analysis.displays.registry import declare
+from analysis.displays.registry import PlotData, declare
 from analysis.sets import population
 from analysis.style import figures
 
@@ -46,9 +46,11 @@ ID = "F14.2.2"
 MAX_BARS = 60
 
 
-def swimmer_frame(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-                  max_bars: int = MAX_BARS):
-    """(Population, one row per drawn participant, relapse days, CRS days, n in set)."""
+def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
+              max_bars: int = MAX_BARS) -> PlotData:
+    """The Infused set; ``records``: one row per drawn participant in plot order (the ARD
+    block of each); ``relapses`` and ``crs``: the days (``DAY``, from infusion) of the
+    markers; ``facts["n_in_set"]``: the participants of the set (drawn or not)."""
     s = population(data, config, ID, group_var)
     adsl = s.adsl
     fu = derive_followup(adsl, data.cutoff, config)
@@ -86,7 +88,8 @@ def swimmer_frame(data: StudyData, config: StudyConfig, group_var: str = "TRT01A
     fu["ENDREAS"] = np.where(pd.to_datetime(dth).notna() & (pd.to_datetime(dth) <= fu["FUENDDT"]),
                              "DEATH", np.where(disc, "DISCONTINUED", ""))
     fu = fu.sort_values(["_ord", "LASTDY", "USUBJID"], ascending=[True, False, True])
-    return s, fu.reset_index(drop=True), rel, crs, n_all
+    return PlotData(s, {"records": fu.reset_index(drop=True), "relapses": rel, "crs": crs},
+                    {"n_in_set": n_all})
 
 
 def _months(days, config: StudyConfig):
@@ -94,9 +97,10 @@ def _months(days, config: StudyConfig):
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
-        max_bars: int = MAX_BARS) -> pd.DataFrame:
-    s, fu, _, _, _ = swimmer_frame(data, config, group_var, max_bars)
-    rows = s.bign_rows()
+        plot: PlotData | None = None, max_bars: int = MAX_BARS) -> pd.DataFrame:
+    plot = plot if plot is not None else plot_data(data, config, group_var, max_bars)
+    fu = plot["records"]
+    rows = plot.pop.bign_rows()
     for r in fu.itertuples(index=False):
         keys = dict(display_id=ID, group1=group_var, group1_level=getattr(r, group_var),
                     variable_level=r.USUBJID)
@@ -116,36 +120,49 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return A.frame(rows)
 
 
-def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
-           group_var: str = "TRT01A",
-           max_bars: int = MAX_BARS) -> Figure:
-    s, fu, rel, crs, _ = swimmer_frame(data, config, group_var, max_bars)
+def bars(ard: pd.DataFrame) -> pd.DataFrame:
+    """The swimmer bars as the ARD gives them: one row per participant (USUBJID, in ARD
+    order: the plot's, top first), its column (``group``), FUMONTHS, APLSTDY, APLENDY and
+    ENDREAS."""
+    rows = ard[ard["variable"] != "BIGN"]
+    order = list(dict.fromkeys(rows["variable_level"]))
+    wide = rows.pivot(index="variable_level", columns="variable", values="stat").reindex(
+        index=order, columns=["FUMONTHS", "APLSTDY", "APLENDY"])
+    text = rows[rows["stat_name"] == "text"].set_index("variable_level")
+    group = rows.drop_duplicates("variable_level").set_index("variable_level")["group1_level"]
+    return pd.DataFrame({"USUBJID": order, "group": group.reindex(order).to_numpy(),
+                         "FUMONTHS": wide["FUMONTHS"].to_numpy(),
+                         "APLSTDY": wide["APLSTDY"].to_numpy(),
+                         "APLENDY": wide["APLENDY"].to_numpy(),
+                         "ENDREAS": text["stat_fmt"].reindex(order).to_numpy()})
+
+
+def figure(ard: pd.DataFrame, plot: PlotData, config: StudyConfig) -> Figure:
+    """The bars, aplasia bands and ends of the ARD; the relapse and CRS markers at their
+    days (``plot``: the ARD counts them, the figure places them)."""
+    fu = bars(ard)
+    cols = plot.pop.cols
     n = len(fu)
     fig, ax = figures.new_figure(height=max(2.8, 1.2 + 0.16 * n))
-    inv = {label: code for code, label in config.dose_labels.items()}
     ypos = {u: n - 1 - i for i, u in enumerate(fu["USUBJID"])}
-    for _i, r in enumerate(fu.itertuples(index=False)):
-        lv = getattr(r, group_var)
-        color = figures.dose_color(inv[lv]) if lv in inv else \
-            figures.SERIES_COLORS[s.cols.index(lv) % len(figures.SERIES_COLORS)]
+    for r in fu.itertuples(index=False):
+        color = figures.series_style(r.group, cols, config.dose_labels).color
         y = ypos[r.USUBJID]
-        ax.barh(y, _months([r.LASTDY], config)[0], left=0, height=0.6, color=color,
-                edgecolor="none")
+        ax.barh(y, r.FUMONTHS, left=0, height=0.6, color=color, edgecolor="none")
         if not np.isnan(r.APLSTDY):
             x0, x1 = _months([r.APLSTDY, r.APLENDY], config)
             ax.barh(y, x1 - x0, left=x0, height=0.18, color=figures.OKABE_ITO["black"],
                     alpha=0.55, edgecolor="none")
-        end = float(_months([r.LASTDY], config)[0])
         if r.ENDREAS == "DEATH":
-            ax.plot(end, y, marker="X", color="black", ms=6, ls="none")
+            ax.plot(r.FUMONTHS, y, marker="X", color="black", ms=6, ls="none")
         elif r.ENDREAS == "DISCONTINUED":
-            ax.plot(end, y, marker="|", color="black", ms=9, mew=2, ls="none")
-    rel = rel[rel["USUBJID"].isin(ypos)]
-    crs = crs[crs["USUBJID"].isin(ypos)]
+            ax.plot(r.FUMONTHS, y, marker="|", color="black", ms=9, mew=2, ls="none")
+    rel = plot["relapses"][plot["relapses"]["USUBJID"].isin(ypos)]
+    crs = plot["crs"][plot["crs"]["USUBJID"].isin(ypos)]
     ax.plot(_months(rel["DAY"], config), rel["USUBJID"].map(ypos), ls="none", marker="v",
-            color=figures.OKABE_ITO["vermillion"], mec="black", mew=0.5, ms=6)
+            color=figures.EVENT_COLORS["relapse"], mec="black", mew=0.5, ms=6)
     ax.plot(_months(crs["DAY"], config), crs["USUBJID"].map(ypos) + 0.3, ls="none", marker="*",
-            color=figures.OKABE_ITO["yellow"], mec="black", mew=0.5, ms=7)
+            color=figures.EVENT_COLORS["crs"], mec="black", mew=0.5, ms=7)
     ax.set_yticks(list(ypos.values()))
     ax.set_yticklabels(list(ypos.keys()), fontsize=6 if n > 30 else 7)
     ax.set_ylim(-0.8, n - 0.2)
@@ -153,15 +170,15 @@ def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
     ax.set_xlabel("Months since infusion")
     ax.set_ylabel("Participant")
     ax.grid(axis="y", visible=False)
-    levels = [c for c in s.cols if c in set(fu[group_var])]
-    handles = [Patch(color=figures.dose_color(inv[c]) if c in inv else figures.SERIES_COLORS[i],
-                     label=c) for i, c in enumerate(levels)]
+    levels = [c for c in cols if c in set(fu["group"])]
+    handles = [Patch(color=figures.series_style(c, cols, config.dose_labels).color, label=c)
+               for c in levels]
     handles += [
         Patch(color="black", alpha=0.55, label=f"B-cell aplasia (CD19+ < "
               f"{aplasia_threshold(config):g} cells/µL)"),
-        Line2D([], [], ls="none", marker="v", color=figures.OKABE_ITO["vermillion"], mec="black",
+        Line2D([], [], ls="none", marker="v", color=figures.EVENT_COLORS["relapse"], mec="black",
                mew=0.5, label="Relapse"),
-        Line2D([], [], ls="none", marker="*", color=figures.OKABE_ITO["yellow"], mec="black",
+        Line2D([], [], ls="none", marker="*", color=figures.EVENT_COLORS["crs"], mec="black",
                mew=0.5, ms=8, label="CRS onset"),
         Line2D([], [], ls="none", marker="X", color="black", label="Death"),
         Line2D([], [], ls="none", marker="|", color="black", mew=2, ms=9, label="Discontinued"),
@@ -172,7 +189,8 @@ def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
 
 def footnotes(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
               max_bars: int = MAX_BARS) -> list[str]:
-    _, fu, _, _, n_all = swimmer_frame(data, config, group_var, max_bars)
+    plot = plot_data(data, config, group_var, max_bars)
+    fu, n_all = plot["records"], plot.facts["n_in_set"]
     notes = [
         "Bars: Day 0 (infusion) to end of follow-up (earliest of last contact, death, data "
         "cut-off), by dose level, then longest follow-up first. Relapse: symptoms > 24 h, not "
@@ -188,4 +206,4 @@ def footnotes(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
     return notes
 
 
-DISPLAY = declare(ID, ard=ard, figure=figure, footnotes=footnotes)
+DISPLAY = declare(ID, ard=ard, plot_data=plot_data, figure=figure, footnotes=footnotes)

@@ -22,28 +22,30 @@ from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.titre import PARAMCD as TITRE
 from analysis.derive.titre import derive_var_log2titre
-from analysis.displays.f14_2_6 import _color_marker
-from analysis.displays.registry import declare
+from analysis.displays.registry import PlotData, declare
 from analysis.formats import titre
 from analysis.sets import population
 from analysis.stats.summaries import bign_rows
-from analysis.style.figures import legend_below, new_figure, participant_lines
+from analysis.style.figures import legend_below, new_figure, participant_lines, series_style
 
 ID = "F14.2.3"
 
 
-def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
+def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> PlotData:
+    """The Infused set; ``records``: its titre results with a study day, log2 titre and the
+    seronegative flag (one ARD row each), by participant and day."""
     pop = population(data, config, ID, group_var)
-    cols, bign = pop.cols, pop.bign
     pop.params_present(data["ADLB"], [TITRE], "ADLB")
     tit = derive_var_log2titre(pop.records(data["ADLB"], params=[TITRE]))
     tit = pop.with_group(tit[tit["ADY"].notna()])
-    return cols, bign, tit.sort_values(["USUBJID", "ADY"]).reset_index(drop=True)
+    return PlotData(pop, {"records": tit.sort_values(["USUBJID", "ADY"]).reset_index(drop=True)})
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    cols, bign, tit = plot_data(data, config, group_var)
-    rows = bign_rows(ID, bign, group_var)
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
+        plot: PlotData | None = None) -> pd.DataFrame:
+    plot = plot if plot is not None else plot_data(data, config, group_var)
+    tit = plot["records"]
+    rows = bign_rows(ID, plot.pop.bign, group_var)
     for r in tit.itertuples():
         rows.append(A.row(ID, "LOG2TIT", "value", r.LOG2TIT, group1=group_var,
                           group1_level=str(getattr(r, group_var)), group2="ADY",
@@ -52,15 +54,18 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
     return A.frame(rows)
 
 
-def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
-           group_var: str = "TRT01A"):
+def figure(ard: pd.DataFrame, plot: PlotData, config: StudyConfig):
     """Titre per participant against months since infusion (linear x axis:
-    screening to Month 12), log2 y axis labelled as 1:N dilutions."""
-    cols, bign, tit = plot_data(data, config, group_var)
+    screening to Month 12), log2 y axis labelled as 1:N dilutions. The points are the
+    records the ARD lists one by one (``plot``: with their seronegative flag and LLOQ,
+    which the ARD does not hold); N from the ARD."""
+    cols, group_var, tit = plot.pop.cols, plot.pop.group_var, plot["records"]
+    bign = A.column_n(ard)
     per_month = float(config.assumptions["visits"]["days_per_month"])
     fig, ax = new_figure(height=4.2)
     for lev in [c for c in cols if c != TOTAL]:
-        color, marker = _color_marker(lev, cols, config)
+        style = series_style(lev, cols, config.dose_labels)
+        color, marker = style.color, style.marker
         sub = tit[tit[group_var].astype(str) == lev].assign(MONTHS=lambda t: t["ADY"] / per_month)
         if sub.empty:
             continue
@@ -106,4 +111,4 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     ]
 
 
-DISPLAY = declare(ID, ard=ard, figure=figure, footnotes=footnotes)
+DISPLAY = declare(ID, ard=ard, plot_data=plot_data, figure=figure, footnotes=footnotes)

@@ -6,7 +6,9 @@ each scheduled post-infusion visit (records of
 :mod:`analysis.derive.analysis_visits`; baseline plotted at its study day
 median, by convention at x = the visit day of the record). Symmetric-log y
 axis (linear below 1 cell/uL so that 0 can be drawn), dashed line at the
-aplasia threshold (study.yml). Colours fixed per dose level.
+aplasia threshold (study.yml). Study-day x axis on the house symmetric log scale
+(linear within 30 days of Day 0), said in its title, with ticks at Day -90/-30 where
+samples reach back that far. Colours and markers fixed per dose level.
 
 ARD: BIGN per column; per dose level (group1) and visit (variable = AVISIT,
 variable_level = visit, Baseline first): n and median of CD19ABS.
@@ -22,32 +24,33 @@ from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.analysis_visits import visit_records
 from analysis.derive.bcells import aplasia_threshold
-from analysis.displays.f14_2_6 import X_TICKS, _color_marker
-from analysis.displays.registry import declare
+from analysis.displays.registry import PlotData, declare
 from analysis.sets import population
 from analysis.stats.summaries import bign_rows
-from analysis.style.figures import legend_below, new_figure, participant_lines
+from analysis.style import figures
 
 ID = "F14.2.4"
 PARAM = "CD19ABS"
+SCREENING_TICKS = (-90, -30)   # before infusion: screening and lymphodepletion samples
 
 
-def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
-    """(columns, N per column, CD19ABS of the Infused set, medians per group and visit)."""
+def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> PlotData:
+    """The Infused set; ``records``: its CD19ABS analysis-visit records (summarised into
+    the ARD); ``samples``: every CD19ABS sample (each participant's line)."""
     pop = population(data, config, ID, group_var)
-    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], [PARAM], "ADLB")
     lb = pop.records(data["ADLB"], params=[PARAM])
-    recs = pop.with_group(visit_records(lb, adsl, config))
+    recs = pop.with_group(visit_records(lb, pop.adsl, config))
+    return PlotData(pop, {"records": recs, "samples": pop.with_group(lb)})
+
+
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
+        plot: PlotData | None = None) -> pd.DataFrame:
+    plot = plot if plot is not None else plot_data(data, config, group_var)
+    cols, bign, recs = plot.pop.cols, plot.pop.bign, plot["records"]
     med = (recs.groupby([group_var, "AVISITR", "AVISITRN"])["AVAL"]
            .agg(n="count", median="median").reset_index()
            .sort_values([group_var, "AVISITRN"]).reset_index(drop=True))
-    med["X"] = med["AVISITRN"].clip(lower=0)  # baseline drawn at day 0
-    return cols, bign, pop.with_group(lb), med
-
-
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    cols, bign, _, med = plot_data(data, config, group_var)
     rows = bign_rows(ID, bign, group_var)
     for col in cols:
         if col == TOTAL:
@@ -61,25 +64,30 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
     return A.frame(rows)
 
 
-def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
-           group_var: str = "TRT01A"):
-    cols, bign, lb, med = plot_data(data, config, group_var)
-    fig, ax = new_figure(height=4.2)
+def figure(ard: pd.DataFrame, plot: PlotData, config: StudyConfig):
+    """Each participant's samples (thin lines, from ``plot``) and the ARD's medians at the
+    day of their visit (Baseline at Day 0)."""
+    cols, group_var, lb = plot.pop.cols, plot.pop.group_var, plot["samples"]
+    bign = A.column_n(ard)
+    day = figures.visit_days(plot["records"])
+    med = A.statistic(ard, "median", variable="AVISIT")
+    fig, ax = figures.new_figure(height=4.4)
     for lev in [c for c in cols if c != TOTAL]:
-        color, marker = _color_marker(lev, cols, config)
-        participant_lines(ax, lb[lb[group_var].astype(str) == lev], "ADY", "AVAL", color=color)
-        m = med[med[group_var].astype(str) == lev]
-        ax.plot(m["X"], m["median"], color=color, lw=2, marker=marker, ms=4,
-                label=f"{lev} (N = {bign[lev]})")
+        style = figures.series_style(lev, cols, config.dose_labels)
+        figures.participant_lines(ax, lb[lb[group_var].astype(str) == lev], "ADY", "AVAL",
+                                  color=style.color)
+        m = med[med["group1_level"] == lev]
+        ax.plot(m["variable_level"].map(day), m["stat"], color=style.color, lw=2,
+                marker=style.marker, ms=4, label=f"{lev} (N = {bign[lev]})")
     thr = aplasia_threshold(config)
     ax.axhline(thr, color="0.3", lw=0.9, ls="--", label=f"Aplasia threshold ({thr:g} cells/µL)")
     ax.set_yscale("symlog", linthresh=1.0)
     ax.set_ylim(bottom=0)
-    ax.set_xscale("symlog", linthresh=30, linscale=1.5)
-    ax.set_xticks(list(X_TICKS), [str(t) for t in X_TICKS])
-    ax.set_xlabel("Study day (Day 0 = CAR-T infusion)")
+    first = float(lb["ADY"].min()) if len(lb) else 0.0
+    figures.study_day_axis(ax, [t for t in SCREENING_TICKS if t >= first]
+                           + list(figures.STUDY_DAY_TICKS))
     ax.set_ylabel("CD19+ B cells in blood (cells/µL)")
-    legend_below(fig, ax, ncol=2)
+    figures.legend_below(fig, ax, ncol=2)
     return fig
 
 
@@ -88,8 +96,10 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "Thin lines: individual participants; thick lines: median per dose level at baseline "
         "(drawn at Day 0) and at each scheduled post-infusion visit.",
         "Symmetric-log y axis: linear between 0 and 1 cell/µL, logarithmic above; the "
-        "dashed line is the B-cell aplasia threshold (assumption).",
+        "dashed line is the B-cell aplasia threshold (assumption). Symmetric-log time axis: "
+        "linear within 30 days of Day 0, logarithmic beyond (screening before, a year of "
+        "follow-up after), so that the depletion of the first week is not compressed.",
     ]
 
 
-DISPLAY = declare(ID, ard=ard, figure=figure, footnotes=footnotes)
+DISPLAY = declare(ID, ard=ard, plot_data=plot_data, figure=figure, footnotes=footnotes)

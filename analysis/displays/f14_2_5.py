@@ -20,34 +20,42 @@ from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.analysis_visits import VISIT_COLUMNS, visit_records
 from analysis.derive.cytokines import CYTOKINES
-from analysis.displays.f14_2_6 import X_TICKS, _color_marker
-from analysis.displays.registry import declare
+from analysis.displays.registry import PlotData, declare
 from analysis.formats import raw_decimals
 from analysis.sets import population
 from analysis.stats.summaries import bign_rows
-from analysis.style.figures import legend_below, new_figure, plain_log_axis
+from analysis.style.figures import (
+    STUDY_DAY_PANEL,
+    STUDY_DAY_TICKS,
+    legend_below,
+    new_figure,
+    plain_log_axis,
+    series_style,
+    study_day_axis,
+    visit_days,
+)
 from data_contract.specs.adlb import ADLB_PARAMS
 
 ID = "F14.2.5"
 SHORT = {"IL6": "IL-6", "IFNG": "IFN-γ", "TNFA": "TNF-α", "BAFF": "Serum BAFF"}
 
 
-def medians(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
-    """(columns, N per column, n and median per group, PARAMCD and visit)."""
+def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> PlotData:
+    """The Infused set; ``records``: its cytokine analysis-visit records (summarised into
+    the ARD; the figure draws the ARD's medians)."""
     pop = population(data, config, ID, group_var)
-    adsl, cols, bign = pop.adsl, pop.cols, pop.bign
     pop.params_present(data["ADLB"], CYTOKINES, "ADLB")
     lb = pop.records(data["ADLB"], params=CYTOKINES, columns=VISIT_COLUMNS)
-    recs = pop.with_group(visit_records(lb, adsl, config))
-    med = (recs.groupby([group_var, "PARAMCD", "AVISITR", "AVISITRN"])["AVAL"]
+    return PlotData(pop, {"records": pop.with_group(visit_records(lb, pop.adsl, config))})
+
+
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
+        plot: PlotData | None = None) -> pd.DataFrame:
+    plot = plot if plot is not None else plot_data(data, config, group_var)
+    cols, bign = plot.pop.cols, plot.pop.bign
+    med = (plot["records"].groupby([group_var, "PARAMCD", "AVISITR", "AVISITRN"])["AVAL"]
            .agg(n="count", median="median").reset_index()
            .sort_values([group_var, "PARAMCD", "AVISITRN"]).reset_index(drop=True))
-    med["X"] = med["AVISITRN"].clip(lower=0)
-    return cols, bign, med
-
-
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    cols, bign, med = medians(data, config, group_var)
     rows = bign_rows(ID, bign, group_var)
     adlb = data["ADLB"]
     for param in CYTOKINES:
@@ -66,36 +74,41 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
     return A.frame(rows)
 
 
-def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
-           group_var: str = "TRT01A"):
-    cols, bign, med = medians(data, config, group_var)
-    fig, axes = new_figure(2, 2, height=5.6, sharex=True)
+def figure(ard: pd.DataFrame, plot: PlotData, config: StudyConfig):
+    """The ARD's medians (those > 0: a log axis draws no 0) at the day of their visit
+    (Baseline at Day 0), one panel per cytokine."""
+    cols = plot.pop.cols
+    bign = A.column_n(ard)
+    day = visit_days(plot["records"])
+    med = A.statistic(ard, "median", variable="AVISIT")
+    fig, axes = new_figure(2, 2, height=5.8, sharex=True)
     for ax, param in zip(axes.ravel(), CYTOKINES, strict=True):
         for lev in [c for c in cols if c != TOTAL]:
-            color, marker = _color_marker(lev, cols, config)
-            m = med[(med["PARAMCD"] == param) & (med[group_var].astype(str) == lev)
-                    & (med["median"] > 0)]
-            ax.plot(m["X"], m["median"], color=color, lw=1.5, marker=marker, ms=3.5,
-                    label=f"{lev} (N = {bign[lev]})")
+            style = series_style(lev, cols, config.dose_labels)
+            m = med[(med["group2_level"] == ADLB_PARAMS[param][0]) & (med["group1_level"] == lev)
+                    & (med["stat"] > 0)]
+            ax.plot(m["variable_level"].map(day), m["stat"], color=style.color, lw=1.5,
+                    marker=style.marker, ms=3.5, label=f"{lev} (N = {bign[lev]})")
         ax.set_yscale("log")
         plain_log_axis(ax)
-        ax.set_xscale("symlog", linthresh=30, linscale=1.5)
-        ax.set_xticks(list(X_TICKS), [str(t) for t in X_TICKS], fontsize=7)
+        study_day_axis(ax, STUDY_DAY_TICKS, title=STUDY_DAY_PANEL if ax in list(axes[-1]) else "")
+        ax.tick_params(axis="x", labelsize=7)
         ax.set_title(SHORT[param], loc="left")
         ax.set_ylabel("Median (pg/mL)")
-    for ax in axes[-1]:
-        ax.set_xlabel("Study day (Day 0 = CAR-T infusion)")
-    legend_below(fig, axes[0, 0])
+    legend_below(fig, axes[0, 0], ncol=2)  # two columns: the SIMULATED DATA mark keeps its corner
     return fig
 
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     return [
         "Median per dose level at baseline (drawn at Day 0 = CAR-T infusion) and at each "
-        "scheduled post-infusion visit; log scale (medians of 0 are not drawn).",
+        "scheduled post-infusion visit; log scale (medians of 0 are not drawn). Study day: "
+        "Day 0 = CAR-T infusion; the time axis is on a symmetric log scale, linear within "
+        "30 days of Day 0 and logarithmic beyond, so that the first weeks after infusion "
+        "are not compressed.",
         "BAFF = B-cell activating factor; IFN = interferon; IL = interleukin; TNF = tumour "
         "necrosis factor.",
     ]
 
 
-DISPLAY = declare(ID, ard=ard, figure=figure, footnotes=footnotes)
+DISPLAY = declare(ID, ard=ard, plot_data=plot_data, figure=figure, footnotes=footnotes)

@@ -5,8 +5,9 @@ Two panels: CAR transgene copies/ug gDNA (qPCR, CARTCOPY) and % CAR+ of CD3+
 cells (flow, CARTPCT). Thin lines: each participant's profile at its study
 day (ADY); thick lines with markers: the median per dose level at each
 nominal visit day (AVISITN, unscheduled samples excluded), from Day 0 on.
-BLQ samples are plotted, and enter the medians, at LLOQ/2. Log y axis;
-colours fixed per dose level (analysis.style.figures).
+BLQ samples are plotted, and enter the medians, at LLOQ/2. Log y axis; study-day x axis
+on the house symmetric log scale, said in its title (:func:`analysis.style.figures.study_day_axis`);
+colours and markers fixed per dose level (analysis.style.figures).
 
 ARD: BIGN per column; per dose level (group1), assay (group2 = PARAM) and visit
 (variable = AVISIT, variable_level = visit name): n and median of the plotted
@@ -26,36 +27,34 @@ from analysis.ard import TOTAL
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.kinetics import analytes, derive_var_aplot, kinetic_records, time_basis
-from analysis.displays.registry import declare
+from analysis.displays.registry import PlotData, declare
 from analysis.formats import raw_decimals
 from analysis.sets import population
 from analysis.stats.summaries import bign_rows
 from analysis.style.figures import (
-    DOSE_MARKERS,
-    SERIES_COLORS,
-    dose_color,
+    STUDY_DAY_TICKS,
     legend_below,
     new_figure,
     participant_lines,
+    series_style,
+    study_day_axis,
 )
 from data_contract.specs.adpc import ADPC_PARAMS
 
 ID = "F14.2.6"
 PANELS = ("CARTCOPY", "CARTPCT")
-X_TICKS = (0, 7, 14, 28, 61, 91, 183, 365)
 Y_LABELS = {"CARTCOPY": "CAR transgene", "CARTPCT": "CAR+ T cells"}
 
 
-def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A"):
-    """(columns, N per column, the set's samples from time 0 (:func:`kinetic_records`)
-    with APLOT and ``group_var``, the time basis: ``ADY`` or ``AFRLT``)."""
+def plot_data(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> PlotData:
+    """The Infused set and ``records``: its samples from time 0 (:func:`kinetic_records`)
+    with APLOT and ``group_var``; ``facts["basis"]``: the time basis, ``ADY`` or ``AFRLT``."""
     pop = population(data, config, ID, group_var)
-    cols, bign = pop.cols, pop.bign
     adpc = pop.records(data["ADPC"])
     rec = kinetic_records(adpc)
     rec = rec[rec["TIME"] >= 0]
     pc = pop.with_group(derive_var_aplot(rec))
-    return cols, bign, pc, time_basis(adpc)
+    return PlotData(pop, {"records": pc}, {"basis": time_basis(adpc)})
 
 
 def panels(pc: pd.DataFrame) -> list[tuple[str, str, str]]:
@@ -81,8 +80,10 @@ def medians(pc: pd.DataFrame, config: StudyConfig, group_var: str, basis: str = 
     return out.sort_values([group_var, "ANALYTE", "NOMTIME"]).reset_index(drop=True)
 
 
-def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:
-    cols, bign, pc, basis = plot_data(data, config, group_var)
+def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
+        plot: PlotData | None = None) -> pd.DataFrame:
+    plot = plot if plot is not None else plot_data(data, config, group_var)
+    cols, bign, pc, basis = plot.pop.cols, plot.pop.bign, plot["records"], plot.facts["basis"]
     med = medians(pc, config, group_var, basis)
     rows = bign_rows(ID, bign, group_var)
     every = kinetic_records(data["ADPC"])
@@ -102,20 +103,12 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
     return A.frame(rows)
 
 
-def _color_marker(level: str, cols: list[str], config: StudyConfig) -> tuple[str, str]:
-    codes = {lab: code for code, lab in config.dose_labels.items()}
-    if level in codes:
-        return dose_color(codes[level]), DOSE_MARKERS.get(codes[level], "o")
-    i = cols.index(level) if level in cols else 0
-    return SERIES_COLORS[i % len(SERIES_COLORS)], "o"
-
-
 def ard_medians(ard: pd.DataFrame, pc: pd.DataFrame, config: StudyConfig, basis: str
                 ) -> pd.DataFrame:
     """The medians the figure draws, read from its ARD: (group, panel label, nominal time,
     median) in ARD order; the nominal time of a visit from the study's visit schedule
     (``ADY`` basis) or from the samples' nominal times."""
-    med = ard[ard["stat_name"] == "median"]
+    med = A.statistic(ard, "median")
     if basis == "ADY":
         when = {str(k): v for k, v in config.visit_order.items()}
     else:
@@ -125,10 +118,12 @@ def ard_medians(ard: pd.DataFrame, pc: pd.DataFrame, config: StudyConfig, basis:
                          "NOMTIME": med["variable_level"].map(when), "median": med["stat"]})
 
 
-def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
-           group_var: str = "TRT01A"):
-    """Each participant's profile (thin lines) and the medians of the figure's ARD."""
-    cols, bign, pc, basis = plot_data(data, config, group_var)
+def figure(ard: pd.DataFrame, plot: PlotData, config: StudyConfig):
+    """Each participant's profile (thin lines, from ``plot``) and the medians and N of the
+    figure's ARD."""
+    cols, group_var, pc, basis = plot.pop.cols, plot.pop.group_var, plot["records"], \
+        plot.facts["basis"]
+    bign = A.column_n(ard)
     med = ard_medians(ard, pc, config, basis)
     shown = panels(pc)
     fig, axes = new_figure(len(shown), 1, height=3.2 * len(shown), sharex=True, squeeze=False)
@@ -137,7 +132,8 @@ def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
     for ax, (analyte, label, unit) in zip(axes, shown, strict=True):
         sub = pc[pc["ANALYTE"] == analyte]
         for lev in levels:
-            color, marker = _color_marker(lev, cols, config)
+            style = series_style(lev, cols, config.dose_labels)
+            color, marker = style.color, style.marker
             participant_lines(ax, sub[sub[group_var].astype(str) == lev], "TIME", "APLOT",
                               color=color)
             m = med[(med["label"] == label) & (med["group"] == lev)]
@@ -148,14 +144,13 @@ def figure(ard: pd.DataFrame, data: StudyData, config: StudyConfig,
             ax.axhline(float(lloq.median()), color="0.4", lw=0.8, ls=":")
         ax.set_yscale("log")
         if basis == "ADY":
-            ax.set_xscale("symlog", linthresh=30, linscale=1.5)
-            ax.set_xticks(list(X_TICKS), [str(t) for t in X_TICKS])
+            study_day_axis(ax, STUDY_DAY_TICKS, title=None if ax is axes[-1] else "")
         short = Y_LABELS.get(analyte, "Value")
         ax.set_ylabel(f"{short}\n({unit})" if unit else short)
         ax.set_title(label, loc="left")
-    axes[-1].set_xlabel("Study day (Day 0 = CAR-T infusion)" if basis == "ADY" else
-                        "Time from first dose (days)")
-    legend_below(fig, axes[0])
+    if basis != "ADY":
+        axes[-1].set_xlabel("Time from first dose (days)")
+    legend_below(fig, axes[0], ncol=2)  # two columns: the SIMULATED DATA mark keeps its corner
     return fig
 
 
@@ -163,7 +158,9 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     basis = time_basis(data["ADPC"]) if data.has("ADPC") else "ADY"
     if basis == "ADY":
         lines = ("Thin lines: individual participants (study day); thick lines: median per "
-                 "dose level at each scheduled visit. Log scale.")
+                 "dose level at each scheduled visit. Log y axis; the time axis is on a "
+                 "symmetric log scale, linear within 30 days of Day 0 and logarithmic beyond, "
+                 "so that the expansion of the first weeks is not compressed.")
     else:
         lines = ("Thin lines: individual participants (actual time from the first dose, ADPC "
                  "AFRLT); thick lines: median per group at each nominal time (NFRLT). Log scale.")
@@ -176,4 +173,4 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     ]
 
 
-DISPLAY = declare(ID, ard=ard, figure=figure, footnotes=footnotes)
+DISPLAY = declare(ID, ard=ard, plot_data=plot_data, figure=figure, footnotes=footnotes)

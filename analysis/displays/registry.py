@@ -5,6 +5,7 @@ one declaration::
 
     DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)
 
+(a figure adds ``plot_data=plot_data, figure=figure``, a listing ``listing=listing``).
 The catalogue entry (:mod:`analysis.catalogue`: number, title, analysis set,
 chapter, datasets) is looked up by ``ID``; the module adds the parts only it
 knows, each with one signature:
@@ -16,9 +17,16 @@ knows, each with one signature:
                 dose-level column).
 ``footnotes``   ``footnotes(data, config) -> list[str]``: the display's own notes.
 ``layout``      the table layout (:func:`analysis.style.tables.wide_table`), or None.
-``figure``      figures only: ``figure(ard, data, config, group_var) -> Figure``,
-                drawn from the ARD the chapter built (and the records it was built
-                from).
+``plot_data``   figures only: ``plot_data(data, config, group_var) -> PlotData``:
+                the population and the records the figure's ARD summarises and the
+                figure draws (one shape for every figure: :class:`PlotData`). The
+                figure's ``ard`` takes it as ``plot=`` (and builds it when not given),
+                so the ARD and the picture come from one computation
+                (:meth:`DisplaySpec.build`).
+``figure``      figures only: ``figure(ard, plot, config) -> Figure``: draws every
+                number the ARD holds (N, medians, the swimmer bars) from the ARD, and
+                what it does not hold (each participant's line, a Kaplan-Meier step
+                function) from ``plot``, the records that ARD was built from.
 ``listing``     listings only: ``listing(data, config, group_var) -> pd.DataFrame``,
                 the rows as shown (the ARD is the listing in long form).
 ==============  =====================================================================
@@ -28,7 +36,9 @@ counted by :func:`analysis.stats.summaries.count_rows` (or another ``analysis.st
 summary) on the records the module selects; the denominator is ``pop.bign``, the column N
 of :func:`analysis.sets.population`; the text is made by :func:`analysis.formats.fmt_stat`
 per statistic and composed into a cell by :func:`analysis.formats.n_pct` /
-:func:`analysis.formats.compose`.
+:func:`analysis.formats.compose`. A number a figure draws is an ARD row of the same
+module (``figure`` reads it with :func:`analysis.ard.statistic` / :func:`analysis.ard.column_n`),
+so it is traced the same way from there.
 
 :func:`spec` returns the declaration of one display (importing only its module);
 :func:`registered` every declaration found in the package (for the TLF package, the
@@ -40,13 +50,14 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from analysis import catalogue
 from analysis.catalogue import Display
+from analysis.sets import Population
 
 ArdFn = Callable[..., pd.DataFrame]
 PACKAGE = "analysis.displays"
@@ -54,6 +65,22 @@ PACKAGE = "analysis.displays"
 
 def _no_footnotes(data, config) -> list[str]:
     return []
+
+
+@dataclass(frozen=True)
+class PlotData:
+    """What a figure is drawn from, the same shape for every figure: the population
+    (columns, N per column, the dose-level column ``pop.group_var``) and named frames of
+    records (e.g. ``"records"`` summarised into the ARD, ``"relapses"`` drawn as markers),
+    each with the dose-level column attached, and ``facts``: values of the records a
+    figure needs besides frames (the time basis of another study's ADPC)."""
+
+    pop: Population
+    frames: Mapping[str, pd.DataFrame]
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
 
 
 @dataclass(frozen=True)
@@ -66,6 +93,15 @@ class DisplaySpec:
     layout: Mapping[str, Any] | None = None
     figure: Callable[..., Any] | None = None
     listing: Callable[..., pd.DataFrame] | None = None
+    plot_data: Callable[..., PlotData] | None = None
+
+    def build(self, data, config, group_var: str) -> tuple[pd.DataFrame, PlotData | None]:
+        """The ARD and, for a figure, the plot data it was built from (computed once, so
+        the figure draws what its ARD summarises)."""
+        if self.plot_data is None:
+            return self.ard(data, config, group_var), None
+        plot = self.plot_data(data, config, group_var)
+        return self.ard(data, config, group_var, plot=plot), plot
 
     @property
     def entry(self) -> Display:
@@ -84,19 +120,24 @@ def module_name(display_id: str) -> str:
 
 def declare(display_id: str, *, ard: ArdFn, footnotes: Callable[..., list[str]] | None = None,
             layout: Mapping[str, Any] | None = None, figure: Callable[..., Any] | None = None,
-            listing: Callable[..., pd.DataFrame] | None = None) -> DisplaySpec:
+            listing: Callable[..., pd.DataFrame] | None = None,
+            plot_data: Callable[..., PlotData] | None = None) -> DisplaySpec:
     """The declaration of display ``display_id``; raises ``ValueError`` when the id is not
-    in the catalogue or the renderer does not fit its kind (a figure draws, a listing lists,
-    a table has neither)."""
+    in the catalogue or the renderer does not fit its kind (a figure draws from its plot
+    data, a listing lists, a table has neither)."""
     entry = catalogue.get(display_id)
     kind = entry.id[0]
     if (figure is not None) != (kind == "F"):
         raise ValueError(f"{display_id}: a figure function is declared for figures only, "
                          "and every figure declares one")
+    if (plot_data is not None) != (figure is not None):
+        raise ValueError(f"{display_id}: a figure declares the plot data it draws from "
+                         "(plot_data=), and only a figure does")
     if (listing is not None) != (kind == "L"):
         raise ValueError(f"{display_id}: a listing function is declared for listings only, "
                          "and every listing declares one")
-    return DisplaySpec(display_id, ard, footnotes or _no_footnotes, layout, figure, listing)
+    return DisplaySpec(display_id, ard, footnotes or _no_footnotes, layout, figure, listing,
+                       plot_data)
 
 
 def spec(display_id: str) -> DisplaySpec:

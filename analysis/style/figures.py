@@ -12,6 +12,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
@@ -23,11 +26,17 @@ OKABE_ITO = {
     "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
     "grey": "#999999",
 }
-# Dose level code (TRT01AN) -> colour; the same in every figure. Vermillion is kept for
-# events (the swimmer plot's relapse marker), so no dose level has the colour of an event,
-# and DL2/DL3 differ in hue and lightness (orange vs dark blue) where their curves cross.
+# Dose level code (TRT01AN) -> colour, marker and line style; the same in every figure,
+# so a dose level is told apart by shape and dash as well as by colour (never by colour
+# alone: curves that coincide, as two Kaplan-Meier curves at 1.0, stay distinguishable).
+# DL2/DL3 differ in hue and lightness (orange vs dark blue).
 DOSE_COLORS = {1: OKABE_ITO["skyblue"], 2: OKABE_ITO["orange"], 3: OKABE_ITO["blue"]}
 DOSE_MARKERS = {1: "o", 2: "s", 3: "^"}
+DOSE_LINESTYLES = {1: "-", 2: "--", 3: ":"}
+# Events drawn over the dose-level bars and lines, in colours no dose level has:
+# reddish purple and yellow are far from sky blue, orange and blue in every kind of
+# colour vision (vermillion, next to orange, is not for a protanope).
+EVENT_COLORS = {"relapse": OKABE_ITO["purple"], "crs": OKABE_ITO["yellow"]}
 # Other series used across figures.
 SERIES_COLORS = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "purple", "orange",
                                          "skyblue", "yellow", "black")]
@@ -91,6 +100,67 @@ def dose_color(code: int) -> str:
     return DOSE_COLORS.get(int(code), OKABE_ITO["grey"])
 
 
+@dataclass(frozen=True)
+class SeriesStyle:
+    """How one column (a dose level, Total, another grouping's level) is drawn."""
+
+    color: str
+    marker: str
+    linestyle: str
+
+
+def series_style(level: str, cols: Sequence[str], dose_labels: Mapping[int, str]
+                 ) -> SeriesStyle:
+    """The house style of column ``level``: a dose level (a label of ``dose_labels``,
+    code -> label) its fixed colour, marker and line style; Total black, solid, no
+    marker; a level of another grouping the series colours by its position in ``cols``."""
+    codes = {label: code for code, label in dose_labels.items()}
+    if level in codes:
+        code = int(codes[level])
+        return SeriesStyle(dose_color(code), DOSE_MARKERS.get(code, "o"),
+                           DOSE_LINESTYLES.get(code, "-"))
+    if level == "Total":
+        return SeriesStyle(OKABE_ITO["black"], "", "-")
+    i = list(cols).index(level) if level in cols else 0
+    return SeriesStyle(SERIES_COLORS[i % len(SERIES_COLORS)], "o", "-")
+
+
+STUDY_DAY = "Study day (Day 0 = CAR-T infusion)"
+STUDY_DAY_TICKS = (0, 7, 14, 28, 61, 91, 183, 365)   # the scheduled visits' days
+
+
+def visit_days(records) -> dict[str, float]:
+    """The study day each analysis visit (``AVISITR``) is drawn at: its ``AVISITRN``, and
+    Day 0 for the baseline (a negative day: before infusion), as the figures of visit
+    medians draw it (records of :func:`analysis.derive.analysis_visits.visit_records`)."""
+    visits = records.drop_duplicates("AVISITR")
+    return dict(zip(visits["AVISITR"], visits["AVISITRN"].clip(lower=0), strict=True))
+
+
+def study_day_title(label: str = STUDY_DAY, linthresh: float = 30.0) -> str:
+    """The title of a :func:`study_day_axis`: ``label`` and, under it, the scale."""
+    return (f"{label}\nsymmetric log scale: linear within {linthresh:g} days of Day 0, "
+            "logarithmic beyond")
+
+
+# the short title of a panel in a grid (the footnote gives Day 0 and the linear range)
+STUDY_DAY_PANEL = "Study day (symmetric log scale)"
+
+
+def study_day_axis(ax, ticks: Sequence[int], *, linthresh: float = 30.0,
+                   title: str | None = None) -> None:
+    """A study-day x axis on the house symmetric log scale: linear within ``linthresh``
+    days of Day 0, logarithmic beyond, so the first weeks after infusion (most scheduled
+    visits, the fastest change) are not squeezed against a year of follow-up. Its title
+    says so, as a reader of a non-linear axis must be told: ``title`` (e.g.
+    :data:`STUDY_DAY_PANEL` in a grid; ``""`` for none, on the upper panels of a grid),
+    by default :func:`study_day_title`."""
+    ax.set_xscale("symlog", linthresh=linthresh, linscale=1.5)
+    ax.set_xticks(list(ticks), [str(t) for t in ticks])
+    if title is None:
+        title = study_day_title(linthresh=linthresh)
+    if title:
+        ax.set_xlabel(title)
 
 
 def mark_simulated(fig: Figure) -> Figure:

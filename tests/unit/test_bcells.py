@@ -88,8 +88,24 @@ def test_f14_2_4_medians_and_symlog_axis():
     a = build_ard("F14.2.4", data, CFG)
     m = a[(a.stat_name == "median") & (a.group1_level == DL1)]
     assert m[["variable_level", "stat"]].values.tolist() == [["Day 7", 2.0]]
+    from analysis.displays import build
     from analysis.displays.f14_2_4 import figure
-    assert figure(build_ard("F14.2.4", data, CFG), data, CFG).axes[0].get_yscale() == "symlog"
+    a, plot = build("F14.2.4", data, CFG)
+    ax = figure(a, plot, CFG).axes[0]
+    assert ax.get_yscale() == "symlog" and ax.get_xscale() == "symlog"
+    assert "symmetric log scale" in ax.get_xlabel()  # a non-linear time axis says so
+
+
+def test_f14_2_4_draws_the_medians_of_its_ard():
+    lb = _adlb([("A", "CD19ABS", 7, "Day 7", 0), ("B", "CD19ABS", 7, "Day 7", 4)])
+    data = StudyData({"ADSL": adsl(), "ADLB": lb})
+    from analysis.displays import build
+    from analysis.displays.f14_2_4 import figure
+    a, plot = build("F14.2.4", data, CFG)
+    a.loc[a.stat_name == "median", "stat"] = 123.0   # what the ARD says is what is drawn
+    lines = [ln for ln in figure(a, plot, CFG).axes[0].get_lines() if ln.get_label().startswith("DL1")]
+    assert [list(ln.get_ydata()) for ln in lines] == [[123.0]]
+    assert [list(ln.get_xdata()) for ln in lines] == [[7]]
 
 
 @pytest.mark.parametrize("missing", ["AVAL", "ADY"])

@@ -106,10 +106,15 @@ def test_bench_reads_the_stages_of_a_render_from_the_builds_timing_events():
     tl.add("notebook", 6.0, chapter="chapters/a.ipynb")
     tl.add("notebook", 4.0, chapter="chapters/b.ipynb")
     tl.add("notebooks", notebooks=3, cached=1)
+    for step, seconds in (("pandoc_notebooks", 1.0), ("write_html", 0.5), ("typst_compile", 1.5),
+                          ("write_pdf", 2.5), ("write_html", 0.25)):
+        tl.add("engine_step", seconds, step=step)
     stages = bench.render_stages(tl, "published")
     assert stages == {
         "status": "published", "verify": 1.0, "plan_hashes": 0.5, "execute": 10.0,
-        "engine": 4.0, "publish": 1.25, "engine_steps": {}, "notebooks": 3, "cached": 1,
+        "engine": 4.0, "publish": 1.25, "notebooks": 3, "cached": 1,
+        "engine_steps": {"pandoc_notebooks": 1.0, "typst_compile": 1.5, "write_html": 0.75,
+                         "write_pdf": 2.5},
         "execute_per_notebook": {"chapters/a.ipynb": 6.0, "chapters/b.ipynb": 4.0}}
 
 

@@ -58,5 +58,9 @@ def test_f14_2_5_medians_by_visit():
     a = build_ard("F14.2.5", data, CFG)
     assert a[(a.stat_name == "median")][["group1_level", "variable_level", "stat"]].values.tolist() == [
         [DL1, "Day 1", 20.0]]
+    from analysis.displays import build
     from analysis.displays.f14_2_5 import figure
-    assert {ax.get_yscale() for ax in figure(build_ard("F14.2.5", data, CFG), data, CFG).axes} == {"log"}
+    fig = figure(*build("F14.2.5", data, CFG), CFG)
+    assert {ax.get_yscale() for ax in fig.axes} == {"log"}
+    assert {ax.get_xscale() for ax in fig.axes} == {"symlog"}
+    assert all("symmetric log scale" in ax.get_xlabel() for ax in fig.axes[2:])

@@ -26,6 +26,7 @@ def test_each_display_declares_its_own_id_in_the_module_named_for_it(entry):
 def test_figures_declare_a_figure_listings_a_listing_and_tables_neither(entry):
     declared = spec(entry.id)
     assert (declared.figure is not None) == (entry.id[0] == "F")
+    assert (declared.plot_data is not None) == (entry.id[0] == "F")
     assert (declared.listing is not None) == (entry.id[0] == "L")
 
 
@@ -37,6 +38,8 @@ def test_a_declaration_of_an_id_outside_the_catalogue_or_of_the_wrong_kind_fails
     with pytest.raises(ValueError, match="T14.3.1: a figure function"):
         declare("T14.3.1", ard=lambda data, config, group_var: None,
                 figure=lambda *a: None)
+    with pytest.raises(ValueError, match="F14.2.1: a figure declares the plot data"):
+        declare("F14.2.1", ard=lambda data, config, group_var: None, figure=lambda *a: None)
     with pytest.raises(ValueError, match="L16.2.1: a listing function"):
         declare("L16.2.1", ard=lambda data, config, group_var: None)
 

@@ -12,6 +12,7 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 
+from report import timing
 from report.engines import EngineError, render_book
 from report.meta import RenderMeta
 
@@ -26,9 +27,11 @@ META = RenderMeta(protocol_id="NCT06561009", title="Clinical Study Report", subt
 def rendered(tmp_path_factory) -> dict[str, Path]:
     staging = tmp_path_factory.mktemp("staging")
     shutil.copytree(BOOK, staging, dirs_exist_ok=True)
+    timeline = timing.Timeline()
     out = render_book(staging, tmp_path_factory.mktemp("out"), ["html", "pdf", "docx"],
-                      "builtin", META)
+                      "builtin", META, timeline)
     out["staging"] = staging
+    out["timeline"] = timeline
     return out
 
 
@@ -40,6 +43,14 @@ def pdf_pages(rendered) -> list[str]:
 @pytest.fixture(scope="module")
 def html(rendered) -> BeautifulSoup:
     return BeautifulSoup(rendered["html"].read_text(encoding="utf-8"), "html.parser")
+
+
+def test_the_engine_records_each_of_its_steps_as_a_timing_event(rendered):
+    """What the bench reads (report.bench.engine_breakdown), with no engine function wrapped."""
+    events = rendered["timeline"].events
+    assert {e.stage for e in events} == {"engine_step"} and all(e.seconds > 0 for e in events)
+    assert sorted(e.detail["step"] for e in events) == [
+        "pandoc_notebooks", "typst_compile", "write_docx", "write_html", "write_pdf"]
 
 
 def test_render_leaves_nothing_in_staging(rendered):

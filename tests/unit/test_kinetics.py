@@ -161,6 +161,8 @@ def test_f14_2_6_medians_per_visit_use_half_lloq_for_blq():
     m = a[(a.group1_level == dl1) & (a.stat_name == "median")]
     assert m[["variable_level", "stat"]].values.tolist() == [["Day 7", 4.5]]  # median(4, 10/2)
     assert "Day -4" not in set(a.variable_level)
+    from analysis.displays import build
     from analysis.displays.f14_2_6 import figure
-    fig = figure(build_ard("F14.2.6", data, cfg), data, cfg)
+    fig = figure(*build("F14.2.6", data, cfg), cfg)
     assert [ax.get_yscale() for ax in fig.axes[:2]] == ["log", "log"]
+    assert "symmetric log scale" in fig.axes[1].get_xlabel()

@@ -18,7 +18,8 @@ def _declare(mod: types.ModuleType) -> None:
     did = mod.__name__.rsplit(".", 1)[1].upper().replace("_", ".")
     mod.DISPLAY = declare(did, ard=mod.ard, footnotes=getattr(mod, "footnotes", None),
                           figure=getattr(mod, "figure", None),
-                          listing=getattr(mod, "listing", None))
+                          listing=getattr(mod, "listing", None),
+                          plot_data=getattr(mod, "plot_data", None))
 
 
 ADSL = pd.DataFrame({"USUBJID": ["S1", "S2"], "TRT01A": ["DL1", "DL1"], "SAFFL": ["Y", "Y"]})
@@ -253,7 +254,8 @@ def test_a_table_of_an_empty_set_keeps_its_columns_and_says_why_it_is_empty(
 
 def test_a_figure_of_an_empty_set_is_a_message_in_place_of_the_plot(tmp_path, monkeypatch):
     mod = types.ModuleType("analysis.displays.f14_2_1")
-    mod.ard = lambda data, config, group_var="TRT01A": ard.frame(
+    mod.plot_data = lambda data, config, group_var="TRT01A": None
+    mod.ard = lambda data, config, group_var="TRT01A", plot=None: ard.frame(
         [ard.row("F14.2.1", "BIGN", "N", 0, group1=group_var, group1_level=level)
          for level in ("DL1", "Total")])
     mod.figure = lambda *args: pytest.fail("an empty set draws no plot")
@@ -277,11 +279,13 @@ def fake_figure(monkeypatch):
     import matplotlib.pyplot as plt
 
     mod = types.ModuleType("analysis.displays.f14_2_1")
-    mod.ard = lambda data, config, group_var="TRT01A": ard.frame([
+    mod.plot_data = lambda data, config, group_var="TRT01A": ("plot data of", group_var)
+    mod.ard = lambda data, config, group_var="TRT01A", plot=None: ard.frame([
         ard.row("F14.2.1", "BIGN", "N", 2, group1=group_var, group1_level="DL1")])
     mod.footnotes = lambda data, config: ["Censored at *cut-off*."]
 
-    def figure(ard_rows, data, config, group_var):
+    def figure(ard_rows, plot, config):
+        assert plot == ("plot data of", "TRT01A")  # the plot data the ARD was built from
         fig, ax = plt.subplots(figsize=(2, 1))
         ax.plot([0, 1], [1, 0])
         return fig

@@ -8,7 +8,8 @@ import pytest
 
 from analysis.config import load_config
 from analysis.data import StudyData
-from analysis.displays import build_ard, f14_2_1, f14_2_2, l16_2_6
+from analysis.displays import build, build_ard, f14_2_1, f14_2_2, l16_2_6
+from analysis.style import figures
 
 CFG = load_config()
 DL1, DL2, DL3 = CFG.dose_labels[1], CFG.dose_labels[2], CFG.dose_labels[3]
@@ -95,9 +96,17 @@ def test_f14_2_1_km_at_month_3_is_ne_when_the_longest_follow_up_is_shorter():
     r = pick(a, variable="RELFREE", variable_level="Month 3", stat_name="n_risk",
              group1_level="Total")
     assert r["stat"] == 0
-    f = f14_2_1.figure(build_ard("F14.2.1", DATA, CFG), DATA, CFG)
+    f = f14_2_1.figure(*build("F14.2.1", DATA, CFG), CFG)
     assert f.axes[0].get_ylabel() == "Relapse-free proportion"
     assert f.axes[0].get_xlabel() == "Months since infusion"
+
+
+def test_f14_2_1_dose_levels_differ_in_line_style_and_marker_not_colour_alone():
+    ax = f14_2_1.figure(*build("F14.2.1", DATA, CFG), CFG).axes[0]
+    legend = {t.get_text().split(" (N")[0]: h for t, h in
+              zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles, strict=True)}
+    styles = {(h.get_linestyle(), h.get_marker()) for k, h in legend.items() if k.startswith("DL")}
+    assert len(styles) == len([k for k in legend if k.startswith("DL")]) >= 2
 
 
 def test_f14_2_1_gives_the_longest_follow_up_that_makes_a_month_ne():
@@ -116,7 +125,19 @@ def test_f14_2_2_swimmer_rows():
     assert pick(a, variable="APLENDY", variable_level="A")["stat"] == 91
     assert pick(a, variable="ENDREAS", variable_level="B")["stat_fmt"] == "DEATH"
     assert pick(a, variable="FUMONTHS", variable_level="B")["stat"] == pytest.approx(10 / 30.4375)
-    assert f14_2_2.figure(build_ard("F14.2.2", DATA, CFG), DATA, CFG).axes[0].get_xlabel() == "Months since infusion"
+    assert f14_2_2.figure(*build("F14.2.2", DATA, CFG), CFG).axes[0].get_xlabel() == "Months since infusion"
+
+
+def test_f14_2_2_draws_its_bars_from_the_ard_and_marks_relapses_in_no_dose_colour():
+    a, plot = build("F14.2.2", DATA, CFG)
+    a.loc[(a.variable == "FUMONTHS") & (a.variable_level == "B"), "stat"] = 5.0
+    ax = f14_2_2.figure(a, plot, CFG).axes[0]
+    widths = {round(p.get_width(), 6) for p in ax.patches}
+    assert 5.0 in widths   # B's bar is as long as the ARD says
+    legend = ax.figure.legends[0]
+    relapse = next(h for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
+                   if t.get_text() == "Relapse")
+    assert relapse.get_color() not in figures.DOSE_COLORS.values()
 
 
 def test_f14_2_2_selection_footnote_when_more_than_max_bars():

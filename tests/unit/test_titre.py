@@ -10,7 +10,7 @@ from _biomarker_literals import CFG, DL1, DL2, DL3, INF, adsl
 
 from analysis.data import StudyData
 from analysis.derive.titre import derive_var_log2titre
-from analysis.displays import build_ard
+from analysis.displays import build, build_ard
 
 
 def _tit(rows):
@@ -68,6 +68,6 @@ def test_f14_2_3_one_point_per_assessment_and_ticks_on_the_dilution_series():
     assert pts[["group2_level", "variable_level", "stat_fmt"]].values.tolist() == [
         ["-10", "A", "8.32"], ["91", "A", "2.32"]]
     from analysis.displays.f14_2_3 import figure
-    labels = [t.get_text() for t in figure(build_ard("F14.2.3", data, CFG), data, CFG).axes[0].get_yticklabels()]
+    labels = [t.get_text() for t in figure(*build("F14.2.3", data, CFG), CFG).axes[0].get_yticklabels()]
     # ticks on the assay's doubling dilutions from its lowest dilution (LLOQ 1:10), plus Neg
     assert labels == ["1:10", "1:20", "1:40", "1:80", "1:160", "1:320", "Neg"]
