@@ -21,6 +21,8 @@ What a template may use (README, "Writing the text"):
   ``levels(display, column, **filters)``, ``columns(display)`` (dose levels),
   ``available(display)``; ``noun(word, n)``, ``verb(word, n)``, ``and_list(items)``,
   ``most_frequent(mapping)``; ``config`` (the study configuration), ``cutoff``;
+- the filter ``oneline`` (``{% filter oneline %}...{% endfilter %}``) joins the lines
+  of a Markdown table cell;
 - the filter ``esc`` for data text (a term, a level, a decision): shown verbatim in
   every format (:func:`analysis.style.escape.escape_markdown`);
 - ``{% call prose("T14.3.1") %}...{% endcall %}`` around a paragraph that quotes a
@@ -30,7 +32,8 @@ What a template may use (README, "Writing the text"):
   not available (no ARD: a dataset or variable is absent, the display says so where
   it stands) the paragraph is left out (README, "Lawful but unusual snapshots").
 
-Anything else fails the render with :class:`TextError`, naming the file, the line
+Comments are ``{{# ... #}}`` (not Jinja's ``{# #}``, which would swallow a heading's
+``{#sec-id}``). Anything else fails the render with :class:`TextError`, naming the file, the line
 and the reference: an unknown display, a filter naming no ARD column, several
 matching rows, a statistic that does not exist outside a ``prose`` block, an
 undefined name (``StrictUndefined``) or a syntax error.
@@ -63,6 +66,9 @@ from analysis.style.escape import escape_markdown
 TEXT_DIR = "text"
 PROSE_DIR = "prose"
 SUFFIX = ".md"
+# Comments are {{# ... #}}: Jinja's own {# ... #} would swallow a Markdown heading's anchor,
+# "## Ethics {#sec-ethics}", which writers' files use.
+COMMENT = ("{{#", "#}}")
 
 
 class TextError(ValueError):
@@ -233,9 +239,16 @@ def _describe(stat_name: str, filters: dict) -> str:
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+                             comment_start_string=COMMENT[0], comment_end_string=COMMENT[1])
     env.filters["esc"] = escape_markdown
+    env.filters["oneline"] = oneline
     return env
+
+
+def oneline(text: object) -> str:
+    """``text`` on one line (runs of white space as one space): a cell of a Markdown table."""
+    return " ".join(str(text).split())
 
 
 def _line_of(exc: BaseException, filename: str) -> int | None:

@@ -93,7 +93,7 @@ def test_a_notebook_marker_is_replaced_by_its_resolved_template(tmp_path):
     (tmp_path / "text" / "prose" / "ch").mkdir(parents=True)
     (tmp_path / "text" / "prose" / "ch" / "a.md").write_text(
         'N = {{ stat("T14.3.1", "N", variable="BIGN", group1_level="Total") }}.\n')
-    (tmp_path / "text" / "prose" / "ch" / "b.md").write_text("{# nothing to say #}\n")
+    (tmp_path / "text" / "prose" / "ch" / "b.md").write_text("{{# nothing to say #}}\n")
     marker = {"output_type": "display_data", "data": {"text/markdown": "[text]"}}
     nb = {"cells": [{"cell_type": "code", "outputs": [
         {**marker, "metadata": {"csr-text": "ch/a"}},
@@ -104,3 +104,8 @@ def test_a_notebook_marker_is_replaced_by_its_resolved_template(tmp_path):
     outs = json.loads(path.read_text())["cells"][0]["outputs"]
     assert used == ["text/prose/ch/a.md", "text/prose/ch/b.md"]
     assert [o["data"]["text/markdown"] for o in outs] == ["N = 3.\n"]
+
+
+def test_a_heading_anchor_is_text_and_a_comment_is_dropped():
+    src = "## Ethics {#sec-ethics}\n\n{{# a note for writers #}}Text."
+    assert render(src) == "## Ethics {#sec-ethics}\n\nText.\n"
