@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.style.rtf import VERSION_TOKEN
-from report import cache, provenance, publish, scratch, timing, tlf_index
+from report import cache, display_cells, provenance, publish, scratch, timing, tlf_index
 from report.execute import Job, execute_all, print_progress
 
 DEFAULT_SNAPSHOT = "sim-final"
@@ -263,8 +263,10 @@ def _reset(path: Path) -> Path:
 
 def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) -> Path:
     """Lay out the book for the engine: _quarto.yml, executed notebooks at their book
-    paths, other sources, and the notebooks' side outputs (``ard/``, ``listings/``...)
-    at the top, where the report links them."""
+    paths (each display cell labelled and captioned from the catalogue,
+    :mod:`report.display_cells`; each text marker replaced by its resolved template,
+    :func:`resolve_text`), other sources, and the notebooks' side outputs (``ard/``,
+    ``listings/``...) at the top, where the report links them."""
     for rel in plan.sources:
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / rel, staging / rel)
@@ -272,6 +274,7 @@ def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) ->
         entry = entries[job.chapter]
         (staging / job.chapter).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(entry / cache.NOTEBOOK_FILE, staging / job.chapter)
+    display_cells.caption_cells(staging / job.chapter for job in plan.jobs)
     resolve_text(root, plan, staging)
     return staging
 
