@@ -39,7 +39,8 @@ def test_editing_one_template_sentence_changes_every_format_and_executes_no_note
                           "e2e-text", "--engine", "builtin")
     finally:
         path.write_text(original, encoding="utf-8")
-    assert re.search(r"notebooks: (\d+) in the book, \1 cached, 0 to execute", proc.stdout)
+    assert re.search(r"notebooks: (\d+) in the book, \1 cached, 0 to execute",
+                     proc.stdout + proc.stderr)
     out = project / "report" / "e2e-text"
     html = _norm(BeautifulSoup((out / "csr.html").read_text(encoding="utf-8"),
                                "html.parser").get_text(" "))
