@@ -38,7 +38,7 @@ def caption_cell(source: str) -> str:
     """``source`` of one code cell with the catalogue's label and caption at its top when it
     shows a table or figure (any label or caption it typed itself is replaced)."""
     shown = SHOW.findall(source)
-    if len(shown) != 1:
+    if len(shown) != 1 or not options(shown[0]):  # a listing keeps its cell as it is
         return source
     lines = [ln for ln in source.splitlines() if not _OPTION.match(ln)]
     return "\n".join(options(shown[0]) + lines)

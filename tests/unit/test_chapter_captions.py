@@ -50,7 +50,7 @@ def test_a_display_cell_is_labelled_and_captioned_as_the_catalogue_says(chapter,
     ('#| label: fig-old\n#| fig-cap: "Retyped"\nch.show("F14.2.1")',
      '#| label: fig-f14-2-1\n#| fig-cap: "Relapse-free proportion after infusion '
      '(Kaplan-Meier)"\nch.show("F14.2.1")'),
-    ('ch.show("L16.2.1")', 'ch.show("L16.2.1")'),
+    ('#| label: lst-l16-2-1\nch.show("L16.2.1")', '#| label: lst-l16-2-1\nch.show("L16.2.1")'),
     ('ch.text("12-01-dlt/dlt")', 'ch.text("12-01-dlt/dlt")'),
 ])
 def test_the_staged_display_cell_gets_label_and_caption_from_the_catalogue(source, expected):
