@@ -46,6 +46,14 @@ def render(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def text(session: nox.Session) -> None:
+    """Preview the CSR text (text/) resolved from the ARDs of the last render, without
+    executing a notebook: writes _build/text-preview/index.html (README, "Writing the text")."""
+    _install(session)
+    session.run("python", "-m", "report", "text", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite: unit, contract, double-programming QC and end-to-end render,
     on every core (pytest-xdist; tests/conftest.py says how the work is shared)."""

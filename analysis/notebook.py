@@ -35,6 +35,8 @@ from their ARDs; it computes nothing itself. :class:`Chapter`:
   one line) why nothing is shown; so does a figure whose datasets hold no records;
 - the set line names the set analysed instead when ADSL lacks this study's own
   flag (another study's ADaM has no INFFL; :func:`analysis.sets.display_set`);
+- ``text(name)`` marks where the prose template ``text/prose/<name>.md`` stands
+  (resolved at render from the ARDs: :mod:`report.prose`);
 - ``md(text)`` displays Markdown; ``esc(text)`` escapes data text for it.
 
 ``show`` and ``md`` display their output themselves and return ``None``, so
@@ -74,6 +76,7 @@ from analysis.style.tables import (
 from data_contract.codelists import UnmappedTermError
 
 SIMULATED_NOTE = "SIMULATED DATA: not trial results."
+TEXT_MARKER = "csr-text"  # output metadata of a text marker (report/prose.py resolves it)
 FIGURE_DPI = 200
 
 
@@ -227,6 +230,13 @@ class Chapter:
     def md(self, text: str) -> None:
         """Display ``text`` as Markdown."""
         display(Markdown(text))
+
+    def text(self, name: str) -> None:
+        """Where the prose template ``text/prose/<name>.md`` stands: a marker that the
+        render replaces by the resolved template, after every notebook executed, from the
+        ARDs they wrote (:mod:`report.prose`). The notebook never reads the template, so
+        editing the text re-executes nothing."""
+        display(Markdown(f"[text: text/prose/{name}.md]"), metadata={TEXT_MARKER: name})
 
     @contextmanager
     def prose(self, *display_ids: str) -> Iterator[None]:

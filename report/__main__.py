@@ -1,4 +1,4 @@
-"""``python -m report render|verify|diff``: the report build commands (see README)."""
+"""``python -m report render|verify|diff|text``: the report build commands (see README)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,10 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("old")
     d.add_argument("new")
     d.add_argument("--out", help="HTML report path (default report/diff-<old>-vs-<new>.html)")
+
+    t = sub.add_parser("text", help="preview the CSR text (text/) without executing notebooks")
+    t.add_argument("--version", help="take the ARDs of report/<version>/ (default: the "
+                                     "version built last)")
     return p
 
 
@@ -66,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         from report import verify
 
         return verify.main(root, args.version, use_cache=args.use_cache, workers=args.workers)
+    if args.command == "text":
+        from report import text_preview
+
+        return text_preview.main(root, args.version)
     from report import diff
 
     return diff.main(root, args.old, args.new, args.out)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.style.rtf import VERSION_TOKEN
-from report import cache, provenance, publish, scratch, timing, tlf_index
+from report import cache, display_cells, provenance, publish, scratch, timing, tlf_index
 from report.execute import Job, execute_all, print_progress
 
 DEFAULT_SNAPSHOT = "sim-final"
@@ -24,6 +24,7 @@ DEFAULT_SNAPSHOT_ROOT = "data/snapshots"
 FORMATS = ("html", "pdf", "docx")
 INPUTS_SCHEMA = "report-inputs-1"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEXT_DIR = "text"
 
 Progress = Callable[[str], None]
 
@@ -234,6 +235,9 @@ def _make_plan(root: Path, request: RenderRequest, timeline: timing.Timeline) ->
         "schema": INPUTS_SCHEMA,
         "notebooks": {j.chapter: j.key for j in jobs},
         "sources": {s: cache.sha256_file(root / s) for s in sources},
+        # the CSR text (templates, writer files): an input of the typeset documents,
+        # never of a notebook (editing a sentence re-executes nothing)
+        "text": cache.hash_paths(root, [TEXT_DIR]),
         "snapshot": snap.manifest_sha256,
         "code": code_sha,
         "lock": lock_sha,
@@ -259,8 +263,10 @@ def _reset(path: Path) -> Path:
 
 def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) -> Path:
     """Lay out the book for the engine: _quarto.yml, executed notebooks at their book
-    paths, other sources, and the notebooks' side outputs (``ard/``, ``listings/``...)
-    at the top, where the report links them."""
+    paths (each display cell labelled and captioned from the catalogue,
+    :mod:`report.display_cells`; each text marker replaced by its resolved template,
+    :func:`resolve_text`), other sources, and the notebooks' side outputs (``ard/``,
+    ``listings/``...) at the top, where the report links them."""
     for rel in plan.sources:
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / rel, staging / rel)
@@ -268,7 +274,25 @@ def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) ->
         entry = entries[job.chapter]
         (staging / job.chapter).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(entry / cache.NOTEBOOK_FILE, staging / job.chapter)
+    display_cells.caption_cells(staging / job.chapter for job in plan.jobs)
+    resolve_text(root, plan, staging)
     return staging
+
+
+def resolve_text(root: Path, plan: Plan, staging: Path) -> None:
+    """Replace the text markers of the staged notebooks by their templates (``text/``)
+    resolved from the staged ARDs (:mod:`report.prose`); an unresolvable reference stops
+    the render, naming the file, the line and the reference."""
+    from analysis.config import load_config
+    from report import prose
+
+    cfg = Path(root) / "study.yml"
+    facts = prose.Facts.from_manifest(plan.snapshot.manifest,
+                                      load_config(cfg if cfg.is_file() else None))
+    try:
+        prose.resolve_book(root, staging, [j.chapter for j in plan.jobs], facts)
+    except prose.TextError as exc:
+        raise BuildError(str(exc)) from None
 
 
 def collect_outputs(plan: Plan, entries: Mapping[str, Path], dest: Path) -> list[str]:

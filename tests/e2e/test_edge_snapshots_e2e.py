@@ -35,7 +35,10 @@ pytestmark = pytest.mark.e2e
 
 CHAPTERS = ("Synopsis", "9 Investigational plan", "10 Study participants",
             "11.1 CAR-T cells in peripheral blood", "11.6 Expanded Disability Status Scale",
-            "12.1 Dose-limiting toxicities", "12.2 Adverse events", "12.3 Laboratory safety",
+            "12.1 Extent of exposure", "12.2.1 Dose-limiting toxicities",
+            "12.2.2 Treatment-emergent adverse events",
+            "12.3 Deaths, other serious and significant adverse events",
+            "12.4 Clinical laboratory evaluation", "12.5 Vital signs and other observations",
             "16.2 Participant data listings", "Data contract, snapshot and software")
 
 

@@ -60,7 +60,7 @@ def test_html_is_self_contained_and_marked_simulated(final_report):
 def test_no_chapter_failed(final_report, html_text):
     assert not re.search(r"Traceback|\b[A-Za-z]+Error:", html_text)
     for title in ("Synopsis", "9 Investigational plan", "10 Study participants",
-                  "11.1 CAR-T cells in peripheral blood", "12.1 Dose-limiting toxicities",
+                  "11.1 CAR-T cells in peripheral blood", "12.2.1 Dose-limiting toxicities",
                   "16.2 Participant data listings", "Data contract, snapshot and software"):
         assert title in html_text
 
@@ -95,7 +95,7 @@ def test_pdf_has_bookmarks_for_the_chapters(final_report):
             else:
                 titles.append(it.title)
     walk(outline)
-    assert any("12.1 Dose-limiting toxicities" in t for t in titles)
+    assert any("12.2.1 Dose-limiting toxicities" in t for t in titles)
     assert any("16.2 Participant data listings" in t for t in titles)
 
 

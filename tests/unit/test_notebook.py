@@ -336,3 +336,14 @@ def test_a_display_needing_an_unmapped_codelist_value_says_which_and_others_rend
     said = [m.data for m in shown if hasattr(m, "data") and "MAYBE" in m.data]
     assert len(said) == 1 and "is not available" in said[0]
     assert "t14_1_2.py" in "".join(getattr(m, "data", "") for m in shown)  # T14.1.2 renders
+
+
+def test_text_marks_where_its_template_stands_without_reading_it(tmp_path, monkeypatch):
+    from analysis import notebook
+
+    marks = []
+    monkeypatch.setattr(notebook, "display", lambda obj, **kw: marks.append((obj, kw)))
+    _chapter(tmp_path).text("12-01-dlt/dlt")  # no such file under tmp_path: never read here
+    (obj, kw), = marks
+    assert kw == {"metadata": {notebook.TEXT_MARKER: "12-01-dlt/dlt"}}
+    assert "text/prose/12-01-dlt/dlt.md" in obj.data

@@ -1,0 +1,68 @@
+"""The CSR text is templates (text/prose/): a writer's edit reaches HTML, PDF and DOCX
+without executing a notebook, and a reference that cannot be resolved fails the render
+naming the file and the line, publishing nothing. Reuses the session's sim-final render
+(its notebook cache), so each render here only resolves and typesets."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from docx import Document
+from pypdf import PdfReader
+
+from .conftest import run_report
+
+pytestmark = pytest.mark.e2e
+
+TEMPLATE = "text/prose/12-01-dlt/listing-note.md"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _edited(project, extra: str):
+    path = project / TEMPLATE
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + extra, encoding="utf-8")
+    return path, original
+
+
+def test_editing_one_template_sentence_changes_every_format_and_executes_no_notebook(
+        project, final_report):
+    sentence = "A sentence the medical writer added reaches every format."
+    path, original = _edited(project, "\n" + sentence + "\n")
+    try:
+        proc = run_report(project, "render", "--snapshot", "sim-final", "--version",
+                          "e2e-text", "--engine", "builtin")
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert re.search(r"notebooks: (\d+) in the book, \1 cached, 0 to execute",
+                     proc.stdout + proc.stderr)
+    out = project / "report" / "e2e-text"
+    html = _norm(BeautifulSoup((out / "csr.html").read_text(encoding="utf-8"),
+                               "html.parser").get_text(" "))
+    pdf = _norm(" ".join(p.extract_text() or "" for p in PdfReader(out / "csr.pdf").pages))
+    docx = _norm(" ".join(p.text for p in Document(str(out / "csr.docx")).paragraphs))
+    for name, text in (("html", html), ("pdf", pdf), ("docx", docx)):
+        assert sentence in text, f"csr.{name} lacks the edited sentence"
+    before = _norm(BeautifulSoup((final_report / "csr.html").read_text(encoding="utf-8"),
+                                 "html.parser").get_text(" "))
+    assert sentence not in before
+
+
+def test_an_unresolvable_reference_fails_the_render_naming_file_and_line(project,
+                                                                          final_report):
+    path, original = _edited(project, '\n{{ stat("T14.3.1", "n", variable="NO_SUCH_ROW") }}\n')
+    line = original.count("\n") + 2
+    try:
+        proc = run_report(project, "render", "--snapshot", "sim-final", "--version",
+                          "e2e-badtext", "--engine", "builtin", check=False)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert proc.returncode != 0
+    assert f"{TEMPLATE}, line {line}" in proc.stderr
+    assert 'variable="NO_SUCH_ROW"' in proc.stderr
+    assert not (project / "report" / "e2e-badtext").exists()
