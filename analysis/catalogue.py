@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KIND_WORD = {"T": "Table", "F": "Figure", "L": "Listing"}
+KIND_WORD = {"T": "Table", "F": "Figure", "L": "Listing", "N": "Narratives"}
 
 # analysis set code -> (name, ADSL flag)
 ANALYSIS_SETS = {
@@ -118,6 +118,9 @@ DISPLAYS: tuple[Display, ...] = (
     _D("L16.2.7.1", "All adverse events", "SAF", "16-listings", ("ADSL", "ADAE")),
     _D("L16.2.7.2", "DLTs, CRS and ICANS events", "SAF", "16-listings", ("ADSL", "ADAE")),
     _D("L16.2.7.3", "Serious adverse events and deaths", "SAF", "16-listings", ("ADSL", "ADAE")),
+    # ADEX, ADLB and ADCM add facts when the snapshot holds them (analysis.derive.narratives)
+    _D("N14.3.3", "Narratives of deaths, serious adverse events, DLTs and grade ≥3 CRS or ICANS",
+       "SAF", "14-03-03-narratives", ("ADSL", "ADAE")),
 )
 
 BY_ID: dict[str, Display] = {d.id: d for d in DISPLAYS}

@@ -197,3 +197,22 @@ def raw_decimals(values) -> int:
         frac = text.split(".", 1)[1].rstrip("0") if "." in text else ""
         best = max(best, min(len(frac), MAX_RAW_DECIMALS))
     return best
+
+
+# SAP 4 typography of units: micro sign, superscript powers, squared metres.
+_UNIT_TEXT = (("10^3", "10³"), ("10^6", "10⁶"), ("10^9", "10⁹"), ("uL", "µL"), ("ug", "µg"),
+              ("m2", "m²"))
+
+
+def unit_text(unit: object) -> str:
+    """A delivered unit as people read it (SAP 4): ``cells/uL`` -> ``cells/µL``,
+    ``10^3/uL`` -> ``10³/µL``, ``mg/m2`` -> ``mg/m²``; the data keep the delivered unit."""
+    text = "" if unit is None else str(unit)
+    for raw, shown in _UNIT_TEXT:
+        text = text.replace(raw, shown)
+    return text
+
+
+def signed(text: str) -> str:
+    """A number's text with the typographic minus sign (SAP 4: "−1.00", not "-1.00")."""
+    return text[:1].replace("-", "\u2212") + text[1:] if text[:1] == "-" else text

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.style.rtf import VERSION_TOKEN
-from report import cache, provenance, publish, scratch, timing, tlf_index
+from report import cache, provenance, publish, scratch, timing, tlf_index, writer_text
 from report.execute import Job, execute_all, print_progress
 
 DEFAULT_SNAPSHOT = "sim-final"
@@ -234,6 +234,9 @@ def _make_plan(root: Path, request: RenderRequest, timeline: timing.Timeline) ->
         "schema": INPUTS_SCHEMA,
         "notebooks": {j.chapter: j.key for j in jobs},
         "sources": {s: cache.sha256_file(root / s) for s in sources},
+        # writer-owned text placed at staging (report.writer_text): a change re-typesets,
+        # it executes no notebook
+        "writer_text": writer_text.hashes(root),
         "snapshot": snap.manifest_sha256,
         "code": code_sha,
         "lock": lock_sha,
@@ -259,7 +262,7 @@ def _reset(path: Path) -> Path:
 
 def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) -> Path:
     """Lay out the book for the engine: _quarto.yml, executed notebooks at their book
-    paths, other sources, and the notebooks' side outputs (``ard/``, ``listings/``...)
+    paths (with the writer's text in place, :mod:`report.writer_text`), other sources, and the notebooks' side outputs (``ard/``, ``listings/``...)
     at the top, where the report links them."""
     for rel in plan.sources:
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -268,6 +271,7 @@ def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) ->
         entry = entries[job.chapter]
         (staging / job.chapter).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(entry / cache.NOTEBOOK_FILE, staging / job.chapter)
+        writer_text.resolve_notebook(staging / job.chapter, root)
     return staging
 
 
