@@ -1,6 +1,6 @@
 """The index of the submission TLF package: ``tlf/index.csv`` and ``tlf/index.html``.
 
-One row per table, figure and listing of SAP section 5 in catalogue order: number (``Table
+One row per display of SAP section 5 in catalogue order: number (``Table
 14.3.1``), title, analysis set and the file(s) of the display (``T14.3.1.rtf``;
 figures ``F14.2.1.rtf`` and ``F14.2.1.png``), or an empty file column when the
 snapshot did not hold the display's data. Written deterministically (fixed
@@ -20,9 +20,6 @@ from analysis.catalogue import DISPLAYS, Display
 from analysis.style.marks import SIMULATED_MARK
 
 COLUMNS = ("display_id", "number", "title", "analysis_set", "files")
-# Tables, figures and listings; the narratives (N14.3.3) are text of the CSR (section
-# 14.3.3, with the writer's clinical assessments), not a display of the TLF package.
-TLF_DISPLAYS: tuple[Display, ...] = tuple(d for d in DISPLAYS if d.id[0] in "TFL")
 
 
 @dataclass(frozen=True)
@@ -33,7 +30,7 @@ class Entry:
     files: tuple[str, ...]
 
 
-def entries_for(tlf_dir: Path, displays: Iterable[Display] = TLF_DISPLAYS) -> list[Entry]:
+def entries_for(tlf_dir: Path, displays: Iterable[Display] = DISPLAYS) -> list[Entry]:
     """The index entries of ``displays`` with the files found in ``tlf_dir``
     (``<id>.rtf`` and, for figures, ``<id>.png``)."""
     out = []
