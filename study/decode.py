@@ -6,12 +6,13 @@ the ARD keep the value as delivered (they are machine-readable). Rule, in order:
 1. the label of the value in its variable (``decode.variables``, e.g. SEX "M" -> "Male");
 2. the label of the value whatever the variable (``decode.terms``, e.g. "NOT HISPANIC OR
    LATINO" -> "Not Hispanic or Latino");
-3. a value with letters but no lower-case letter is shown in sentence case
+3. a value with no lower-case letter, no digit and a word of two or more letters is shown
+   in sentence case
    ("RECOVERED/RESOLVED" -> "Recovered/resolved", "DOSE NOT CHANGED" -> "Dose not
    changed"), keeping each word listed in ``decode.keep_upper`` as spelled there
    ("TOCILIZUMAB FOR CRS" -> "Tocilizumab for CRS");
-4. any other value (already in mixed case: "Neutrophil count decreased", "COVID-19" in a
-   mixed-case delivery) as delivered.
+4. any other value as delivered: mixed case ("Neutrophil count decreased"), identifiers
+   and codes with digits ("NCT-01-0001", "DL1", "COVID-19") or a single letter ("Y").
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from functools import cache
 from study.config import load_config
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+_LETTERS_ONLY = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 
 
 @cache
@@ -50,6 +52,6 @@ def decode_term(value: object, variable: str | None = None) -> str:
         return variables[variable][text]
     if text in terms:
         return terms[text]
-    if any(c.isalpha() for c in text) and not any(c.islower() for c in text):
+    if _LETTERS_ONLY.search(text) and not any(c.islower() or c.isdigit() for c in text):
         return sentence_case(text)
     return text

@@ -36,7 +36,7 @@ ID = "T14.2.8"
 TIME_STATS = ("n", "median", "min", "max")
 TIME_DECIMALS = 3  # days: 0.001 day is under 2 minutes
 LAYOUT = {"variable_labels": {
-    "EVAL": "Evaluable (>= 1 sample from Day 0)",
+    "EVAL": "Evaluable (≥1 sample from Day 0)",
     "ALLBLQ": "Every sample BLQ",
     "CMAX": "Cmax (assay unit)",
     "TMAX": "Tmax (day)",

@@ -10,7 +10,8 @@ link ``listings/<display_id>.html``. So the CSR body does not grow with the
 number of participants. Every listing is written in full (HTML and CSV) so the
 published report always carries them.
 
-Cell text is escaped (great-tables and pandas' ``to_html`` escape HTML), so
+Controlled terms are decoded (:func:`analysis.style.decode.shown_cells`; the CSV and the
+listing's ARD keep them as delivered). Cell text is escaped (great-tables and pandas' ``to_html`` escape HTML), so
 data text is shown verbatim; control characters are shown by their code
 (:func:`analysis.style.escape.display_text`) and line feeds are line breaks.
 In the CSV, a cell a spreadsheet could run as a
@@ -29,6 +30,7 @@ from great_tables import GT, md
 
 from analysis.csv_cells import csv_text
 from analysis.formats import listing_text as as_text  # the cell text is made in formats
+from analysis.style.decode import shown_cells
 from analysis.style.escape import display_frame, html_text
 from analysis.style.rtf_widths import column_widths
 from analysis.style.tables import decorate, house_style, table_id
@@ -112,7 +114,7 @@ def full_page(listing: pd.DataFrame, *, title: str, set_line: str = "",
               links: Sequence[str] | None = None) -> str:
     """The self-contained, sortable and filterable HTML page of a whole listing; ``links``:
     per row the report anchor its first cell links to ("" for none)."""
-    text = as_text(listing)
+    text = shown_cells(as_text(listing))   # controlled terms decoded (SAP 4)
     # cells escaped here (display_text, HTML, line feeds as <br>), not by pandas, which
     # would print a line feed as a literal "\n"
     shown = text.map(html_text)
@@ -164,7 +166,7 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
         write_full(listing, display_id, outputs_dir, title=title or display_id,
                    set_line=set_line or "", footnotes=footnotes, source=source or "",
                    links=links)
-    text = as_text(listing)
+    text = shown_cells(as_text(listing))   # controlled terms decoded (SAP 4)
     n = len(text)
     truncated = n > max_rows
     shown = display_frame(text.head(preview_rows) if truncated else text)
