@@ -52,7 +52,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     return [
-        "Serious AEs (AESER = Y) and AEs leading to death (outcome fatal or grade 5), any onset. "
+        "Serious AEs (recorded as serious by the investigator) and AEs leading to death (outcome fatal or grade 5), any onset. "
         "Death day: study day of death relative to the CAR-T infusion (Day 0).",
     ]
 
