@@ -112,7 +112,7 @@ def test_facts_give_duration_ongoing_and_the_medication_started_during_the_event
     assert f[("medication", "1", "EVENTS")] == "1"
     assert ("medication", "2", "EVENTS") not in f.index   # started between the two events
     assert f[("medication", "2", "STARTDY")] == "15"
-    assert f[("treatment", "", "LDSTDY")] == "-4"
+    assert f[("treatment", "", "LDSTDY")] == "\u22124"   # SAP 4: the minus sign
 
 
 def test_the_text_is_decoded_pluralised_and_ends_with_the_writers_placeholder():
