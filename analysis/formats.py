@@ -147,6 +147,12 @@ def and_list(words) -> str:
     return _inflect().join(words, final_sep="") if words else ""
 
 
+def with_article(phrase: str) -> str:
+    """``phrase`` after its indefinite article, by inflect: "a serious adverse event",
+    "an adverse event"."""
+    return _inflect().a(phrase)
+
+
 def _count(count: float) -> int:
     if _isnan(count):
         raise ValueError("a noun cannot agree with a missing count")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from analysis.catalogue import ANALYSIS_SETS
 from analysis.config import StudyConfig
+from analysis.formats import signed
 from analysis.style.markdown import table as _md_table
 from data_contract.dlt_criteria import parse_dlt_criteria
 
@@ -55,7 +56,7 @@ def dose_level_table(config: StudyConfig) -> str:
 
 
 def visit_table(config: StudyConfig) -> str:
-    rows = [(v["avisit"], str(v["avisitn"])) for v in config.visits]
+    rows = [(v["avisit"], signed(str(v["avisitn"]))) for v in config.visits]
     return _md_table(("Visit", "Nominal study day"), rows, align="lr")
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from analysis.formats import and_list, noun, signed, unit_text
+from analysis.formats import and_list, noun, signed, unit_text, with_article
 from analysis.style.escape import escape_markdown
 from study.decode import decode_term
 
@@ -98,7 +98,8 @@ def participant_context(usubjid: str, rows: pd.DataFrame) -> dict:
         codes = [c for c in f.TRIGGER.split("; ") if c]
         meds = [decode_term(m.CMDECOD).lower() for m in topics.get("medication", {}).values()
                 if seq in m.EVENTS.split(", ")]
-        events.append({"seq": seq, "f": f, "triggers": and_list(TRIGGER_WORDS[c] for c in codes),
+        events.append({"seq": seq, "f": f,
+                       "triggers": and_list(with_article(TRIGGER_WORDS[c]) for c in codes),
                        "meds": meds})
     events.sort(key=lambda e: (e["f"].num("ONSETDY") if not math.isnan(e["f"].num("ONSETDY"))
                                else math.inf, int(e["seq"])))
