@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KIND_WORD = {"T": "Table", "F": "Figure", "L": "Listing"}
+KIND_WORD = {"T": "Table", "F": "Figure", "L": "Listing", "N": "Narratives"}
 
 # analysis set code -> (name, ADSL flag)
 ANALYSIS_SETS = {
@@ -119,8 +119,16 @@ DISPLAYS: tuple[Display, ...] = (
     _D("L16.2.7.2", "DLTs, CRS and ICANS events", "SAF", "16-listings", ("ADSL", "ADAE")),
     _D("L16.2.7.3", "Serious adverse events and deaths", "SAF", "16-listings", ("ADSL", "ADAE")),
 )
+# Displays that are text of the CSR, not tables, figures or listings: not in the TLF package
+# nor in the lists of tables, figures and listings (``DISPLAYS``). ADEX, ADLB and ADCM add
+# facts to the narratives when the snapshot holds them (analysis.derive.narratives).
+NARRATIVES: tuple[Display, ...] = (
+    _D("N14.3.3", "Narratives of deaths, serious adverse events, DLTs and grade ≥3 CRS or ICANS",
+       "SAF", "14-03-03-narratives", ("ADSL", "ADAE")),
+)
+ALL_DISPLAYS: tuple[Display, ...] = DISPLAYS + NARRATIVES
 
-BY_ID: dict[str, Display] = {d.id: d for d in DISPLAYS}
+BY_ID: dict[str, Display] = {d.id: d for d in ALL_DISPLAYS}
 
 
 def get(display_id: str) -> Display:

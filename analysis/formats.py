@@ -17,6 +17,7 @@ table layout composes those texts into cells (:func:`compose`).
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
@@ -37,7 +38,8 @@ def round_half_up(x: float, decimals: int) -> str:
     """Round half away from zero (SAS-style, as CSR outputs expect), as text.
 
     Python's ``round`` rounds half to even and binary floats make 0.125 -> 0.12;
-    clinical outputs round 0.125 -> 0.13. Uses ``Decimal(repr(x))``.
+    clinical outputs round 0.125 -> 0.13. Uses ``Decimal(repr(x))``. A negative number
+    has the minus sign − (SAP 4, :func:`signed`).
     """
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return MISSING
@@ -47,11 +49,11 @@ def round_half_up(x: float, decimals: int) -> str:
     d = Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
     if d == 0:
         d = abs(d)  # no "-0.0"
-    return f"{d:.{decimals}f}"
+    return signed(f"{d:.{decimals}f}")
 
 
 def fmt_count(n: float) -> str:
-    return MISSING if _isnan(n) else str(int(n))
+    return MISSING if _isnan(n) else signed(str(int(n)))
 
 
 def fmt_pct(pct: float) -> str:
@@ -145,6 +147,12 @@ def and_list(words) -> str:
     return _inflect().join(words, final_sep="") if words else ""
 
 
+def with_article(phrase: str) -> str:
+    """``phrase`` after its indefinite article, by inflect: "a serious adverse event",
+    "an adverse event"."""
+    return _inflect().a(phrase)
+
+
 def _count(count: float) -> int:
     if _isnan(count):
         raise ValueError("a noun cannot agree with a missing count")
@@ -160,13 +168,16 @@ def _isnan(x) -> bool:
 
 def listing_text(listing: pd.DataFrame) -> pd.DataFrame:
     """Every cell of a listing (a ``pandas.DataFrame``) as text: dates ISO
-    (``YYYY-MM-DD``), missing values empty, others ``str``. What a listing shows, its
+    (``YYYY-MM-DD``), missing values empty, numbers with the minus sign − (SAP 4), others
+    ``str`` (data text verbatim). What a listing shows, its
     ARD holds and its RTF and CSV files carry."""
     out = pd.DataFrame(index=listing.index)
     for col in listing.columns:
         s = listing[col]
         if pd.api.types.is_datetime64_any_dtype(s):
             out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
+        elif pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            out[col] = [("" if _isna_cell(v) else signed(str(v))) for v in s]
         else:
             out[col] = [("" if _isna_cell(v) else str(v)) for v in s]
     return out.reset_index(drop=True)
@@ -197,3 +208,27 @@ def raw_decimals(values) -> int:
         frac = text.split(".", 1)[1].rstrip("0") if "." in text else ""
         best = max(best, min(len(frac), MAX_RAW_DECIMALS))
     return best
+
+
+# SAP 4 typography of units: micro sign, superscript powers, squared metres; each pattern
+# matches a unit token only (not "ug" in "drug", not "m2" in "m22").
+_UNIT_TEXT = ((re.compile(r"10\^3(?![0-9])"), "10³"), (re.compile(r"10\^6(?![0-9])"), "10⁶"),
+              (re.compile(r"10\^9(?![0-9])"), "10⁹"),
+              (re.compile(r"(?<![A-Za-z])uL(?![A-Za-z])"), "µL"),
+              (re.compile(r"(?<![A-Za-z])ug(?![A-Za-z])"), "µg"),
+              (re.compile(r"(?<=/)m2(?![0-9A-Za-z])"), "m²"))
+
+
+def unit_text(text: object) -> str:
+    """Units in a delivered text as people read them (SAP 4): ``cells/uL`` -> ``cells/µL``,
+    ``10^3/uL`` -> ``10³/µL``, ``mg/m2`` -> ``mg/m²``, ``copies/ug`` -> ``copies/µg``; the
+    data and the ARD keep the delivered text."""
+    out = "" if text is None else str(text)
+    for pattern, shown in _UNIT_TEXT:
+        out = pattern.sub(shown, out)
+    return out
+
+
+def signed(text: str) -> str:
+    """A number's text with the typographic minus sign (SAP 4: "−1.00", not "-1.00")."""
+    return "\u2212" + text[1:] if text[:1] == "-" else text

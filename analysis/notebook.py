@@ -12,8 +12,8 @@ from their ARDs; it computes nothing itself. :class:`Chapter`:
 - ``ard(display_id)`` builds a display's ARD once (cached) and
   writes it to ``<outputs_dir>/ard/<display_id>.csv`` (deterministic text);
 - ``show(display_id)`` displays the table (great-tables, house
-  style), the figure (PNG, 200 dpi, no dates in metadata) or the listing with
-  the analysis-set line, the display's footnotes, the standard footnotes
+  style), the figure (PNG, 200 dpi, no dates in metadata), the listing or the
+  narratives (N14.3.3, Markdown written from their ARD) with the analysis-set line, the display's footnotes, the standard footnotes
   (cut-off date, snapshot id, simulated-data warning) and the source line;
 - ``stat``/``value`` quote one ARD row (``stat_fmt`` / ``stat``), raising
   :class:`NotEvaluable` when the statistic does not exist for this snapshot
@@ -368,9 +368,11 @@ class Chapter:
             if declared.listing is not None:
                 listing = declared.listing(self.data, self.config, self.group_var)
                 self._write_rtf(disp, listing, [str(c) for c in listing.columns], notes)
+                links = self._row_links(declared, listing)
                 return listing_gt(listing, display_id, set_line=self.set_line(disp),
                                   footnotes=notes, source=self.source_line(disp),
-                                  outputs_dir=self.outputs_dir, title=disp.heading)
+                                  outputs_dir=self.outputs_dir, title=disp.heading,
+                                  links=links)
         except KeyError as err:
             self._say_unavailable(disp, _reason(err))
             return None
@@ -385,6 +387,16 @@ class Chapter:
         self._write_rtf(disp, *rtf.table_inputs(result, declared.layout), notes)
         return gt_table(result, display_id, set_line=self.set_line(disp), footnotes=notes,
                         source=self.source_line(disp), layout=declared.layout)
+
+    def _row_links(self, declared, listing: pd.DataFrame) -> list[str] | None:
+        """The anchors a listing's rows link to (e.g. narratives); None when the listing
+        declares none or the snapshot cannot tell (a listing never fails for its links)."""
+        if declared.links is None:
+            return None
+        try:
+            return declared.links(listing, self.data, self.config, self.group_var)
+        except KeyError:
+            return None
 
     def tlf_meta(self) -> rtf.PageMeta:
         """Page-header fields of the TLF package (protocol, version, cut-off, simulated)."""
@@ -408,6 +420,9 @@ class Chapter:
         disp = get(display_id)
         if disp.id.startswith("F"):
             self._show_figure(disp)
+            return None
+        if disp.id.startswith("N"):
+            self._show_narratives(disp)
             return None
         table = self.gt(display_id)
         if table is not None:
@@ -440,6 +455,30 @@ class Chapter:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{display_id}.png").write_bytes(png)
         return png
+
+    def narratives_markdown(self, display_id: str) -> str | None:
+        """The Markdown of a narrative display (N14.3.3): the narratives written from its
+        ARD, then the analysis set, footnotes and source; ``None`` when data are absent
+        (the display says so)."""
+        disp = get(display_id)
+        if not self.available(display_id):
+            return None
+        try:
+            result = self.ard(display_id)
+            empty = self._empty_set_reason(display_id, result)
+            text = _sentence(empty) if empty else \
+                spec(display_id).narrative(result, self.data, self.config)
+        except KeyError as err:
+            self._say_unavailable(disp, _reason(err))
+            return None
+        lines = [self.set_line(disp), *self.footnotes(display_id), self.source_line(disp)]
+        notes = "\n\n".join(escape_markdown(line) for line in lines)
+        return f"{text.rstrip()}\n\n::: {{.csr-narrative-notes}}\n{notes}\n:::\n"
+
+    def _show_narratives(self, disp: Display) -> None:
+        text = self.narratives_markdown(disp.id)
+        if text is not None:
+            self.md(text)
 
     def _show_figure(self, disp: Display) -> None:
         png = self.figure_png(disp.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from analysis.catalogue import ANALYSIS_SETS
 from analysis.config import StudyConfig
+from analysis.formats import signed
 from analysis.style.markdown import table as _md_table
 from data_contract.dlt_criteria import parse_dlt_criteria
 
@@ -32,9 +33,9 @@ def design_table(config: StudyConfig) -> str:
 
 def assumptions_table(config: StudyConfig) -> str:
     """Markdown table of every SAP [assumption] with the text the analysis used."""
-    rows = [(key.replace("_", " ").capitalize(), " ".join(str(v["text"]).split()))
+    rows = [(v.get("label") or key.replace("_", " ").capitalize(), " ".join(str(v["text"]).split()))
             for key, v in config.assumptions.items()]
-    return _md_table(("Assumption", "As configured in study.yml"), rows, widths=(1, 4))
+    return _md_table(("Assumption", "As configured for this analysis"), rows, widths=(1, 4))
 
 
 def dlt_criteria_table(config: StudyConfig) -> str:
@@ -55,7 +56,7 @@ def dose_level_table(config: StudyConfig) -> str:
 
 
 def visit_table(config: StudyConfig) -> str:
-    rows = [(v["avisit"], str(v["avisitn"])) for v in config.visits]
+    rows = [(v["avisit"], signed(str(v["avisitn"]))) for v in config.visits]
     return _md_table(("Visit", "Nominal study day"), rows, align="lr")
 
 
@@ -66,7 +67,6 @@ def analysis_sets_table() -> str:
         "INF": "received the CAR-T infusion",
         "DLT": "infused and either completed 28 days of follow-up after infusion or had a DLT",
     }
-    rows = [(f"{name} ({code})", definitions[code], flag)
-            for code, (name, flag) in ANALYSIS_SETS.items()]
-    return _md_table(("Analysis set", "Definition (SAP 2)", "ADSL flag"), rows,
-                     widths=(1.2, 3, 1))
+    # the ADSL flag of each set is a variable name: it belongs to the appendix (SAP 4)
+    rows = [(f"{name} ({code})", definitions[code]) for code, (name, _flag) in ANALYSIS_SETS.items()]
+    return _md_table(("Analysis set", "Definition (SAP 2)"), rows, widths=(1.2, 3))

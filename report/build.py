@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.style.rtf import VERSION_TOKEN
-from report import cache, display_cells, provenance, publish, scratch, timing, tlf_index
+from report import cache, display_cells, provenance, publish, scratch, timing, tlf_index, writer_text
 from report.execute import Job, execute_all, print_progress
 
 DEFAULT_SNAPSHOT = "sim-final"
@@ -235,8 +235,8 @@ def _make_plan(root: Path, request: RenderRequest, timeline: timing.Timeline) ->
         "schema": INPUTS_SCHEMA,
         "notebooks": {j.chapter: j.key for j in jobs},
         "sources": {s: cache.sha256_file(root / s) for s in sources},
-        # the CSR text (templates, writer files): an input of the typeset documents,
-        # never of a notebook (editing a sentence re-executes nothing)
+        # the CSR text (templates under text/prose/, writer files under text/writer/): an
+        # input of the typeset documents, never of a notebook (a sentence re-executes nothing)
         "text": cache.hash_paths(root, [TEXT_DIR]),
         "snapshot": snap.manifest_sha256,
         "code": code_sha,
@@ -263,10 +263,11 @@ def _reset(path: Path) -> Path:
 
 def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) -> Path:
     """Lay out the book for the engine: _quarto.yml, executed notebooks at their book
-    paths (each display cell labelled and captioned from the catalogue,
-    :mod:`report.display_cells`; each text marker replaced by its resolved template,
-    :func:`resolve_text`), other sources, and the notebooks' side outputs (``ard/``,
-    ``listings/``...) at the top, where the report links them."""
+    paths (the writer's text in place, :mod:`report.writer_text`; each display cell labelled
+    and captioned from the catalogue, :mod:`report.display_cells`; each text marker
+    replaced by its resolved template, :func:`resolve_text`), other sources, and the
+    notebooks' side outputs (``ard/``, ``listings/``...) at the top, where the report
+    links them."""
     for rel in plan.sources:
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / rel, staging / rel)
@@ -274,6 +275,7 @@ def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) ->
         entry = entries[job.chapter]
         (staging / job.chapter).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(entry / cache.NOTEBOOK_FILE, staging / job.chapter)
+        writer_text.resolve_notebook(staging / job.chapter, root)
     display_cells.caption_cells(staging / job.chapter for job in plan.jobs)
     resolve_text(root, plan, staging)
     return staging

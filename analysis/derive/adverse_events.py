@@ -40,7 +40,7 @@ GRADE_SCALES: dict[str, dict] = {
         "values": [1, 2, 3, 4, 5],
         "labels": ["Grade 1", "Grade 2", "Grade 3", "Grade 4", "Grade 5"],
         "high_from": 3,
-        "high_label": "Grade >=3",
+        "high_label": "Grade ≥3",
     },
     "AESEV": {
         "values": ["MILD", "MODERATE", "SEVERE"],

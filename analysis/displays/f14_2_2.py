@@ -196,7 +196,7 @@ def footnotes(data: StudyData, config: StudyConfig, group_var: str = "TRT01A",
         "cut-off), by dose level, then longest follow-up first. Relapse: symptoms > 24 h, not "
         "explained by fever or infection; onsets within "
         f"{config.constants['relapse_merge_days']} days count as one relapse. CRS: cytokine "
-        "release syndrome (ADAE CRSFL), onset day. B-cell aplasia: CD19+ B cells in blood "
+        "release syndrome (as flagged by the investigator), onset day. B-cell aplasia: CD19+ B cells in blood "
         f"< {aplasia_threshold(config):g} cells/µL, from the first post-infusion aplasia value "
         "to reconstitution (first value at or above the threshold) or end of follow-up.",
     ]

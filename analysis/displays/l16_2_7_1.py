@@ -19,6 +19,7 @@ from analysis.derive.teae import primary_window_days, window_label
 from analysis.displays._ae_listing import ae_rows
 from analysis.displays._listing import listing_ard
 from analysis.displays._safety import safety_population
+from analysis.displays.n14_3_3 import event_links
 from analysis.displays.registry import declare
 
 ID = "L16.2.7.1"
@@ -46,4 +47,5 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     ]
 
 
-DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)
+# a row of an event with a narrative links to it (N14.3.3)
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, links=event_links)

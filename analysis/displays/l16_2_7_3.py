@@ -18,6 +18,7 @@ from analysis.derive.teae import reference_dates
 from analysis.displays._ae_listing import ae_rows
 from analysis.displays._listing import listing_ard
 from analysis.displays._safety import safety_population
+from analysis.displays.n14_3_3 import event_links
 from analysis.displays.registry import declare
 from analysis.displays.t14_3_6 import deaths
 
@@ -51,9 +52,10 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     return [
-        "Serious AEs (AESER = Y) and AEs leading to death (outcome fatal or grade 5), any onset. "
+        "Serious AEs (recorded as serious by the investigator) and AEs leading to death (outcome fatal or grade 5), any onset. "
         "Death day: study day of death relative to the CAR-T infusion (Day 0).",
     ]
 
 
-DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)
+# a row of an event with a narrative links to it (N14.3.3)
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, links=event_links)

@@ -29,6 +29,11 @@ knows, each with one signature:
                 function) from ``plot``, the records that ARD was built from.
 ``listing``     listings only: ``listing(data, config, group_var) -> pd.DataFrame``,
                 the rows as shown (the ARD is the listing in long form).
+``links``       listings only, optional: ``links(listing, data, config, group_var) ->
+                list[str]``, per row the anchor its first (participant) cell links to
+                ("" for none), e.g. the narrative of an event (N14.3.3).
+``narrative``   narratives only (``N``): ``narrative(ard, data, config) -> str``, the
+                Markdown of the narratives, written from the ARD (the facts).
 ==============  =====================================================================
 
 Tracing a number from a display module takes at most three hops: the numerator is
@@ -102,6 +107,8 @@ class DisplaySpec:
             return self.ard(data, config, group_var), None
         plot = self.plot_data(data, config, group_var)
         return self.ard(data, config, group_var, plot=plot), plot
+    narrative: Callable[..., str] | None = None
+    links: Callable[..., list[str]] | None = None
 
     @property
     def entry(self) -> Display:
@@ -121,10 +128,12 @@ def module_name(display_id: str) -> str:
 def declare(display_id: str, *, ard: ArdFn, footnotes: Callable[..., list[str]] | None = None,
             layout: Mapping[str, Any] | None = None, figure: Callable[..., Any] | None = None,
             listing: Callable[..., pd.DataFrame] | None = None,
-            plot_data: Callable[..., PlotData] | None = None) -> DisplaySpec:
+            plot_data: Callable[..., PlotData] | None = None,
+            narrative: Callable[..., str] | None = None,
+            links: Callable[..., list[str]] | None = None) -> DisplaySpec:
     """The declaration of display ``display_id``; raises ``ValueError`` when the id is not
     in the catalogue or the renderer does not fit its kind (a figure draws from its plot
-    data, a listing lists, a table has neither)."""
+    data, a listing lists, a narrative display writes text, a table has none of them)."""
     entry = catalogue.get(display_id)
     kind = entry.id[0]
     if (figure is not None) != (kind == "F"):
@@ -136,8 +145,13 @@ def declare(display_id: str, *, ard: ArdFn, footnotes: Callable[..., list[str]] 
     if (listing is not None) != (kind == "L"):
         raise ValueError(f"{display_id}: a listing function is declared for listings only, "
                          "and every listing declares one")
+    if (narrative is not None) != (kind == "N"):
+        raise ValueError(f"{display_id}: a narrative function is declared for narratives "
+                         "only, and every narrative display declares one")
+    if links is not None and kind != "L":
+        raise ValueError(f"{display_id}: row links are declared for listings only")
     return DisplaySpec(display_id, ard, footnotes or _no_footnotes, layout, figure, listing,
-                       plot_data)
+                       plot_data, narrative, links)
 
 
 def spec(display_id: str) -> DisplaySpec:

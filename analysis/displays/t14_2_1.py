@@ -50,7 +50,7 @@ PERIODS = {"PRE": "Pre-treatment", "POST": "Post-infusion"}
 RATIO_GROUP = "Post-infusion vs pre-treatment"
 
 LAYOUT = {"variable_labels": {
-    "NREL": "Participants with >= 1 relapse",
+    "NREL": "Participants with ≥1 relapse",
     "RELAPSES": "Total relapses",
     "PY": "Participant-years",
     "ARRPOOL": "Pooled ARR (95% CI)",

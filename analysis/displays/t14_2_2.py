@@ -79,9 +79,9 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     rule = "; ".join(
         f"baseline {b['baseline_min']:g}" + ("" if b["baseline_min"] == b["baseline_max"]
                                              else f"-{b['baseline_max']:g}")
-        + f": increase >= {b['increase']:g}" for b in bands)
+        + f": increase ≥{b['increase']:g}" for b in bands)
     half = config.assumptions.get("edss_worsening_baseline_half", {})
-    extra = (f"; baseline {half['baseline']:g} (not covered by the registry): increase >= "
+    extra = (f"; baseline {half['baseline']:g} (not covered by the registry): increase ≥"
              f"{half['increase']:g} [assumption]") if half else ""
     return [
         "EDSS: Expanded Disability Status Scale (0-10). Baseline: last EDSS on or before Day 0 "

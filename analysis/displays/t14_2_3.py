@@ -42,7 +42,7 @@ EITHER = "Either eye"
 LAYOUT = {"variable_labels": {
     "AVAL": "logMAR",
     "CHG": "Change from baseline in logMAR",
-    "WORS": "Participants with worsening (logMAR increase >= 0.2)",
+    "WORS": "Participants with worsening (logMAR increase ≥0.2)",
 }}
 
 
@@ -78,7 +78,7 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         f"L: logMAR = 5 - L; low vision: {lv} logMAR. Higher logMAR = worse acuity; only "
         "logMAR values are summarised.",
         "Baseline: last value on or before Day 0 (infusion), per eye. Worsening: logMAR increase "
-        f">= {c['va_worsening_logmar']:g} from baseline at any post-baseline assessment "
+        f"≥{c['va_worsening_logmar']:g} from baseline at any post-baseline assessment "
         "(scheduled or not). Percentages use the column N.",
     ]
 

@@ -36,8 +36,8 @@ LESIONS = {
 }
 
 LAYOUT = {"variable_labels": {
-    "NSCAN": "Participants with >= 1 post-baseline scan",
-    "ANY": "Participants with >= 1 lesion",
+    "NSCAN": "Participants with ≥1 post-baseline scan",
+    "ANY": "Participants with ≥1 lesion",
     "ACCUM": "Accumulated lesions per participant",
 }}
 

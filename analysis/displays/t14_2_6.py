@@ -89,8 +89,8 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
         "Baseline: last value on or before Day 0, on or before the start of lymphodepletion "
         "where such a value exists. Post-infusion visits: study day 1 on (Day 0 = CAR-T "
         "infusion); the last value in a visit window is summarised.",
-        f"B-cell aplasia: any post-infusion blood CD19+ count below {thr:g} cells/uL "
-        f"(assumption). Reconstitution: first value of at least {thr:g} cells/uL after the "
+        f"B-cell aplasia: any post-infusion blood CD19+ count below {thr:g} cells/µL "
+        f"(assumption). Reconstitution: first value of at least {thr:g} cells/µL after the "
         "onset of aplasia; time to reconstitution is its study day, summarised as median "
         "(range) among the participants who reconstituted (no Kaplan-Meier estimate); "
         "participants not reconstituted by their last sample before the data cut-off are "

@@ -36,7 +36,7 @@ ID = "T14.2.8"
 TIME_STATS = ("n", "median", "min", "max")
 TIME_DECIMALS = 3  # days: 0.001 day is under 2 minutes
 LAYOUT = {"variable_labels": {
-    "EVAL": "Evaluable (>= 1 sample from Day 0)",
+    "EVAL": "Evaluable (≥1 sample from Day 0)",
     "ALLBLQ": "Every sample BLQ",
     "CMAX": "Cmax (assay unit)",
     "TMAX": "Tmax (day)",
@@ -87,10 +87,10 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     basis = time_basis(data["ADPC"]) if data.has("ADPC") else "ADY"
     time = ("Time is the study day (Day 0 = CAR-T infusion)." if basis == "ADY" else
-            "Time is the actual time from the first dose (ADPC AFRLT), in days; dosing "
-            "records (SRCDOM EX) and records derived by the dataset (DTYPE) are not samples.")
-    blq = ("BLQ = below the lower limit of quantification (BLQFL)" if basis == "ADY" else
-           "BLQ = below the lower limit of quantification (value missing or below the LLOQ)")
+            "Time is the actual time from the first dose, in days; dosing records and "
+            "records derived by the dataset are not samples.")
+    blq = ("BLQ = below the lower limit of quantification (as flagged in the data)" if basis == "ADY" else
+           "BLQ = below the lower limit of quantification (LLOQ): value missing or below the LLOQ")
     return [
         f"{time} {blq}; BLQ samples count as 0 for Cmax and AUC.",
         "Cmax = maximum observed value; Tmax = first day of Cmax (not defined when every "

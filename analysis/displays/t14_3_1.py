@@ -57,7 +57,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
     rows = s.bign_rows()
     with_dlt = adsl.loc[adsl["DLTSUBFL"] == "Y"]
     rows += count_rows(with_dlt, s.bign, display_id=ID, variable="DLT", group_var=group_var,
-                       stat_label="Participants with >=1 DLT")
+                       stat_label="Participants with ≥1 DLT")
     for col, N in s.bign.items():
         n = len(with_dlt) if col == TOTAL else int((with_dlt[group_var].astype(str) == col).sum())
         lcl, ucl = clopper_pearson(n, N, level)
@@ -107,7 +107,7 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
 
 
 LAYOUT = {"variable_labels": {
-    "DLT": "Participants with >=1 DLT",
+    "DLT": "Participants with ≥1 DLT",
     "DLT_CI": "Proportion with DLT (95% CI)",
     "AEDECOD": "DLT by preferred term",
     "DLTESC": "Escalation cohort: with DLT / evaluable",

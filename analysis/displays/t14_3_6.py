@@ -79,7 +79,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
 
 def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     return [
-        "Serious TEAE: AESER = Y, onset on or after the start of lymphodepletion to Month 12 or "
+        "Serious TEAE: a TEAE the investigator recorded as serious, onset on or after the start of lymphodepletion to Month 12 or "
         "the data cut-off. Participants are counted once per SOC and PT.",
         "Deaths: all deaths in the Safety set (any cause). TEAE leading to death: outcome fatal "
         "or grade 5 (CTCAE v5.0).",

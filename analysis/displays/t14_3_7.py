@@ -109,21 +109,21 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     params, with_icaht = shown(data) if data.has("ADSL", "ADLB") else (list(CTCAE_V5_LOW), True)
     notes = [
         "Grades by CTCAE v5.0 from the value (grade 1 below the lower limit of normal): ANC "
-        "(cells/uL) G2 <1500, G3 <1000, G4 <500; platelets (10^3/uL) G2 <75, G3 <50, G4 <25; "
-        "haemoglobin (g/dL) G2 <10.0, G3 <8.0 (no grade 4 by value); lymphocytes (cells/uL) "
+        "(cells/µL) G2 <1500, G3 <1000, G4 <500; platelets (× 10³/µL) G2 <75, G3 <50, G4 <25; "
+        "haemoglobin (g/dL) G2 <10.0, G3 <8.0 (no grade 4 by value); lymphocytes (cells/µL) "
         "G2 <800, G3 <500, G4 <200. Worst grade: highest grade from study day 1 (Day 0 = "
         "CAR-T infusion); baseline as in SAP 3.",
     ]
     if with_icaht:
         notes.append(
-            f"Early ICAHT (Day {lo}-{hi}): days with ANC <= {c['icaht_anc_threshold_per_ul']}/uL "
-            f"(grade 1 <7, grade 2 7-13, grade 3 >=14) or <= {c['icaht_g4_anc_per_ul']}/uL for "
-            ">=7 days (grade 4); a measured value holds from its day until the next measurement "
+            f"Early ICAHT (Day {lo}-{hi}): days with ANC ≤{c['icaht_anc_threshold_per_ul']}/µL "
+            f"(grade 1 <7, grade 2 7-13, grade 3 ≥14) or ≤{c['icaht_g4_anc_per_ul']}/µL for "
+            "≥7 days (grade 4); a measured value holds from its day until the next measurement "
             "(the last one to the end of the window); days need not be consecutive.")
     notes.append(
         f"Nadir: minimum value from study day 1. Recovery: first day after the nadir with ANC "
-        f">= {RECOVERY_THRESHOLDS['ANC']:g}/uL or platelets >= {RECOVERY_THRESHOLDS['PLAT']:g} "
-        "x 10^3/uL (analysis convention), assessed when the nadir is below that value.")
+        f"≥{RECOVERY_THRESHOLDS['ANC']:g}/µL or platelets ≥{RECOVERY_THRESHOLDS['PLAT']:g} "
+        "× 10³/µL (analysis convention), assessed when the nadir is below that value.")
     absent = [ADLB_PARAMS[p][0] for p in CTCAE_V5_LOW if p not in params]
     if absent:
         notes.append(f"Not shown: ADLB holds no {', no '.join(absent)}.")

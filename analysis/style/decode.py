@@ -1,43 +1,38 @@
 """Controlled terms as the report shows them (SAP 4: "controlled terms decoded to
 their label in sentence or title case, never raw upper-case codes").
 
-Values stay in the data (and in the ARD) as delivered; only what a table shows
-is decoded, here and nowhere else:
+Values stay in the data (and in the ARD) as delivered; only what people read is decoded,
+by :func:`term_label` (tables, listings, figure legends, narratives):
 
 - MedDRA system organ classes, which many sponsors store in upper case
   ("GASTROINTESTINAL DISORDERS"), match the contract's list of MedDRA SOC names
   whatever their case and show as MedDRA spells them;
-- the CDISC controlled terms of race and ethnicity (codelists C74457, C66790)
-  show in title case ("Black or African American").
-
-Any other value shows as delivered: a preferred term has no list here to take
-its spelling from, and guessing the case of one ("COVID-19") would invent text.
+- any other value by the study configuration's decode table and its one rule for values
+  without an entry (:func:`study.decode.decode_term`: "NOT HISPANIC OR LATINO" -> "Not
+  Hispanic or Latino", "RECOVERED/RESOLVED" -> "Recovered/resolved"; mixed case and
+  identifiers as delivered);
+- units in SAP 4 typography ("cells/uL" -> "cells/µL", "10^3/uL" -> "10³/µL").
 """
 
 from __future__ import annotations
 
-from data_contract.specs.adae import MEDDRA_SOCS
+import pandas as pd
 
-CDISC_TERMS = {
-    # RACE (C74457)
-    "AMERICAN INDIAN OR ALASKA NATIVE": "American Indian or Alaska Native",
-    "ASIAN": "Asian",
-    "BLACK OR AFRICAN AMERICAN": "Black or African American",
-    "NATIVE HAWAIIAN OR OTHER PACIFIC ISLANDER": "Native Hawaiian or Other Pacific Islander",
-    "WHITE": "White",
-    "MULTIPLE": "Multiple",
-    # ETHNIC (C66790)
-    "HISPANIC OR LATINO": "Hispanic or Latino",
-    "NOT HISPANIC OR LATINO": "Not Hispanic or Latino",
-    # both
-    "OTHER": "Other",
-    "UNKNOWN": "Unknown",
-    "NOT REPORTED": "Not reported",
-}
+from analysis.formats import unit_text
+from data_contract.specs.adae import MEDDRA_SOCS
+from study.decode import decode_term
+
 _SOCS = {soc.casefold(): soc for soc in MEDDRA_SOCS}
 
 
-def term_label(value: str) -> str:
-    """The label a table shows for a delivered value (see the module doc)."""
+def term_label(value: object, variable: str | None = None) -> str:
+    """The label people read for a delivered value (see the module doc), units in SAP 4
+    typography (:func:`analysis.formats.unit_text`: "cells/uL" -> "cells/µL")."""
     text = str(value)
-    return _SOCS.get(text.casefold()) or CDISC_TERMS.get(text) or text
+    return unit_text(_SOCS.get(text.casefold()) or decode_term(text, variable))
+
+
+def shown_cells(text: pd.DataFrame) -> pd.DataFrame:
+    """A listing's cell texts (:func:`analysis.formats.listing_text`) as people read them:
+    each cell by :func:`term_label`. The listing's ARD and CSV keep the delivered text."""
+    return text.map(term_label)

@@ -10,7 +10,8 @@ link ``listings/<display_id>.html``. So the CSR body does not grow with the
 number of participants. Every listing is written in full (HTML and CSV) so the
 published report always carries them.
 
-Cell text is escaped (great-tables and pandas' ``to_html`` escape HTML), so
+Controlled terms are decoded (:func:`analysis.style.decode.shown_cells`; the CSV and the
+listing's ARD keep them as delivered). Cell text is escaped (great-tables and pandas' ``to_html`` escape HTML), so
 data text is shown verbatim; control characters are shown by their code
 (:func:`analysis.style.escape.display_text`) and line feeds are line breaks.
 In the CSV, a cell a spreadsheet could run as a
@@ -29,6 +30,7 @@ from great_tables import GT, md
 
 from analysis.csv_cells import csv_text
 from analysis.formats import listing_text as as_text  # the cell text is made in formats
+from analysis.style.decode import shown_cells
 from analysis.style.escape import display_frame, html_text
 from analysis.style.rtf_widths import PAD_INCH, least_and_wanted, text_width
 from analysis.style.tables import decorate, house_style, table_id
@@ -41,6 +43,8 @@ CSR_PAD_INCH = 8 / 72   # cell inset, left + right (report/assets/csr.typ: 4 pt 
 FONT_FACTOR = 1.04      # Libertinus Serif (the PDF's font) is at most this much wider than the
                         # Times metrics the measure uses (typst's measure of the listings' words)
 MAX_ROWS = 200       # longer listings are linked, not printed in full
+# the full listing page (listings/<id>.html) links a row to the report's anchor in this page
+REPORT_PAGE = "../csr.html"
 PREVIEW_ROWS = 20    # rows shown in the CSR for a linked listing
 LISTINGS_DIR = "listings"
 
@@ -106,13 +110,25 @@ p.notes {{ font-size: 9pt; color: #333; }}
 """
 
 
+def linked(cell: str, anchor: str, page: str = "") -> str:
+    """An escaped cell as a link to ``anchor`` (``#anchor`` in ``page``), e.g. the
+    participant of an event with a narrative; the cell alone when ``anchor`` is ""."""
+    return f'<a href="{html.escape(page)}#{html.escape(anchor)}">{cell}</a>' if anchor else cell
+
+
 def full_page(listing: pd.DataFrame, *, title: str, set_line: str = "",
-              footnotes: Sequence[str] = (), source: str = "") -> str:
-    """The self-contained, sortable and filterable HTML page of a whole listing."""
-    text = as_text(listing)
+              footnotes: Sequence[str] = (), source: str = "",
+              links: Sequence[str] | None = None) -> str:
+    """The self-contained, sortable and filterable HTML page of a whole listing; ``links``:
+    per row the report anchor its first cell links to ("" for none)."""
+    text = shown_cells(as_text(listing))   # controlled terms decoded (SAP 4)
     # cells escaped here (display_text, HTML, line feeds as <br>), not by pandas, which
     # would print a line feed as a literal "\n"
     shown = text.map(html_text)
+    if links is not None and len(shown.columns):
+        first = shown.columns[0]
+        shown[first] = [linked(c, a, REPORT_PAGE) for c, a in zip(shown[first], links,
+                                                                   strict=True)]
     shown.columns = [html.escape(str(c)) for c in text.columns]
     table = shown.to_html(index=False, escape=False, table_id="listing", border=0,
                           na_rep="")
@@ -124,14 +140,15 @@ def full_page(listing: pd.DataFrame, *, title: str, set_line: str = "",
 
 def write_full(listing: pd.DataFrame, display_id: str, outputs_dir: str | Path, *,
                title: str, set_line: str = "", footnotes: Sequence[str] = (),
-               source: str = "") -> tuple[Path, Path]:
+               source: str = "", links: Sequence[str] | None = None) -> tuple[Path, Path]:
     """Write ``<outputs_dir>/listings/<display_id>.html`` and ``.csv``; return both paths."""
     folder = Path(outputs_dir) / LISTINGS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     html_path = folder / f"{display_id}.html"
     csv_path = folder / f"{display_id}.csv"
     html_path.write_text(full_page(listing, title=title, set_line=set_line,
-                                   footnotes=footnotes, source=source), encoding="utf-8")
+                                   footnotes=footnotes, source=source, links=links),
+                         encoding="utf-8")
     # cells a spreadsheet could run as formulas start with ' (analysis.csv_cells)
     csv_path.write_bytes(csv_text(display_frame(as_text(listing))).encode("utf-8"))
     return html_path, csv_path
@@ -147,13 +164,16 @@ def truncation_note(display_id: str, n_rows: int, shown: int = PREVIEW_ROWS) -> 
 def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None = None,
                footnotes: Sequence[str] = (), source: str | None = None,
                outputs_dir: str | Path | None = None, title: str = "",
-               max_rows: int = MAX_ROWS, preview_rows: int = PREVIEW_ROWS) -> GT:
+               max_rows: int = MAX_ROWS, preview_rows: int = PREVIEW_ROWS,
+               links: Sequence[str] | None = None) -> GT:
     """The listing as a house-style table; long listings are cut to ``preview_rows``
-    with a linked sentence. With ``outputs_dir`` the full listing is written too."""
+    with a linked sentence. With ``outputs_dir`` the full listing is written too.
+    ``links``: per row the anchor of the report its first cell links to ("" for none)."""
     if outputs_dir is not None:
         write_full(listing, display_id, outputs_dir, title=title or display_id,
-                   set_line=set_line or "", footnotes=footnotes, source=source or "")
-    text = as_text(listing)
+                   set_line=set_line or "", footnotes=footnotes, source=source or "",
+                   links=links)
+    text = shown_cells(as_text(listing))   # controlled terms decoded (SAP 4)
     n = len(text)
     truncated = n > max_rows
     shown = display_frame(text.head(preview_rows) if truncated else text)
@@ -163,6 +183,10 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
     gt = gt.cols_label(**{names[c]: str(c) for c in labels})
     if len(shown):
         gt = gt.fmt(html_text, columns=list(names.values()))   # escaped, line feeds as <br>
+        for anchor in dict.fromkeys(a for a in (links or [])[:len(shown)] if a):
+            rows = [i for i, a in enumerate(links[:len(shown)]) if a == anchor]
+            gt = gt.fmt(lambda v, a=anchor: linked(html_text(v), a), columns=[names[labels[0]]],
+                        rows=rows)
     gt = gt.cols_width(relative_widths(shown, names))
     if n == 0:
         gt = gt.tab_source_note("No records.")
@@ -223,5 +247,5 @@ def relative_widths(shown: pd.DataFrame, names: dict[str, str]) -> dict[str, str
     return {names[c]: f"{100 * w / total:.1f}%" for c, w in zip(shown.columns, widths, strict=True)}
 
 
-__all__ = ["MAX_ROWS", "relative_widths", "PREVIEW_ROWS", "as_text", "full_page", "write_full", "listing_gt",
+__all__ = ["MAX_ROWS", "REPORT_PAGE", "linked", "relative_widths", "PREVIEW_ROWS", "as_text", "full_page", "write_full", "listing_gt",
            "link_target", "truncation_note", "table_id"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.style.decode import shown_cells
 from analysis.style.listings import as_text
 from analysis.style.tables import GROUP_COL, INDENT, KIND_COL, LABEL_COL
 
@@ -60,8 +61,9 @@ def _isna(v) -> bool:
 
 def listing_body(listing: pd.DataFrame) -> Body:
     """A listing's rows as text (:func:`analysis.style.listings.as_text`: ISO dates,
-    missing values empty); one "No records." row when it is empty."""
-    text = as_text(listing)
+    missing values empty; controlled terms decoded, :func:`analysis.style.decode.shown_cells`);
+    one "No records." row when it is empty."""
+    text = shown_cells(as_text(listing))
     frame = text.copy()
     frame.columns = [f"c{i}" for i in range(text.shape[1])]
     if frame.empty:

@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from analysis.catalogue import DISPLAYS, get
+from analysis.catalogue import ALL_DISPLAYS, DISPLAYS, get
 from analysis.config import load_config
 
 from .conftest import run_report
@@ -100,7 +100,7 @@ def test_every_chapter_and_display_renders(edge, sid):
         assert title in text, f"{sid}: no chapter {title!r}"
     missing = [d.heading for d in DISPLAYS if _norm(d.heading) not in text]
     assert not missing, f"{sid}: displays missing from csr.html: {missing}"
-    assert sorted(p.stem for p in (report / "ard").glob("*.csv")) == sorted(d.id for d in DISPLAYS)
+    assert sorted(p.stem for p in (report / "ard").glob("*.csv")) == sorted(d.id for d in ALL_DISPLAYS)
     if sid != NO_INFUSION:  # rendered as HTML only
         return
     pages = [_norm(p.extract_text() or "") for p in PdfReader(report / "csr.pdf").pages]

@@ -41,7 +41,7 @@ def half_away(x: float, decimals: int) -> str:
     text = f"{d:.{decimals}f}"
     if text.lstrip("-").strip("0.") == "":
         text = text.lstrip("-")
-    return text
+    return "\u2212" + text[1:] if text.startswith("-") else text   # SAP 4: minus sign
 
 
 def fmt(stat_name: str, value, raw_decimals: int = 0) -> str:
@@ -50,7 +50,8 @@ def fmt(stat_name: str, value, raw_decimals: int = 0) -> str:
         return "NE" if stat_name in NOT_ESTIMABLE else "-"
     v = float(value)
     if stat_name in COUNTS:
-        return str(int(round(v)))
+        n = str(int(round(v)))
+        return "\u2212" + n[1:] if n.startswith("-") else n
     if stat_name in ONE_DECIMAL:
         return half_away(v, 1)
     if stat_name in PLUS_ONE:

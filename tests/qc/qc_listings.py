@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 from qc_db import connect, manifest
+
+
+def minus(text: str) -> str:
+    """SAP 4: a negative number is written with the minus sign −, not a hyphen."""
+    return "\u2212" + text[1:] if text.startswith("-") else text
 
 
 def records(prod_ard: pd.DataFrame, columns) -> set[tuple]:
@@ -52,7 +58,7 @@ def qc_l16_2_5(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
       FROM ADEX ex JOIN ADSL sl USING (USUBJID) WHERE sl.SAFFL = 'Y'""").df()
     cols = ["Participant", "Treatment", "Date", "Study day"]
     return cols, set(zip(ex["USUBJID"], ex["EXTRT"], _dates(ex["ASTDT"]),
-                         [str(int(d)) for d in ex["DY"]], strict=True))
+                         [minus(str(int(d))) for d in ex["DY"]], strict=True))
 
 
 def qc_l16_2_7_1(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
@@ -88,13 +94,16 @@ def compare_listing(prod_ard: pd.DataFrame, qc_result, display_id: str) -> list[
 
 
 def _text(v) -> str:
-    """A listing cell as text: missing -> "", whole numbers without decimals, dates ISO."""
+    """A listing cell as text: missing -> "", whole numbers without decimals, a negative
+    number with the minus sign − (SAP 4), dates ISO."""
     if v is None or v is pd.NA or v is pd.NaT:
         return ""
     if isinstance(v, pd.Timestamp):
         return v.strftime("%Y-%m-%d")
     if isinstance(v, float):
-        return "" if math.isnan(v) else (str(int(v)) if v.is_integer() else str(v))
+        return "" if math.isnan(v) else minus(str(int(v)) if v.is_integer() else str(v))
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return minus(str(v))
     return str(v)
 
 
@@ -214,7 +223,7 @@ def qc_l16_2_6(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
                 period = "Post-infusion"
             else:
                 period = "Neither period"
-        day = "" if pd.isna(r.INFDT) else str((r.ASTDT - r.INFDT).days)
+        day = "" if pd.isna(r.INFDT) else minus(str((r.ASTDT - r.INFDT).days))
         out.add((r.USUBJID, _text(r.RLSEQ), f"{r.ASTDT:%Y-%m-%d}", day, r.RLGT24H, r.RLFEVINF,
                  r.COUNTED, r.REASON, period))
     cols = ["Participant", "Episode", "Onset date", "Study day", "> 24 h", "Fever/infection",

@@ -7,6 +7,7 @@ import test_qc_biomarkers
 import test_qc_efficacy
 import test_qc_labsafety
 import test_qc_listings
+import test_qc_narratives
 import test_qc_participants
 import test_qc_remaining
 import test_qc_safety
@@ -16,7 +17,7 @@ from analysis.displays.registry import registered
 QC_DISPLAYS = [
     *test_qc_participants.DISPLAYS, *test_qc_efficacy.DISPLAYS, *test_qc_safety.DISPLAYS,
     *test_qc_listings.DISPLAYS, *test_qc_biomarkers.PROGRAMS, *test_qc_labsafety.PROGRAMS,
-    *test_qc_remaining.PROGRAMS,
+    *test_qc_remaining.PROGRAMS, *test_qc_narratives.PROGRAMS,
 ]
 
 

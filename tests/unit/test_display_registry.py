@@ -4,7 +4,7 @@ declares a catalogue entry, with the renderer its kind needs."""
 
 import pytest
 
-from analysis.catalogue import DISPLAYS
+from analysis.catalogue import ALL_DISPLAYS as DISPLAYS
 from analysis.displays import registry
 from analysis.displays.registry import declare, registered, spec
 
@@ -28,6 +28,7 @@ def test_figures_declare_a_figure_listings_a_listing_and_tables_neither(entry):
     assert (declared.figure is not None) == (entry.id[0] == "F")
     assert (declared.plot_data is not None) == (entry.id[0] == "F")
     assert (declared.listing is not None) == (entry.id[0] == "L")
+    assert (declared.narrative is not None) == (entry.id[0] == "N")
 
 
 def test_a_declaration_of_an_id_outside_the_catalogue_or_of_the_wrong_kind_fails():
