@@ -13,6 +13,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from analysis.style.narrative_text import narrative_anchor, placeholder, writer_file
+
 from .conftest import run_report
 
 pytestmark = pytest.mark.e2e

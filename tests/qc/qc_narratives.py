@@ -92,7 +92,7 @@ def qc_n14_3_3(snapshot_dir, config) -> pd.DataFrame:
         s = sl.loc[u]
         d0 = pd.Timestamp(s["INFDT"]) if pd.notna(s["INFDT"]) else \
             pd.Timestamp(s["LDSTDT"]) + pd.Timedelta(days=first_ld)
-        day = lambda d: None if pd.isna(d) else float((pd.Timestamp(d) - d0).days)  # noqa: E731
+        day = lambda d, d0=d0: None if pd.isna(d) else float((pd.Timestamp(d) - d0).days)  # noqa: E731
         for v in PARTICIPANT:
             add(u, "participant", None, v, s[v])
         add(u, "participant", None, "GROUP", s["TRT01A"])
