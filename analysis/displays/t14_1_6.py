@@ -7,7 +7,8 @@ counted once per row:
 1. ``ANYDV``: participants with any protocol deviation (important or not);
 2. ``ANY``: participants with any important deviation (ADDV.DVIMPFL = "Y");
 3. per category (``group2 = DVCAT``, ``group2_level`` = the category, in the order of
-   the study's deviation plan): ``DVCAT`` / category, then ``DVTERM`` / each deviation
+   the study's deviation plan): ``DVCAT`` (participants with any important deviation of
+   the category; ``variable_level`` empty), then ``DVTERM`` / each deviation
    term of the category, terms by descending Total frequency then alphabetically.
 
 Derivation: :mod:`analysis.derive.deviations`.
@@ -42,7 +43,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
     for cat in category_order(imp["DVCAT"]):
         sub = imp[imp["DVCAT"].astype(str) == cat]
         g2 = dict(group2="DVCAT", group2_level=cat)
-        rows += count_rows(sub, pop.bign, variable="DVCAT", variable_level=cat,
+        rows += count_rows(sub, pop.bign, variable="DVCAT",
                            stat_label="Any important deviation of the category", **g2, **keys)
         for term in sort_by_frequency(subjects_per_key(sub, "DVTERM"), "DVTERM"):
             rows += count_rows(sub[sub["DVTERM"] == term], pop.bign, variable="DVTERM",
@@ -62,7 +63,8 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
 
 LAYOUT = {"variable_labels": {"ANYDV": "Participants with any protocol deviation",
                               "ANY": "Participants with any important protocol deviation",
-                              "DVCAT": "Category", "DVTERM": "Deviation"}}
+                              "DVCAT": "Any important deviation of the category",
+                              "DVTERM": "Deviation"}}
 
 
 DISPLAY = declare(ID, ard=ard, layout=LAYOUT, footnotes=footnotes)
