@@ -44,7 +44,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
         sub = imp[imp["DVCAT"].astype(str) == cat]
         g2 = dict(group2="DVCAT", group2_level=cat)
         rows += count_rows(sub, pop.bign, variable="DVCAT",
-                           stat_label="Any important deviation of the category", **g2, **keys)
+                           stat_label="Any important deviation", **g2, **keys)
         for term in sort_by_frequency(subjects_per_key(sub, "DVTERM"), "DVTERM"):
             rows += count_rows(sub[sub["DVTERM"] == term], pop.bign, variable="DVTERM",
                                variable_level=term, stat_label="Deviation", **g2, **keys)
@@ -63,7 +63,7 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
 
 LAYOUT = {"variable_labels": {"ANYDV": "Participants with any protocol deviation",
                               "ANY": "Participants with any important protocol deviation",
-                              "DVCAT": "Any important deviation of the category",
+                              "DVCAT": "Any important deviation",
                               "DVTERM": "Deviation"}}
 
 

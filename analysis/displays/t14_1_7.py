@@ -49,7 +49,7 @@ def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.D
             sub = period[f][period[f]["CMCLAS"] == cls]
             if sub.empty:
                 continue
-            rows += count_rows(sub, pop.bign, variable=f, stat_label="Any medication of the class",
+            rows += count_rows(sub, pop.bign, variable=f, stat_label="Any in the class",
                                **g2, **keys)
             for name in sort_by_frequency(subjects_per_key(sub, "CMDECOD"), "CMDECOD"):
                 rows += count_rows(sub[sub["CMDECOD"] == name], pop.bign, variable=f,
