@@ -207,7 +207,7 @@ def recorded_values(values: pd.Series, by: pd.Series | None = None) -> pd.Series
     x = pd.to_numeric(values, errors="coerce").astype(float)
     keys = pd.Series("", index=x.index) if by is None else by.astype(str)
     out = pd.Series("", index=x.index, dtype=object)
-    for key, idx in keys.groupby(keys, sort=False).groups.items():
+    for idx in keys.groupby(keys, sort=False).groups.values():
         v = x.loc[idx]
         d = raw_decimals(v.dropna().unique())
         ok = v.notna()

@@ -240,7 +240,7 @@ def _by_param(df: pd.DataFrame, value: str = "AVAL", key: str = "PARAMCD") -> li
     return [_num(v, dec[p]) for p, v in zip(df[key], df[value], strict=True)]
 
 
-def _set(con, flag: str) -> str:
+def _set(flag: str) -> str:
     return f"SELECT USUBJID FROM ADSL WHERE {flag} = 'Y'"
 
 
@@ -248,7 +248,7 @@ def qc_l16_2_2(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
     """L16.2.2: every ADDV deviation of an enrolled participant."""
     dv = connect(snapshot_dir).execute(f"""
       SELECT USUBJID, DVCAT, DVTERM, ASTDT, DVIMPFL FROM ADDV
-      WHERE USUBJID IN ({_set(None, 'ENRLFL')})""").df()
+      WHERE USUBJID IN ({_set('ENRLFL')})""").df()
     cols = ["Participant", "Category", "Deviation", "Date", "Important"]
     return cols, set(zip(dv["USUBJID"], dv["DVCAT"], dv["DVTERM"], _dates(dv["ASTDT"]),
                          dv["DVIMPFL"], strict=True))
@@ -296,7 +296,7 @@ def qc_l16_2_6_1(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
     con = connect(snapshot_dir)
     sl = con.execute("SELECT USUBJID, INFDT FROM ADSL WHERE INFFL = 'Y'").df()
     e = con.execute(f"SELECT USUBJID, ADT, AVAL FROM ADEDSS WHERE USUBJID IN "
-                    f"({_set(con, 'INFFL')})").df()
+                    f"({_set('INFFL')})").df()
     e["PARAMCD"] = "EDSS"
     chg = _baseline_change(e, dict(zip(sl.USUBJID, sl.INFDT, strict=True)), ["USUBJID"])
     d = decimals_of(e["AVAL"].dropna())
@@ -310,7 +310,7 @@ def qc_l16_2_6_2(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
     """L16.2.6.2: every ADVA assessment (per eye) of an infused participant, as recorded."""
     va = connect(snapshot_dir).execute(f"""
       SELECT USUBJID, LAT, ADT, VAFMT, VAORRES FROM ADVA
-      WHERE USUBJID IN ({_set(None, 'INFFL')})""").df()
+      WHERE USUBJID IN ({_set('INFFL')})""").df()
     cols = ["Participant", "Eye", "Date", "Format", "As recorded"]
     return cols, set(zip(va["USUBJID"], va["LAT"], _dates(va["ADT"]), va["VAFMT"],
                          va["VAORRES"], strict=True))
@@ -322,7 +322,7 @@ def qc_l16_2_6_3(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
       SELECT USUBJID, ADT,
              max(CASE WHEN PARAMCD = 'T2NEWENL' THEN AVAL END) AS T2,
              max(CASE WHEN PARAMCD = 'GDT1' THEN AVAL END) AS GD
-      FROM ADMRI WHERE USUBJID IN ({_set(None, 'INFFL')}) GROUP BY USUBJID, ADT""").df()
+      FROM ADMRI WHERE USUBJID IN ({_set('INFFL')}) GROUP BY USUBJID, ADT""").df()
     cols = ["Participant", "Date", "New or Enlarging T2 Lesions (count)",
             "Gd-Enhancing T1 Lesions (count)"]
     return cols, {(u, t, _num(a, 0), _num(b, 0)) for u, t, a, b in
@@ -345,7 +345,7 @@ def _lab(con, params, flag) -> pd.DataFrame:
     codes = ", ".join(f"'{p}'" for p in params)
     return con.execute(f"""
       SELECT USUBJID, PARAMCD, PARAM, ADT, AVAL, AVALC, ANRLO FROM ADLB
-      WHERE PARAMCD IN ({codes}) AND USUBJID IN ({_set(con, flag)})""").df()
+      WHERE PARAMCD IN ({codes}) AND USUBJID IN ({_set(flag)})""").df()
 
 
 def qc_l16_2_6_4(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
@@ -363,7 +363,7 @@ def qc_l16_2_6_5(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
     import qc_kinetics
 
     con = connect(snapshot_dir)
-    inf = set(con.execute(_set(con, "INFFL")).df()["USUBJID"])
+    inf = set(con.execute(_set("INFFL")).df()["USUBJID"])
     pc = con.execute("SELECT USUBJID, PARAMCD, PARAM, ADY, AVAL, BLQFL, AVALU FROM ADPC").df()
     pc = pc[pc.USUBJID.isin(inf)]
     out = set()
@@ -417,7 +417,7 @@ def qc_l16_2_8_2(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
     out = set(zip(lb["USUBJID"], ["Laboratory value"] * len(lb), lb["PARAM"],
                   _dates(lb["ADT"]), _lab_value(lb), below, strict=True))
     cm = con.execute(f"""SELECT USUBJID, CMDECOD, ASTDT FROM ADCM WHERE CMCAT = 'IVIG'
-                         AND USUBJID IN ({_set(con, 'SAFFL')})""").df()
+                         AND USUBJID IN ({_set('SAFFL')})""").df()
     out |= set(zip(cm["USUBJID"], ["IVIG administration"] * len(cm), cm["CMDECOD"],
                    _dates(cm["ASTDT"]), [""] * len(cm), [""] * len(cm), strict=True))
     return ["Participant", "Record", "Parameter or medication", "Date", "Value",
