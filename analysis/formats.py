@@ -232,3 +232,30 @@ def unit_text(text: object) -> str:
 def signed(text: str) -> str:
     """A number's text with the typographic minus sign (SAP 4: "−1.00", not "-1.00")."""
     return "\u2212" + text[1:] if text[:1] == "-" else text
+
+
+def recorded_values(values: pd.Series, by: pd.Series | None = None) -> pd.Series:
+    """Numbers of a listing as recorded: each with the decimals its parameter (``by``,
+    e.g. PARAMCD; all values together when None) is recorded with (:func:`raw_decimals`),
+    so 3800.0 cells/µL shows as ``3800`` and 10.4 g/dL as ``10.4``; missing empty. The
+    values are already on that grid, so nothing is rounded."""
+    x = pd.to_numeric(values, errors="coerce").astype(float)
+    keys = pd.Series("", index=x.index) if by is None else by.astype(str)
+    out = pd.Series("", index=x.index, dtype=object)
+    for idx in keys.groupby(keys, sort=False).groups.values():
+        v = x.loc[idx]
+        d = raw_decimals(v.dropna().unique())
+        ok = v.notna()
+        out.loc[v.index[ok]] = [f"{f:.{d}f}" for f in v[ok]]
+    return out
+
+
+COMPUTED_NOISE_DECIMALS = 9
+
+
+def fmt_computed(x: float, decimals: int) -> str:
+    """A value computed in binary floating point (an AUC by the trapezoid rule) as text
+    with ``decimals``: rounded to :data:`COMPUTED_NOISE_DECIMALS` places first, so that
+    the summation's noise (1142.2704999999998 for the exact 1142.2705) does not decide
+    which way a midpoint rounds; then half away from zero (SAP 4)."""
+    return fmt_num(round(float(x), COMPUTED_NOISE_DECIMALS), decimals)

@@ -15,7 +15,7 @@ keys. Three kinds of variable:
   its whole specification (the ``full`` profile).
 
 Datasets are ``core`` when the ADaM standard has them (ADSL, ADAE, ADEX, ADCM,
-ADLB, ADPC); the others (ADRELAP, ADEDSS, ADVA, ADMRI) exist only in this
+ADLB, ADPC); the others (ADRELAP, ADEDSS, ADVA, ADMRI, ADDV) exist only in this
 study. How a dataset's profile is chosen: :mod:`data_contract.validate`.
 
 A variable with a ``codelist`` holds a sponsor codelist (causality, severity,

@@ -9,7 +9,7 @@ Profiles, per dataset: each dataset present is checked against its own
 specification (:mod:`data_contract.specs`). A dataset is checked in the ``full``
 profile -- every variable of its specification, this study's terms (visit names,
 parameters, dose levels) and keys -- when it is this study's: a dataset only this
-study has (ADRELAP, ADEDSS, ADVA, ADMRI), one that holds an extension variable of
+study has (ADRELAP, ADEDSS, ADVA, ADMRI, ADDV), one that holds an extension variable of
 this study (ADSL.INFDT, ADAE.DLTFL, ADLB.LLOQ...), or one whose STUDYID is this
 study's (study.yml ``study.studyid``). Any other dataset (another study's ADSL,
 ADAE, ADLB...) is checked in the ``core`` profile: its standard variables, their

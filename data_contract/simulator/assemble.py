@@ -1,7 +1,7 @@
 """Assemble the simulated trial into the contract's datasets and cut it (SAP 1).
 
 :func:`simulate_trial` runs every step with its own random stream (derived
-from one seed, so the same seed and n give identical datasets), builds the ten
+from one seed, so the same seed and n give identical datasets), builds the
 datasets with the contract's columns, order and types, and applies the final
 cut-off (12 months after the last infusion).
 """
@@ -16,12 +16,14 @@ import numpy as np
 import pandas as pd
 
 from data_contract.dlt_criteria import load_dlt_criteria
+from data_contract.simulator.deviations import simulate_deviations
 from data_contract.simulator.efficacy import simulate_edss, simulate_mri, simulate_va
 from data_contract.simulator.enrolment import Participants, enrol
 from data_contract.simulator.escalation import CohortDecision, run_escalation
 from data_contract.simulator.history import Episodes, draw_episodes
 from data_contract.simulator.kinetics import simulate_kinetics
 from data_contract.simulator.labs import draw_bcells, draw_haematology, simulate_labs
+from data_contract.simulator.medications import simulate_medications
 from data_contract.simulator.parameters import load_params
 from data_contract.simulator.safety import Safety, add_laboratory_events, simulate_safety
 from data_contract.simulator.visits import Disposition, draw_disposition, draw_visits
@@ -33,7 +35,8 @@ from study import rules
 from study.config import load_config
 
 STREAMS = ("escalation", "enrolment", "visits", "disposition", "history", "haematology",
-           "bcells", "safety", "labs", "kinetics", "edss", "va", "mri", "vitals")
+           "bcells", "safety", "labs", "kinetics", "edss", "va", "mri", "vitals",
+           "medications", "deviations")
 
 
 @dataclass(frozen=True)
@@ -208,20 +211,36 @@ def build_adex(pt: Participants, config) -> dict:
             "ASTDT": _dates(pt.infdt, pid, day), "ASTDY": day}
 
 
-def build_adcm(pt: Participants, saf: Safety, ivig: dict, params: dict) -> dict:
+def build_adcm(pt: Participants, saf: Safety, ivig: dict, meds: dict, params: dict,
+               ld_start: int) -> dict:
+    """CRS/ICANS management, IVIG and the other medications; ATC class from params.yml;
+    PREFL / ONTRTFL relative to the start of lymphodepletion (the spec's definition)."""
     cm = saf.cm
-    pid = np.concatenate([cm["pid"], ivig["pid"]]).astype(np.int64)
-    name = np.concatenate([cm["name"], np.full(len(ivig["pid"]), params["labs"]["ivig_name"],
-                                               dtype=object)])
-    cat = np.concatenate([cm["cat"], np.full(len(ivig["pid"]), "IVIG", dtype=object)])
-    start = np.concatenate([cm["start"], ivig["start"]]).astype(np.int64)
-    end = np.concatenate([cm["end"], ivig["end"]]).astype(np.int64)
+    k = len(ivig["pid"])
+    pid = np.concatenate([cm["pid"], ivig["pid"], meds["pid"]]).astype(np.int64)
+    name = np.concatenate([cm["name"], np.full(k, params["labs"]["ivig_name"], dtype=object),
+                           meds["name"]])
+    cat = np.concatenate([cm["cat"], np.full(k, "IVIG", dtype=object), meds["cat"]])
+    start = np.concatenate([cm["start"], ivig["start"], meds["start"]]).astype(np.int64)
+    end = np.concatenate([cm["end"], ivig["end"], meds["end"]]).astype(np.int64)
     usub = pt.usubjid[pid]
     order, seq = _seq(usub, start, name)
     pid, name, cat, start, end = pid[order], name[order], cat[order], start[order], end[order]
+    atc = params["medications"]["atc_class"]
+    yn = lambda m: np.where(m, "Y", "N").astype(object)  # noqa: E731
     return {"USUBJID": pt.usubjid[pid], "CMSEQ": seq, "CMDECOD": name, "CMCAT": cat,
+            "CMCLAS": np.asarray([atc[x] for x in name], dtype=object),
             "ASTDT": _dates(pt.infdt, pid, start), "AENDT": _dates(pt.infdt, pid, end),
-            "ASTDY": start}
+            "ASTDY": start, "PREFL": yn(start < ld_start), "ONTRTFL": yn(end >= ld_start)}
+
+
+def build_addv(pt: Participants, dv: dict) -> dict:
+    usub = pt.usubjid[dv["pid"]]
+    order, seq = _seq(usub, dv["day"], dv["term"])
+    pid = dv["pid"][order]
+    return {"USUBJID": pt.usubjid[pid], "DVSEQ": seq, "DVCAT": dv["cat"][order],
+            "DVTERM": dv["term"][order], "ASTDT": _dates(pt.infdt, pid, dv["day"][order]),
+            "ASTDY": dv["day"][order], "DVIMPFL": dv["important"][order]}
 
 
 def build_adrelap(pt: Participants, ep: Episodes) -> dict:
@@ -271,6 +290,10 @@ def simulate_trial(n: int = 20, seed: int | None = None,
     edss = simulate_edss(pt, grid, disp, ep, streams["edss"], params)
     va = simulate_va(pt, grid, disp, ep, streams["va"], params)
     mri = simulate_mri(pt, grid, streams["mri"], params)
+    ld_days = sorted({d for drug in config.assumptions["lymphodepletion"]["drugs"]
+                      for d in drug["days"]})
+    meds = simulate_medications(pt, disp, saf.events, streams["medications"], params, ld_days)
+    dv = simulate_deviations(pt, grid, disp, streams["deviations"], params)
 
     months = config.registry["follow_up_months"]
     final_cut = _add_months(pt.infdt.max(), months)
@@ -294,7 +317,8 @@ def simulate_trial(n: int = 20, seed: int | None = None,
                                           np.datetime64(final_cut, "ns")), studyid),
         "ADAE": _frame("ADAE", build_adae(pt, disp, saf, params), studyid),
         "ADEX": _frame("ADEX", build_adex(pt, config), studyid),
-        "ADCM": _frame("ADCM", build_adcm(pt, saf, labs.ivig, params), studyid),
+        "ADCM": _frame("ADCM", build_adcm(pt, saf, labs.ivig, meds, params,
+                                          rules.first_lymphodepletion_day(config)), studyid),
         "ADLB": _frame("ADLB", lb, studyid),
         "ADVS": _frame("ADVS", vsr, studyid),
         "ADPC": _frame("ADPC", pcr, studyid),
@@ -302,6 +326,7 @@ def simulate_trial(n: int = 20, seed: int | None = None,
         "ADEDSS": _frame("ADEDSS", edss_rows, studyid),
         "ADVA": _frame("ADVA", vr, studyid),
         "ADMRI": _frame("ADMRI", mr, studyid),
+        "ADDV": _frame("ADDV", build_addv(pt, dv), studyid),
     }
     # The participant-level intermediates are copied into the frames: free them before
     # the cut-off makes its own copies (3 million ADLB rows at 20,000 participants).

@@ -10,6 +10,7 @@ from __future__ import annotations
 from data_contract.spec import DatasetSpec
 from data_contract.specs.adae import ADAE
 from data_contract.specs.adcm import ADCM
+from data_contract.specs.addv import ADDV
 from data_contract.specs.adedss import ADEDSS
 from data_contract.specs.adex import ADEX
 from data_contract.specs.adlb import ADLB
@@ -22,7 +23,7 @@ from data_contract.specs.advs import ADVS
 
 DATASETS: dict[str, DatasetSpec] = {
     s.name: s for s in (ADSL, ADAE, ADEX, ADCM, ADLB, ADVS, ADPC, ADRELAP, ADEDSS, ADVA,
-                        ADMRI)
+                        ADMRI, ADDV)
 }
 
 __all__ = ["DATASETS"]

@@ -116,11 +116,21 @@ def adex() -> pd.DataFrame:
 
 def adcm() -> pd.DataFrame:
     return _df(
-        ["STUDYID", "USUBJID", "CMSEQ", "CMDECOD", "CMCAT", "ASTDT", "AENDT", "ASTDY"],
+        ["STUDYID", "USUBJID", "CMSEQ", "CMDECOD", "CMCAT", "CMCLAS", "ASTDT", "AENDT",
+         "ASTDY", "PREFL", "ONTRTFL"],
         [
-            (STUDYID, S1, 1, "TOCILIZUMAB", "TOCILIZUMAB", "2025-01-16", "2025-01-16", 2),
-            (STUDYID, S2, 1, "IMMUNOGLOBULIN", "IVIG", "2025-03-01", "2025-04-30", 15),
+            (STUDYID, S1, 1, "TOCILIZUMAB", "TOCILIZUMAB", "IMMUNOSUPPRESSANTS", "2025-01-16",
+             "2025-01-16", 2, "N", "Y"),
+            (STUDYID, S2, 1, "IMMUNOGLOBULIN", "IVIG", "IMMUNE SERA AND IMMUNOGLOBULINS",
+             "2025-03-01", "2025-04-30", 15, "N", "Y"),
         ],
+    )
+
+
+def addv() -> pd.DataFrame:
+    return _df(
+        ["STUDYID", "USUBJID", "DVSEQ", "DVCAT", "DVTERM", "ASTDT", "ASTDY", "DVIMPFL"],
+        [(STUDYID, S1, 1, "VISIT SCHEDULE", "Visit not done: Day 7", "2025-01-21", 7, "N")],
     )
 
 
@@ -222,10 +232,10 @@ def advs() -> pd.DataFrame:
 
 
 def study() -> dict[str, pd.DataFrame]:
-    """The minimal valid study (all eleven datasets), dates as ISO strings."""
+    """The minimal valid study (all twelve datasets), dates as ISO strings."""
     return {"ADSL": adsl(), "ADAE": adae(), "ADEX": adex(), "ADCM": adcm(), "ADLB": adlb(),
             "ADVS": advs(), "ADPC": adpc(), "ADRELAP": adrelap(), "ADEDSS": adedss(),
-            "ADVA": adva(), "ADMRI": admri()}
+            "ADVA": adva(), "ADMRI": admri(), "ADDV": addv()}
 
 
 PILOT_CUTOFF = date(2014, 12, 31)

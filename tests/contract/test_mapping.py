@@ -155,6 +155,6 @@ def test_cli_applies_the_mapping_given_and_none_when_told(tmp_path: Path, capsys
     assert "[allowed]" in capsys.readouterr().err  # NEUT is not this study's parameter
     assert main(["validate", str(src), "--mapping", str(tmp_path / "delivery.yml"),
                  "--report-dir", str(report)]) == 0
-    assert "valid (11 datasets" in capsys.readouterr().out
+    assert "valid (12 datasets" in capsys.readouterr().out
     assert main(["validate", str(src), "--mapping", str(tmp_path / "nope.yml")]) == 1
     assert "cannot be read" in capsys.readouterr().err

@@ -138,7 +138,7 @@ def test_cli_validate_prints_report_and_writes_nothing(tmp_path: Path, capsys):
     src = _write_csv(tmp_path / "src", f.study())
     before = _listing(tmp_path)
     assert main(["validate", str(src), "--cutoff", "2025-09-30"]) == 0
-    assert "valid (11 datasets" in capsys.readouterr().out
+    assert "valid (12 datasets" in capsys.readouterr().out
     assert main(["validate", str(src), "--cutoff", "2025-05-15"]) == 1
     assert "[after_cutoff]" in capsys.readouterr().err
     assert _listing(tmp_path) == before

@@ -78,6 +78,42 @@ def test_every_crs_day_is_febrile_and_grade_2_shows_hypotension_or_oxygen(trial)
                     or (d[d.PARAMCD == "OXYFLOW"].AVAL > 0).any())
 
 
+def test_prior_medications_are_the_prior_immunosuppressants_adsl_names(trial):
+    sl, cm = trial.datasets["ADSL"], trial.datasets["ADCM"]
+    prior = cm[cm.CMCAT == "IMMUNOSUPPRESSANT"]
+    names = {"ORAL CORTICOSTEROIDS": "PREDNISONE"}
+    want = {(u, names.get(a, a)) for u, p in zip(sl.USUBJID, sl.PRIMSUP, strict=True)
+            for a in p.split("; ")}
+    assert set(zip(prior.USUBJID, prior.CMDECOD, strict=True)) == want
+    assert (prior.PREFL == "Y").all() and (prior.ASTDT >= prior.USUBJID.map(
+        dict(zip(sl.USUBJID, sl.DIAGDT, strict=True)))).all()
+
+
+def test_prior_and_concomitant_flags_follow_the_start_of_lymphodepletion(trial):
+    sl, cm = trial.datasets["ADSL"], trial.datasets["ADCM"]
+    ld = cm.USUBJID.map(dict(zip(sl.USUBJID, sl.LDSTDT, strict=True)))
+    assert ((cm.PREFL == "Y") == (cm.ASTDT < ld)).all()
+    assert ((cm.ONTRTFL == "Y") == (cm.AENDT.isna() | (cm.AENDT >= ld))).all()
+    both = cm[(cm.PREFL == "Y") & (cm.ONTRTFL == "Y")]
+    assert len(both) and set(both.CMDECOD) == {"PREDNISONE"}  # the taper spans the start
+
+
+def test_g_csf_is_given_only_for_grade_4_neutropenia(trial):
+    ae, cm = trial.datasets["ADAE"], trial.datasets["ADCM"]
+    g4 = set(ae[(ae.AEDECOD == "Neutrophil count decreased") & (ae.AETOXGR == 4)].USUBJID)
+    assert set(cm[cm.CMCAT == "G-CSF"].USUBJID) <= g4
+
+
+def test_a_missed_visit_deviation_has_no_assessment_on_that_visit(trial):
+    dv, lb = trial.datasets["ADDV"], trial.datasets["ADLB"]
+    missed = dv[dv.DVCAT == "VISIT SCHEDULE"]
+    assert len(missed) and (missed.DVIMPFL == "N").all()
+    visits = set(zip(lb.USUBJID, lb.AVISIT, strict=True))
+    for r in missed.itertuples():
+        assert (r.USUBJID, r.DVTERM.removeprefix("Visit not done: ")) not in visits, r
+    assert (dv.DVIMPFL == "Y").any()
+
+
 def test_a_discordant_delivery_gets_one_warning_per_discordance(trial):
     d = dict(trial.datasets)
     ae = d["ADAE"].copy()

@@ -53,7 +53,7 @@ def test_freeze_writes_parquet_files_and_manifest(final: Path):
     assert len(m["datasets"]["ADSL"]["sha256"]) == 64
     assert m["datasets"]["ADSL"]["columns"][:3] == ["STUDYID", "USUBJID", "SUBJID"]
     assert "ADRELAP" in m["extensions"] and "ADSL.INFDT" in m["extensions"]
-    assert m["validation"]["errors"] == 0 and m["validation"]["rows"] == 52  # ADVS: 4 rows
+    assert m["validation"]["errors"] == 0 and m["validation"]["rows"] == 53  # ADVS 4, ADDV 1
 
 
 def test_load_snapshot_returns_typed_datasets(final: Path, root: Path):

@@ -229,3 +229,205 @@ def qc_l16_2_6(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
     cols = ["Participant", "Episode", "Onset date", "Study day", "> 24 h", "Fever/infection",
             "Counts as relapse", "Reason not counted", "ARR period"]
     return cols, out
+
+
+# --- L16.2.2, L16.2.3, L16.2.6.1-L16.2.6.5, L16.2.8.1-L16.2.8.2 (issue 15) --------------------
+#
+# Written from SAP 2, SAP 3, SAP 5 and the dataset specifications, apart from ``analysis``:
+# SQL over the snapshot's Parquet files; numbers shown with the decimals the raw values of
+# their parameter are recorded with (qc_format.decimals_of).
+
+from qc_format import decimals_of, half_away  # noqa: E402
+
+
+def _num(v, decimals: int) -> str:
+    return "" if v is None or pd.isna(v) else half_away(float(v), decimals)
+
+
+def _by_param(df: pd.DataFrame, value: str = "AVAL", key: str = "PARAMCD") -> list[str]:
+    dec = {p: decimals_of(g[value].dropna()) for p, g in df.groupby(key)}
+    return [_num(v, dec[p]) for p, v in zip(df[key], df[value], strict=True)]
+
+
+def _set(flag: str) -> str:
+    return f"SELECT USUBJID FROM ADSL WHERE {flag} = 'Y'"
+
+
+def qc_l16_2_2(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
+    """L16.2.2: every ADDV deviation of an enrolled participant."""
+    dv = connect(snapshot_dir).execute(f"""
+      SELECT USUBJID, DVCAT, DVTERM, ASTDT, DVIMPFL FROM ADDV
+      WHERE USUBJID IN ({_set('ENRLFL')})""").df()
+    cols = ["Participant", "Category", "Deviation", "Date", "Important"]
+    return cols, set(zip(dv["USUBJID"], dv["DVCAT"], dv["DVTERM"], _dates(dv["ASTDT"]),
+                         dv["DVIMPFL"], strict=True))
+
+
+def qc_l16_2_3(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
+    """L16.2.3: per enrolled participant, each of the Safety, Infused and DLT-evaluable sets
+    whose flag is not Y, and why (SAP 2): no lymphodepletion date, else no infusion date,
+    else (DLT-evaluable) neither followed for the DLT window nor a DLT."""
+    window = int(config.raw["registry"]["dlt_window_days"])
+    sl = connect(snapshot_dir).execute(
+        "SELECT USUBJID, SAFFL, INFFL, DLTEVLFL, LDSTDT, INFDT FROM ADSL WHERE ENRLFL = 'Y'"
+    ).df()
+    out = set()
+    for r in sl.itertuples(index=False):
+        for name, flag in (("Safety", r.SAFFL), ("Infused", r.INFFL),
+                           ("DLT-evaluable", r.DLTEVLFL)):
+            if flag == "Y":
+                continue
+            if pd.isna(r.LDSTDT):
+                why = "Had not started lymphodepletion by the data cut-off"
+            elif name != "Safety" and pd.isna(r.INFDT):
+                why = "Had not received the CAR-T infusion by the data cut-off"
+            elif name == "DLT-evaluable":
+                why = (f"Infused, but neither followed for the {window}-day DLT window nor "
+                       "with a DLT by the data cut-off")
+            else:
+                why = f"Not in the {name} set"
+            out.add((r.USUBJID, name, why))
+    return ["Participant", "Analysis set", "Reason"], out
+
+
+def _baseline_change(df: pd.DataFrame, infdt: dict, by: list[str]) -> pd.Series:
+    """AVAL - the last non-missing AVAL dated on or before the infusion (SAP 3 baseline)."""
+    df = df.assign(_INF=pd.to_datetime(df["USUBJID"].map(infdt)),
+                   ADT=pd.to_datetime(df["ADT"]))
+    pre = df[df["AVAL"].notna() & (df["ADT"] <= df["_INF"])].sort_values("ADT", kind="mergesort")
+    base = pre.groupby(by)["AVAL"].last().rename("_BASE").reset_index()
+    return df["AVAL"].to_numpy() - df[by].merge(base, on=by, how="left")["_BASE"].to_numpy()
+
+
+def qc_l16_2_6_1(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
+    """L16.2.6.1: every ADEDSS assessment of an infused participant, with the change from
+    baseline (last assessment on or before the infusion)."""
+    con = connect(snapshot_dir)
+    sl = con.execute("SELECT USUBJID, INFDT FROM ADSL WHERE INFFL = 'Y'").df()
+    e = con.execute(f"SELECT USUBJID, ADT, AVAL FROM ADEDSS WHERE USUBJID IN "
+                    f"({_set('INFFL')})").df()
+    e["PARAMCD"] = "EDSS"
+    chg = _baseline_change(e, dict(zip(sl.USUBJID, sl.INFDT, strict=True)), ["USUBJID"])
+    d = decimals_of(e["AVAL"].dropna())
+    dc = decimals_of(pd.Series(chg).dropna())
+    cols = ["Participant", "Date", "EDSS", "Change from baseline"]
+    return cols, {(u, t, _num(v, d), _num(c, dc)) for u, t, v, c in
+                  zip(e["USUBJID"], _dates(e["ADT"]), e["AVAL"], chg, strict=True)}
+
+
+def qc_l16_2_6_2(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
+    """L16.2.6.2: every ADVA assessment (per eye) of an infused participant, as recorded."""
+    va = connect(snapshot_dir).execute(f"""
+      SELECT USUBJID, LAT, ADT, VAFMT, VAORRES FROM ADVA
+      WHERE USUBJID IN ({_set('INFFL')})""").df()
+    cols = ["Participant", "Eye", "Date", "Format", "As recorded"]
+    return cols, set(zip(va["USUBJID"], va["LAT"], _dates(va["ADT"]), va["VAFMT"],
+                         va["VAORRES"], strict=True))
+
+
+def qc_l16_2_6_3(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
+    """L16.2.6.3: one row per MRI scan (participant and date) with both lesion counts."""
+    m = connect(snapshot_dir).execute(f"""
+      SELECT USUBJID, ADT,
+             max(CASE WHEN PARAMCD = 'T2NEWENL' THEN AVAL END) AS T2,
+             max(CASE WHEN PARAMCD = 'GDT1' THEN AVAL END) AS GD
+      FROM ADMRI WHERE USUBJID IN ({_set('INFFL')}) GROUP BY USUBJID, ADT""").df()
+    cols = ["Participant", "Date", "New or Enlarging T2 Lesions (count)",
+            "Gd-Enhancing T1 Lesions (count)"]
+    return cols, {(u, t, _num(a, 0), _num(b, 0)) for u, t, a, b in
+                  zip(m["USUBJID"], _dates(m["ADT"]), m["T2"], m["GD"], strict=True)}
+
+
+def _lab_value(df: pd.DataFrame) -> list[str]:
+    """ADLB value as recorded: titre 1:N, number with its parameter's decimals, else AVALC."""
+    num = _by_param(df)
+    out = []
+    for p, v, c, n in zip(df["PARAMCD"], df["AVAL"], df["AVALC"], num, strict=True):
+        if p == "AQP4TIT" and not pd.isna(v):
+            out.append(f"1:{int(round(float(v)))}")
+        else:
+            out.append(n if n != "" else ("" if c is None or pd.isna(c) else str(c)))
+    return out
+
+
+def _lab(con, params, flag) -> pd.DataFrame:
+    codes = ", ".join(f"'{p}'" for p in params)
+    return con.execute(f"""
+      SELECT USUBJID, PARAMCD, PARAM, ADT, AVAL, AVALC, ANRLO FROM ADLB
+      WHERE PARAMCD IN ({codes}) AND USUBJID IN ({_set(flag)})""").df()
+
+
+def qc_l16_2_6_4(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
+    """L16.2.6.4: every AQP4-IgG, B-cell, cytokine and BAFF record of an infused participant."""
+    lb = _lab(connect(snapshot_dir), ("AQP4TIT", "CD19ABS", "CD19PCT", "CD19BM", "IL6",
+                                      "IFNG", "TNFA", "BAFF"), "INFFL")
+    cols = ["Participant", "Parameter", "Date", "Value"]
+    return cols, set(zip(lb["USUBJID"], lb["PARAM"], _dates(lb["ADT"]), _lab_value(lb),
+                         strict=True))
+
+
+def qc_l16_2_6_5(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
+    """L16.2.6.5: every ADPC sample of an infused participant (BLQ shown as BLQ) and the
+    four kinetic parameters per assay (qc_kinetics.nca, the QC of T14.2.8)."""
+    import qc_kinetics
+
+    con = connect(snapshot_dir)
+    inf = set(con.execute(_set("INFFL")).df()["USUBJID"])
+    pc = con.execute("SELECT USUBJID, PARAMCD, PARAM, ADY, AVAL, BLQFL, AVALU FROM ADPC").df()
+    pc = pc[pc.USUBJID.isin(inf)]
+    out = set()
+    dec = {p: decimals_of(g["AVAL"].dropna()) for p, g in pc.groupby("PARAMCD")}
+    for r in pc.itertuples(index=False):
+        out.add((r.USUBJID, r.PARAM, "Sample", _num(r.ADY, 0),
+                 "BLQ" if r.BLQFL == "Y" else _num(r.AVAL, dec[r.PARAMCD])))
+    names = dict(zip(pc.PARAMCD, pc.PARAM, strict=False))
+    for r in qc_kinetics.nca(con).itertuples(index=False):
+        if r.USUBJID not in inf:
+            continue
+        d = dec[r.PARAMCD]
+        for label, v, k in (("Cmax", r.CMAX, d), ("Tmax", r.TMAX, 0), ("AUC0-28", r.AUC, d + 1),
+                            ("Tlast (persistence)", r.TLAST, 0)):
+            # float noise below 1e-9 dropped before rounding (an exact midpoint rounds up)
+            out.add((r.USUBJID, names[r.PARAMCD], label, "",
+                     "" if pd.isna(v) else half_away(round(float(v), 9), k)))
+    return ["Participant", "Analyte", "Record", "Study day", "Value"], out
+
+
+def _ctcae(p: str, v, lln) -> str:
+    """CTCAE v5.0 grade of a low haematology value (grade 1 below the LLN)."""
+    if v is None or pd.isna(v):
+        return ""
+    bounds = {"ANC": (1500, 1000, 500), "PLAT": (75, 50, 25), "HGB": (10, 8),
+              "LYMPH": (800, 500, 200)}[p]
+    grade = 1 if (lln is not None and not pd.isna(lln) and v < lln) else 0
+    for g, b in enumerate(bounds, start=2):
+        if v < b:
+            grade = g
+    return str(grade)
+
+
+def qc_l16_2_8_1(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
+    """L16.2.8.1: every haematology record of the Safety set with its CTCAE v5.0 grade."""
+    lb = _lab(connect(snapshot_dir), ("ANC", "PLAT", "HGB", "LYMPH"), "SAFFL")
+    grades = [_ctcae(p, v, lo) for p, v, lo in zip(lb["PARAMCD"], lb["AVAL"], lb["ANRLO"],
+                                                   strict=True)]
+    cols = ["Participant", "Parameter", "Date", "Value", "CTCAE grade"]
+    return cols, set(zip(lb["USUBJID"], lb["PARAM"], _dates(lb["ADT"]), _lab_value(lb),
+                         grades, strict=True))
+
+
+def qc_l16_2_8_2(snapshot_dir, config) -> tuple[list[str], set[tuple]]:
+    """L16.2.8.2: every IgG/IgA/IgM record of the Safety set (below the LLN Y/N) and every
+    IVIG course (ADCM CMCAT IVIG)."""
+    con = connect(snapshot_dir)
+    lb = _lab(con, ("IGG", "IGA", "IGM"), "SAFFL")
+    below = ["" if pd.isna(v) or pd.isna(lo) else ("Y" if v < lo else "N")
+             for v, lo in zip(lb["AVAL"], lb["ANRLO"], strict=True)]
+    out = set(zip(lb["USUBJID"], ["Laboratory value"] * len(lb), lb["PARAM"],
+                  _dates(lb["ADT"]), _lab_value(lb), below, strict=True))
+    cm = con.execute(f"""SELECT USUBJID, CMDECOD, ASTDT FROM ADCM WHERE CMCAT = 'IVIG'
+                         AND USUBJID IN ({_set('SAFFL')})""").df()
+    out |= set(zip(cm["USUBJID"], ["IVIG administration"] * len(cm), cm["CMDECOD"],
+                   _dates(cm["ASTDT"]), [""] * len(cm), [""] * len(cm), strict=True))
+    return ["Participant", "Record", "Parameter or medication", "Date", "Value",
+            "Below normal"], out

@@ -243,3 +243,50 @@ def qc_t14_1_5(snapshot_dir, config) -> pd.DataFrame:
             rows += continuous_rows(members, vals, variable=var,
                                     raw_decimals=decimals_of(inf[var]), **keys)
     return qc_frame(rows, "T14.1.5")
+
+
+# --- T14.1.6, T14.1.7 (issue 15; written from SAP 5 and the ADDV / ADCM specifications) ------
+
+
+def qc_t14_1_6(snapshot_dir, config) -> pd.DataFrame:
+    """T14.1.6 Important protocol deviations by category (Enrolled set): participants with
+    any deviation, with any important one (DVIMPFL = 'Y'), then per category and term."""
+    con = connect(snapshot_dir)
+    sl, where = _enrolled(con)
+    members = _members(sl, config)
+    dv = con.execute(f"""
+      SELECT USUBJID, DVCAT, DVTERM, DVIMPFL FROM ADDV
+      WHERE USUBJID IN (SELECT USUBJID FROM ADSL {where})""").df()
+    imp = dv[dv["DVIMPFL"] == "Y"]
+    rows = bign_rows(members)
+    rows += n_pct_rows(members, dv["USUBJID"], variable="ANYDV")
+    rows += n_pct_rows(members, imp["USUBJID"], variable="ANY")
+    for cat, g in imp.groupby("DVCAT"):
+        rows += n_pct_rows(members, g["USUBJID"], variable="DVCAT", group2="DVCAT",
+                           group2_level=cat)
+        for term, t in g.groupby("DVTERM"):
+            rows += n_pct_rows(members, t["USUBJID"], variable="DVTERM", variable_level=term,
+                               group2="DVCAT", group2_level=cat)
+    return qc_frame(rows, "T14.1.6")
+
+
+def qc_t14_1_7(snapshot_dir, config) -> pd.DataFrame:
+    """T14.1.7 Prior and concomitant medications (Safety set): prior = PREFL 'Y',
+    concomitant = ONTRTFL 'Y'; per ATC class (CMCLAS) and name (CMDECOD)."""
+    con = connect(snapshot_dir)
+    sl = _safety(con)
+    members = _members(sl, config)
+    rows = bign_rows(members)
+    for flag, anyvar in (("PREFL", "ANYPRE"), ("ONTRTFL", "ANYONTRT")):
+        cm = con.execute(f"""
+          SELECT DISTINCT USUBJID, CMCLAS, CMDECOD FROM ADCM
+          WHERE {flag} = 'Y' AND USUBJID IN (SELECT USUBJID FROM ADSL WHERE SAFFL = 'Y')
+          """).df()
+        rows += n_pct_rows(members, cm["USUBJID"], variable=anyvar)
+        for cls, g in cm.groupby("CMCLAS"):
+            rows += n_pct_rows(members, g["USUBJID"], variable=flag, group2="CMCLAS",
+                               group2_level=cls)
+            for name, t in g.groupby("CMDECOD"):
+                rows += n_pct_rows(members, t["USUBJID"], variable=flag, variable_level=name,
+                                   group2="CMCLAS", group2_level=cls)
+    return qc_frame(rows, "T14.1.7")

@@ -7,7 +7,9 @@ import pytest
 import qc_listings
 from compare import SHOW, QCMismatch, cases
 
-DISPLAYS = ["L16.2.1", "L16.2.4", "L16.2.5", "L16.2.7.1", "L16.2.7.2", "L16.2.7.3", "L16.2.6"]
+DISPLAYS = ["L16.2.1", "L16.2.4", "L16.2.5", "L16.2.7.1", "L16.2.7.2", "L16.2.7.3", "L16.2.6",
+            "L16.2.2", "L16.2.3", "L16.2.6.1", "L16.2.6.2", "L16.2.6.3", "L16.2.6.4", "L16.2.6.5",
+            "L16.2.8.1", "L16.2.8.2"]
 FINDINGS: dict[tuple[str, str], str] = {}
 
 pytestmark = pytest.mark.qc

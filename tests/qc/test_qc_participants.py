@@ -11,7 +11,7 @@ import pytest
 import qc_participants
 from compare import cases, run_case
 
-DISPLAYS = ["T14.1.1", "T14.1.2", "T14.1.3", "T14.1.4", "T14.1.5"]
+DISPLAYS = ["T14.1.1", "T14.1.2", "T14.1.3", "T14.1.4", "T14.1.5", "T14.1.6", "T14.1.7"]
 # QC-C01 is resolved (production now takes decimals from the raw data).
 FINDINGS: dict[tuple[str, str], str] = {}
 
