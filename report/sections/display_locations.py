@@ -20,11 +20,12 @@ NOT_SHOWN = "Not in this report"
 
 
 def _section(heading) -> str:
+    """A link to the section (its heading has an id), else ``Section 10.1`` as text."""
     if heading is None:
         return ""
     if heading.ident:
         return f"@{heading.ident}"
-    return escape_markdown(heading.title)
+    return escape_markdown(f"Section {heading.title.split()[0]}")
 
 
 def rows(book: BookText, group: str) -> list[tuple[str, str, str]]:

@@ -23,14 +23,34 @@ REGISTRY_LABELS = {
     "follow_up_months": "Follow-up (months)",
     "va_test_distance_m": "Visual acuity test distance (m)",
 }
+# the SAP 3 constants of study.yml (``constants``), in words; a constant without a label here
+# is shown by its name
+CONSTANT_LABELS = {
+    "days_per_year": "Days per year (annualised rates)",
+    "relapse_merge_days": "Relapse onsets within this many days count as one relapse",
+    "pre_treatment_arr_months": "Pre-treatment relapse period (months before enrolment)",
+    "hypogammaglobulinaemia_igg_mg_dl": "Hypogammaglobulinaemia: IgG below (mg/dL)",
+    "va_worsening_logmar": "Clinically meaningful visual acuity worsening (logMAR increase)",
+    "low_vision_logmar": "Low vision (logMAR)",
+    "icaht_anc_threshold_per_ul": "Early ICAHT: ANC at or below (/µL)",
+    "icaht_g4_anc_per_ul": "Early ICAHT grade 4: ANC at or below (/µL)",
+    "icaht_window_days": "Early ICAHT window (study days)",
+    "confidence_level": "Confidence level of intervals",
+}
 
 
 def _value(value) -> str:
     if isinstance(value, list):
-        return ", ".join(_value(v) for v in value)
+        return " to ".join(_value(v) for v in value) if len(value) == 2 else \
+            ", ".join(_value(v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k.replace('_', ' ')} {_value(v)}" for k, v in value.items())
+        return "; ".join(f"{k} {_value(v)}" for k, v in value.items())
     return str(value)
+
+
+def _band(b: dict) -> str:
+    lo, hi = f"{b['baseline_min']:.1f}", f"{b['baseline_max']:.1f}"
+    return f"baseline {lo if lo == hi else lo + ' to ' + hi}: increase of at least {b['increase']:.1f}"
 
 
 def section(book: BookText, config, meta) -> str:
@@ -38,13 +58,11 @@ def section(book: BookText, config, meta) -> str:
     ids = {h.ident for ch in book.chapters for h in ch.headings if h.ident}
     where = [(what, f"@{ident}" if ident in ids else "not in this report")
              for what, ident in PRINTED_IN_9]
-    registry = [(REGISTRY_LABELS[k], _value(v)) for k, v in config.registry.items()
-                if k in REGISTRY_LABELS]
+    registry = [(label, _value(config.registry[k])) for k, label in REGISTRY_LABELS.items()
+                if k in config.registry]
     if "edss_worsening" in config.registry:
-        bands = "; ".join(f"baseline {b['baseline_min']:g}-{b['baseline_max']:g}: increase "
-                          f"of at least {b['increase']:g}" for b in config.registry["edss_worsening"])
-        registry.append(("EDSS worsening", bands))
-    constants = [(k.replace("_", " ").capitalize(), _value(v)) for k, v in config.constants.items()]
+        registry.append(("EDSS worsening", "; ".join(map(_band, config.registry["edss_worsening"]))))
+    constants = [(CONSTANT_LABELS.get(k, k), _value(v)) for k, v in config.constants.items()]
     lines = ["# 16.1 Study information", "",
              escape_markdown(f"Study period: {meta.study_period}. Data snapshot: "
                              f"{meta.snapshot_id}."), "",
