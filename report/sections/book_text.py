@@ -19,6 +19,11 @@ STYLE = re.compile(r"<(style|script)\b.*?</\1>", re.S | re.I)
 TAG = re.compile(r"<[^>]+>")
 DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
 FLOAT_LABEL = re.compile(r"^(tbl|fig)-")
+ESCAPED = re.compile(r"\\([^\w\s])")   # Markdown's backslash escapes: "CAR\-T" is "CAR-T"
+
+
+def _plain(markdown: str) -> str:
+    return ESCAPED.sub(r"\1", markdown)
 
 
 @dataclass(frozen=True)
@@ -91,14 +96,14 @@ def read_chapter(staging: Path, chapter: str) -> Chapter:
         return out
     if not chapter.endswith(".ipynb"):
         text = path.read_text(encoding="utf-8")
-        out.text.append(text)
+        out.text.append(_plain(text))
         out.headings.extend(_headings(text))
         return out
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         source = _str(cell.get("source", ""))
         if cell.get("cell_type") == "markdown":
-            out.text.append(source)
+            out.text.append(_plain(source))
             out.headings.extend(_headings(source))
             continue
         if cell.get("cell_type") != "code":
@@ -110,7 +115,7 @@ def read_chapter(staging: Path, chapter: str) -> Chapter:
                 continue
             if "text/markdown" in data:
                 md = DATA_URI.sub(" ", _str(data["text/markdown"]))
-                out.text.append(md)
+                out.text.append(_plain(md))
                 out.headings.extend(_headings(md))
                 shown = True
             elif "text/html" in data:
