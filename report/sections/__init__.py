@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from report.sections.book_text import BookText, read_book_text
+from report.sections.book_text import BookText, read_book_text, read_chapter
 
 GENERATED_DIR = "generated"
 
@@ -51,9 +51,10 @@ def write_generated(staging: Path, chapters: list[str], config, meta) -> list[st
     known = builders()
     wanted = [c for c in chapters if is_generated(c)]
     order = sorted(wanted, key=lambda c: Path(c).name == "04-abbreviations.md")
+    book = read_book_text(staging, chapters)   # read once; a written chapter is read again
     for chapter in order:
-        book = read_book_text(staging, chapters)
         text = known[Path(chapter).name](book, config, meta)
         (staging / chapter).parent.mkdir(parents=True, exist_ok=True)
         (staging / chapter).write_text(text, encoding="utf-8")
+        book.chapters[chapters.index(chapter)] = read_chapter(staging, chapter)
     return wanted
