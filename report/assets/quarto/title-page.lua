@@ -18,9 +18,12 @@ local function read_meta(meta)
   return m
 end
 
--- the details of report.meta.RenderMeta.title_rows, in their order
+-- the study title (Quarto's title block shows the book's title and subtitle), then the
+-- details of report.meta.RenderMeta.title_rows, in their order
 local function rows(m)
-  return m.title_rows
+  local out = { { "Study title", m.full_title } }
+  for _, r in ipairs(m.title_rows) do table.insert(out, r) end
+  return out
 end
 
 -- the GCP statement and the sponsor signatory block, one line each
