@@ -9,8 +9,13 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from report.writer_text import (WRITER_DIR, WriterTextError, open_placeholders,
-                                placeholders_record, title_page_facts)
+from report.writer_text import (
+    WRITER_DIR,
+    WriterTextError,
+    open_placeholders,
+    placeholders_record,
+    title_page_facts,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER_SECTIONS = {"05-ethics.md": "5", "06-investigators.md": "6", "07-introduction.md": "7",
