@@ -300,8 +300,9 @@ def _reset(path: Path) -> Path:
 
 def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) -> Path:
     """Lay out the book for the engine: _quarto.yml, executed notebooks at their book
-    paths, other sources, and the notebooks' side outputs (``ard/``, ``listings/``...)
-    at the top, where the report links them."""
+    paths, other sources, the notebooks' side outputs (``ard/``, ``listings/``...)
+    at the top, where the report links them, and the generated sections (written last: they
+    read the staged book)."""
     for rel in plan.sources:
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / rel, staging / rel)
@@ -309,6 +310,7 @@ def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) ->
         entry = entries[job.chapter]
         (staging / job.chapter).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(entry / cache.NOTEBOOK_FILE, staging / job.chapter)
+    write_sections(root, plan, staging)
     return staging
 
 
@@ -331,6 +333,8 @@ def write_sections(root: Path, plan: Plan, staging: Path) -> list[str]:
     from report.sections.abbreviations import AbbreviationsError
     from report.sections.objectives import ObjectivesError
 
+    if not any(map(sections.is_generated, plan.chapters)):
+        return []
     cfg_path = Path(root) / "study.yml"
     config = load_config(cfg_path if cfg_path.is_file() else None)
     try:
@@ -349,7 +353,6 @@ def typeset_book(root: Path, plan: Plan, entries: Mapping[str, Path],
     engine_out = _reset(work / "out")
     collect_outputs(plan, entries, staging)
     stage(root, plan, entries, staging)
-    write_sections(root, plan, staging)
     progress(f"typesetting {', '.join(plan.request.formats)} with the "
              f"{plan.engine_used} engine")
     from report import engines
