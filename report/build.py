@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.style.rtf import VERSION_TOKEN
-from report import cache, display_cells, provenance, publish, scratch, timing, tlf_index, writer_text
+from report import (cache, display_cells, provenance, publish, scratch, timing, tlf_index,
+                    writer_placement)
 from report.execute import Job, execute_all, print_progress
 
 DEFAULT_SNAPSHOT = "sim-final"
@@ -146,15 +147,23 @@ def load_chapters(root: Path) -> list[str]:
     return list(load_book(root).chapters)
 
 
-def make_meta(root: Path, version: str, snap: SnapshotInfo):
+def make_meta(root: Path, version: str, snap: SnapshotInfo,
+              snap_folder: str = DEFAULT_SNAPSHOT_ROOT):
     """Title page / header metadata from study.yml, _quarto.yml and the snapshot manifest."""
     from analysis.config import load_config
     from report.book import load_book
     from report.meta import RenderMeta
 
+    from report.writer_text import WriterTextError, title_page_facts
+
     cfg_path = Path(root) / "study.yml"
-    study = load_config(cfg_path if cfg_path.is_file() else None).study
+    config = load_config(cfg_path if cfg_path.is_file() else None)
+    study = config.study
     book = load_book(root).meta
+    try:
+        writer = title_page_facts(root)
+    except WriterTextError as exc:
+        raise BuildError(str(exc)) from exc
     return RenderMeta(
         protocol_id=str(study.get("protocol_id", "")),
         title=book.get("title", "Clinical Study Report"),
@@ -166,7 +175,26 @@ def make_meta(root: Path, version: str, snap: SnapshotInfo):
         cutoff=str(snap.manifest.get("cutoff") or ""),
         snapshot_id=snap.snapshot_id,
         simulated=bool(snap.manifest.get("simulated", False)),
+        product=str(study.get("intervention", "")),
+        indication=str(study.get("condition", "")),
+        registry_id=str(config.registry.get("id", "")),
+        first_enrolment=first_enrolment(Path(root) / snap_folder, snap.snapshot_id),
+        **writer,
     )
+
+
+def first_enrolment(snapshot_root: Path, snapshot_id: str) -> str:
+    """The first enrolment date (ISO) in the snapshot's ADSL (``ENRLDT``), "" when no
+    participant has one: the start of the study period on the title page. Reads the one
+    column (pyarrow), after the snapshot was verified."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    path = Path(snapshot_root) / snapshot_id / "adsl.parquet"
+    if not path.is_file() or "ENRLDT" not in pq.read_schema(path).names:
+        return ""
+    first = pc.min(pq.read_table(path, columns=["ENRLDT"])["ENRLDT"]).as_py()
+    return "" if first is None else str(first)[:10]
 
 
 def resolve_engine(engine: str) -> str:
@@ -188,11 +216,19 @@ def engine_version(engine: str) -> str | None:
 
 
 def staged_sources(root: Path, chapters: Sequence[str]) -> list[str]:
-    """Files staged as they are: ``_quarto.yml``, non-notebook chapters, and the other
-    files next to the chapters (images, bibliographies), sorted."""
+    """Files staged as they are: ``_quarto.yml``, the abbreviation definitions, non-notebook
+    chapters (the writer's Markdown), and the other files next to the chapters (images,
+    bibliographies, the writer's title page and narrative assessments), sorted. Generated
+    chapters are written into the staged book (:mod:`report.sections`)."""
+    from report import sections
+    from report.sections.abbreviations import DEFINITIONS_FILE
+
     out = {"_quarto.yml"}
-    out.update(c for c in chapters if not c.endswith(".ipynb"))
-    for d in sorted({Path(c).parent for c in chapters if Path(c).parent != Path(".")}):
+    if (Path(root) / DEFINITIONS_FILE).is_file():
+        out.add(DEFINITIONS_FILE.as_posix())
+    out.update(c for c in chapters if not c.endswith(".ipynb") and not sections.is_generated(c))
+    for d in sorted({Path(c).parent for c in chapters if Path(c).parent != Path(".")
+                     and not sections.is_generated(c)}):
         for f in cache.tree_files(Path(root) / d):
             rel = f.relative_to(root).as_posix()
             if not rel.endswith(".ipynb"):
@@ -216,9 +252,15 @@ def _make_plan(root: Path, request: RenderRequest, timeline: timing.Timeline) ->
     with timeline.stage("verify"):
         snap = check_snapshot(root, request.snapshot_root, request.snapshot_id)
     chapters = load_chapters(root)
-    missing = [c for c in chapters if not (root / c).is_file()]
+    from report import sections
+
+    missing = [c for c in chapters if not sections.is_generated(c) and not (root / c).is_file()]
     if missing:
         raise BuildError(f"_quarto.yml lists chapters that do not exist: {missing}")
+    unknown = sections.unknown_generated(chapters)
+    if unknown:
+        raise BuildError(f"_quarto.yml lists generated chapters that no generator writes: "
+                         f"{unknown} (known: {sorted(sections.builders())})")
     # The version is not a notebook input: notebooks get a token that publish replaces
     # in the TLF page headers, so a new version reuses every cached notebook.
     parameters = {"snapshot_id": request.snapshot_id, "snapshot_root": request.snapshot_root,
@@ -230,7 +272,7 @@ def _make_plan(root: Path, request: RenderRequest, timeline: timing.Timeline) ->
     sources = staged_sources(root, chapters)
     engine_used = resolve_engine(request.engine)
     engine_ver = engine_version(engine_used)
-    meta = make_meta(root, version, snap)
+    meta = make_meta(root, version, snap, request.snapshot_root)
     inputs = {
         "schema": INPUTS_SCHEMA,
         "notebooks": {j.chapter: j.key for j in jobs},
@@ -263,11 +305,11 @@ def _reset(path: Path) -> Path:
 
 def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) -> Path:
     """Lay out the book for the engine: _quarto.yml, executed notebooks at their book
-    paths (the writer's text in place, :mod:`report.writer_text`; each display cell labelled
-    and captioned from the catalogue, :mod:`report.display_cells`; each text marker
-    replaced by its resolved template, :func:`resolve_text`), other sources, and the
-    notebooks' side outputs (``ard/``, ``listings/``...) at the top, where the report
-    links them."""
+    paths (the writer's text in place, :mod:`report.writer_placement`; each display cell
+    labelled and captioned from the catalogue, :mod:`report.display_cells`; each text
+    marker replaced by its resolved template, :func:`resolve_text`), other sources, the
+    notebooks' side outputs (``ard/``, ``listings/``...) at the top, where the report links
+    them, and the generated sections (written last: they read the resolved book)."""
     for rel in plan.sources:
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / rel, staging / rel)
@@ -275,9 +317,10 @@ def stage(root: Path, plan: Plan, entries: Mapping[str, Path], staging: Path) ->
         entry = entries[job.chapter]
         (staging / job.chapter).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(entry / cache.NOTEBOOK_FILE, staging / job.chapter)
-        writer_text.resolve_notebook(staging / job.chapter, root)
+        writer_placement.resolve_notebook(staging / job.chapter, root)
     display_cells.caption_cells(staging / job.chapter for job in plan.jobs)
     resolve_text(root, plan, staging)
+    write_sections(root, plan, staging)
     return staging
 
 
@@ -307,6 +350,23 @@ def collect_outputs(plan: Plan, entries: Mapping[str, Path], dest: Path) -> list
         except publish.PublishError as exc:
             raise BuildError(f"{job.chapter}: {exc}") from exc
     return copied
+
+
+def write_sections(root: Path, plan: Plan, staging: Path) -> list[str]:
+    """Write the generated chapters (ICH E3 4, 8, 14, 16.1) into the staged book."""
+    from analysis.config import load_config
+    from report import sections
+    from report.sections.abbreviations import AbbreviationsError
+    from report.sections.objectives import ObjectivesError
+
+    if not any(map(sections.is_generated, plan.chapters)):
+        return []
+    cfg_path = Path(root) / "study.yml"
+    config = load_config(cfg_path if cfg_path.is_file() else None)
+    try:
+        return sections.write_generated(staging, plan.chapters, config, plan.meta)
+    except (AbbreviationsError, ObjectivesError) as exc:
+        raise BuildError(str(exc)) from exc
 
 
 def typeset_book(root: Path, plan: Plan, entries: Mapping[str, Path],
@@ -389,6 +449,7 @@ def _assemble(root: Path, plan: Plan, out: Path, use_cache: bool, progress: Prog
         if (out / "tlf").is_dir():  # the submission TLF package the chapters wrote
             tlf_index.stamp_version(out / "tlf", plan.version)
             tlf_index.write_index(out / "tlf")
+        write_placeholders(root, out, progress)
         record = provenance.build_record(
             version=plan.version, snapshot=plan.snapshot.record(plan.request.snapshot_root),
             parameters=plan.parameters, formats=list(plan.request.formats),
@@ -399,6 +460,23 @@ def _assemble(root: Path, plan: Plan, out: Path, use_cache: bool, progress: Prog
         scratch.remove(work)
         result.discard_uncached()
     return result.executed, [j.chapter for j in plan.jobs if j.chapter not in result.executed]
+
+
+def write_placeholders(root: Path, out: Path, progress: Progress) -> list:
+    """Print the open ``[Writer: ...]`` placeholders of the writer files (file and line) and
+    record them in the version (``placeholders.json``, :mod:`report.writer_text`)."""
+    from report import writer_text
+
+    found = writer_text.open_placeholders(root)
+    if found:
+        progress(f"{len(found)} open writer placeholder(s) ({writer_text.WRITER_DIR.as_posix()}/):")
+        for p in found:
+            progress(f"  {p}")
+    else:
+        progress("no open writer placeholder")
+    (out / writer_text.PLACEHOLDERS_FILE).write_text(writer_text.placeholders_record(found),
+                                                     encoding="utf-8")
+    return found
 
 
 def render(root: Path | None = None, request: RenderRequest | None = None,

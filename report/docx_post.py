@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -63,7 +64,7 @@ WATERMARK = (
 def header_xml(meta: RenderMeta) -> str:
     """Running header: protocol, version, cut-off, and SIMULATED DATA (bold red) when
     simulated, with the SIMULATED DATA watermark across the page."""
-    base = RenderMeta(**{**meta.as_dict(), "simulated": False}).header_text
+    base = replace(meta, simulated=False).header_text
     runs = _run(base)
     if meta.simulated:
         runs += _run(" | ") + _run(SIMULATED_MARK, '<w:b/><w:color w:val="B00020"/>')

@@ -1,7 +1,8 @@
 """The built-in engine: pandoc (pypandoc-binary) + Lua filters + typst (PyPI), no Quarto needed.
 
 One pandoc run per notebook (in parallel) turns each executed notebook into a pandoc AST
-with the Quarto cell options applied (``assets/cells.lua``); the ASTs are joined into one
+with the Quarto cell options applied (``assets/cells.lua``), and each Markdown chapter
+(writer-owned and generated sections) into one as pandoc Markdown; the ASTs are joined into one
 book (parts and appendices as headings); one pandoc run per format resolves the SAP-numbered
 cross-references (``assets/crossref.lua``) and writes HTML, typst and DOCX; typst compiles
 the PDF once. Everything happens in a temporary folder inside the staging folder
@@ -18,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from report import lifeline, pdf_fonts, pdf_post, timing
@@ -55,10 +57,18 @@ def _run_pandoc(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes
     return proc.stdout
 
 
+MARKDOWN_READER = "markdown"
+
+
 def notebook_ast(notebook: Path, work: Path) -> dict:
-    """One executed notebook -> pandoc AST (JSON) with cell options applied; media -> work/media."""
+    """One executed notebook -> pandoc AST (JSON) with cell options applied; media -> work/media.
+    A Markdown chapter (``.md``: the writer's sections, the generated ones) is read as pandoc
+    Markdown, as Quarto reads it."""
     if not notebook.is_file():
         raise EngineError(f"{notebook.name}: executed notebook not found in staging")
+    if notebook.suffix == ".md":
+        return json.loads(_run_pandoc(["-f", MARKDOWN_READER, "-t", "json",
+                                       str(notebook.resolve())], cwd=work))
     out = _run_pandoc(["-f", READER, "--ipynb-output=all", "-t", "json",
                        "--extract-media=media", "-L", str(ASSETS / "cells.lua"),
                        str(notebook.resolve())], cwd=work)
@@ -103,17 +113,21 @@ def join_book(book: Book, asts: dict[str, dict]) -> dict:
 
 
 def _html_title(meta: RenderMeta) -> str:
+    """The title page (ICH E3 1): :meth:`RenderMeta.title_rows`, GCP statement, signatories."""
     e = html.escape
-    rows = [("Sponsor", meta.sponsor), ("Phase", meta.phase), ("Report version", meta.version),
-            ("Data cut-off", meta.cutoff), ("Data snapshot", meta.snapshot_id)]
     banner = ('<div class="csr-simulated" role="note">SIMULATED DATA</div>\n'
               if meta.simulated else "")
     mark = ('<p class="csr-simulated-mark">SIMULATED DATA: built from data simulated by the '
             "project's seeded simulator.</p>" if meta.simulated else "")
-    table = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
+    table = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in meta.title_rows())
+    gcp = f'<p class="csr-gcp">{e(meta.gcp_statement)}</p>\n' if meta.gcp_statement else ""
+    signs = "".join(f"<tr><th>{e(role)}</th><td>{e(name)}</td><td>Signature and date: </td></tr>"
+                    for role, name in meta.signatories)
+    signatories = (f'<table class="csr-signatories"><caption>Sponsor signatory block</caption>'
+                   f"{signs}</table>\n" if signs else "")
     return (f'{banner}<header class="csr-title">\n<p class="csr-protocol">{e(meta.protocol_id)}</p>\n'
             f"<h1 class=\"title\">{e(meta.title)}</h1>\n<p class=\"csr-full-title\">{e(meta.full_title)}</p>\n"
-            f'<table class="csr-title-table">{table}</table>\n{mark}\n'
+            f'<table class="csr-title-table">{table}</table>\n{gcp}{signatories}{mark}\n'
             f'<p class="csr-running">{e(meta.header_text)}</p>\n</header>\n')
 
 
@@ -147,7 +161,7 @@ def write_pdf(book_json: Path, work: Path, meta: RenderMeta,
                  "-L", str(ASSETS / "typst-literal.lua"),
                  "-o", "csr.typ", pdf_json.name], cwd=work)
     out = work / "csr.pdf"
-    plain = RenderMeta(**{**meta.as_dict(), "simulated": False}).header_text
+    plain = replace(meta, simulated=False).header_text
     inputs = {"csr-meta": json.dumps(meta.as_dict()), "csr-header": plain}
     try:
         with timeline.stage("engine_step", step="typst_compile"):

@@ -24,7 +24,7 @@ from report import provenance
 
 REPORT_DIR = "report"
 LOCK_DIR = Path("_build") / "locks"
-_RESERVED = {"assets", "filters", "templates"}
+_RESERVED = {"assets", "filters", "sections", "templates"}  # folders of the build code
 
 
 class PublishError(RuntimeError):

@@ -31,7 +31,7 @@ import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from report.book import load_book
@@ -207,7 +207,7 @@ def read_notebooks(staging: Path, pandoc: str, formats: list[str]) -> Notebooks:
 
 def banner_html(meta: RenderMeta) -> str:
     """The running header of every HTML page: protocol, version, cut-off, SIMULATED DATA."""
-    plain = RenderMeta(**{**meta.as_dict(), "simulated": False}).header_text
+    plain = replace(meta, simulated=False).header_text
     mark = '<span class="csr-simulated">SIMULATED DATA</span>' if meta.simulated else ""
     return (f'<div class="csr-banner" role="note"><span class="csr-running">{html.escape(plain)}</span>'
             f"{mark}</div>\n")

@@ -1,85 +1,104 @@
-"""Writer-owned text placed into the executed book (the narratives' clinical assessments).
+"""The writer-owned text of the CSR (``text/writer/``): open placeholders and title-page facts.
 
-A notebook marks where a writer's Markdown file belongs with a Div naming it, around the
-visible placeholder it shows until the file is filled
-(:mod:`analysis.style.narrative_text`)::
-
-    ::: {.csr-writer-text file="text/writer/narratives/NCT06561009-01-0016.md"}
-    [Writer: clinical assessment of participant 01-0016]
-    :::
-
-At staging, after the notebooks ran (or came from the cache), :func:`resolve_notebook`
-puts each named file's text in place of the placeholder when the file is filled; an
-absent or unfilled file (:func:`is_filled`) keeps the placeholder. So a writer's edit
-changes the documents without executing a notebook (the file's hash is an input of the
-render, :func:`hashes`, not of the notebooks), and the build only reads the files: it
-never creates, changes or deletes one.
+A medical writer owns the files under ``text/writer/`` (README, "Writing the writer-owned
+sections"): the Markdown chapters (ethics, investigators, introduction, safety conclusions,
+discussion, references), the narratives' clinical assessments (``text/writer/narratives/``)
+and ``title-page.yml`` (the title-page facts neither the registry record nor the study
+configuration holds). The build reads them and never writes them. Until a writer fills a
+part, it holds a visible placeholder ``[Writer: what belongs here]``; every render lists the
+open placeholders (file and line) and records them in the published version
+(``placeholders.json``).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import nbformat
+import yaml
 
-WRITER_ROOT = "text/writer"
-_DIV = re.compile(r'(::: \{\.csr-writer-text file="(?P<file>[^"]+)"\}\n)(?P<body>.*?)(\n:::)',
-                  re.S)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_PLACEHOLDER = re.compile(r"^\[Writer:[^\]]*\]$")
+WRITER_DIR = Path("text") / "writer"
+TITLE_PAGE_FILE = WRITER_DIR / "title-page.yml"
+PLACEHOLDERS_FILE = "placeholders.json"
+PLACEHOLDER = re.compile(r"\[Writer:[^\[\]]*\]")
+SCANNED_SUFFIXES = (".md", ".yml", ".yaml")
+TITLE_PAGE_KEYS = ("principal_investigator", "report_date", "gcp_statement", "signatories")
 
 
 class WriterTextError(ValueError):
-    """A notebook names a writer file outside ``text/writer/``."""
+    """A writer file the build cannot read (the message names the file and what is wrong)."""
 
 
-def is_filled(text: str) -> bool:
-    """Whether a writer's file holds text: not empty once HTML comments are removed, and
-    not only the ``[Writer: ...]`` placeholder."""
-    body = _COMMENT.sub("", text).strip()
-    return bool(body) and not _PLACEHOLDER.match(body)
+@dataclass(frozen=True)
+class Placeholder:
+    """One open ``[Writer: ...]`` placeholder: file (relative to the project), line, text."""
+
+    file: str
+    line: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.text}"
 
 
-def _writer_path(root: Path, rel: str, where: str) -> Path:
-    path = (root / rel).resolve()
-    base = (root / WRITER_ROOT).resolve()
-    if base not in path.parents:
-        raise WriterTextError(f"{where}: writer text {rel!r} is not under {WRITER_ROOT}/")
-    return path
+def writer_files(root: Path) -> list[Path]:
+    """Every file under ``text/writer/`` that holds writer text, sorted."""
+    folder = Path(root) / WRITER_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in SCANNED_SUFFIXES)
 
 
-def resolve_markdown(text: str, root: Path, where: str = "book") -> str:
-    """``text`` with each writer Div's placeholder replaced by its filled file's text."""
-    def put(m: re.Match) -> str:
-        path = _writer_path(root, m.group("file"), where)
-        if path.is_file():
-            written = path.read_text(encoding="utf-8")
-            if is_filled(written):
-                return m.group(1) + written.strip() + m.group(4)
-        return m.group(0)
+def open_placeholders(root: Path) -> list[Placeholder]:
+    """The ``[Writer: ...]`` placeholders still in the writer files, in file and line order."""
+    root = Path(root)
+    found = []
+    for path in writer_files(root):
+        rel = path.relative_to(root).as_posix()
+        comments = path.suffix in (".yml", ".yaml")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if comments and line.lstrip().startswith("#"):
+                continue  # a YAML comment is not text of the report
+            found.extend(Placeholder(rel, n, m.group(0)) for m in PLACEHOLDER.finditer(line))
+    return found
 
-    return _DIV.sub(put, text)
+
+def placeholders_record(placeholders: list[Placeholder]) -> str:
+    """``placeholders.json`` of a published version: the open placeholders, file and line."""
+    return json.dumps({"open": [asdict(p) for p in placeholders]}, indent=1,
+                      ensure_ascii=False) + "\n"
 
 
-def resolve_notebook(path: Path, root: Path) -> bool:
-    """Resolve the writer Divs of the Markdown outputs of the executed notebook ``path``
-    in place (a staged copy); True when it changed."""
-    if "csr-writer-text" not in path.read_text(encoding="utf-8"):
-        return False
-    nb = nbformat.read(path, as_version=4)
-    changed = False
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if "text/markdown" in data:
-                md = data["text/markdown"]
-                md = "".join(md) if isinstance(md, list) else md
-                new = resolve_markdown(md, root, str(path.name))
-                if new != md:
-                    data["text/markdown"] = new
-                    changed = True
-    if changed:
-        nbformat.write(nb, path)
-    return changed
-
+def title_page_facts(root: Path) -> dict[str, object]:
+    """The writer's title-page facts (``text/writer/title-page.yml``): principal investigator,
+    report date, GCP statement and the signatories (role, name). A missing file or key stays
+    a placeholder, so the title page never shows an invented fact."""
+    path = Path(root) / TITLE_PAGE_FILE
+    raw: dict = {}
+    if path.is_file():
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise WriterTextError(f"{TITLE_PAGE_FILE.as_posix()}: not valid YAML ({exc})") from exc
+        if not isinstance(raw, dict):
+            raise WriterTextError(f"{TITLE_PAGE_FILE.as_posix()}: expected a mapping of "
+                                  f"{', '.join(TITLE_PAGE_KEYS)}")
+    unknown = sorted(set(raw) - set(TITLE_PAGE_KEYS))
+    if unknown:
+        raise WriterTextError(f"{TITLE_PAGE_FILE.as_posix()}: unknown key(s) {unknown}; "
+                              f"expected {', '.join(TITLE_PAGE_KEYS)}")
+    facts: dict[str, object] = {}
+    for key in ("principal_investigator", "report_date", "gcp_statement"):
+        value = raw.get(key)
+        facts[key] = (" ".join(str(value).split()) if value not in (None, "")
+                      else f"[Writer: {key.replace('_', ' ')}]")
+    signatories = raw.get("signatories") or []
+    if not isinstance(signatories, list) or not all(
+            isinstance(s, dict) and {"role", "name"} <= set(s) for s in signatories):
+        raise WriterTextError(f"{TITLE_PAGE_FILE.as_posix()}: signatories must be a list of "
+                              "entries with a role and a name")
+    facts["signatories"] = tuple((" ".join(str(s["role"]).split()), " ".join(str(s["name"]).split()))
+                                 for s in signatories)
+    return facts

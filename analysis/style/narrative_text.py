@@ -12,7 +12,7 @@ Each narrative has an anchor, ``#narr-<participant>`` (:func:`narrative_anchor`,
 by the AE listings to link their rows), and ends with the writer's clinical assessment:
 a Div ``csr-writer-text`` naming the writer's file (``text/writer/narratives/<USUBJID>.md``,
 :func:`writer_file`) around a visible placeholder; the build puts the file's text in its
-place after the notebooks ran (:mod:`report.writer_text`), so editing it re-executes
+place after the notebooks ran (:mod:`report.writer_placement`), so editing it re-executes
 nothing, and it never writes the file.
 """
 

@@ -136,10 +136,15 @@ function Pandoc(doc)
   local m = pandoc.json.decode(pandoc.utils.stringify(raw))
   local title = pandoc.Blocks({})
   if m.simulated then title:insert(plain("SIMULATED DATA", "Simulated Mark")) end
-  for _, row in ipairs({
-    { "Sponsor", m.sponsor }, { "Phase", m.phase }, { "Report version", m.version },
-    { "Data cut-off", m.cutoff }, { "Data snapshot", m.snapshot_id } }) do
+  -- the details of report.meta.RenderMeta.title_rows, the GCP statement, the signatories
+  for _, row in ipairs(m.title_rows) do
     title:insert(plain(row[1] .. ": " .. row[2], "Title Page Detail"))
+  end
+  if m.gcp_statement ~= "" then title:insert(plain(m.gcp_statement, "Title Page Detail")) end
+  if #m.signatories > 0 then title:insert(plain("Sponsor signatory block", "Title Page Detail")) end
+  for _, s in ipairs(m.signatories) do
+    title:insert(plain(s.role .. ": " .. s.name .. ". Signature and date: ____________________",
+                       "Title Page Detail"))
   end
   if m.simulated then
     title:insert(plain("This report was built from data simulated by the project's seeded simulator.",

@@ -18,7 +18,7 @@ from analysis.derive.narratives import (
 )
 from analysis.derive.teae import derive_var_teae
 from analysis.style.narrative_text import narrative_anchor, narratives_markdown, placeholder
-from report import writer_text
+from report import writer_placement
 
 CFG = load_config()
 
@@ -148,24 +148,24 @@ DIV = ('::: {.csr-writer-text file="text/writer/narratives/A.md"}\n'
                                          ("<!-- fill in -->\n", False),
                                          ("The event resolved with treatment.", True)])
 def test_a_writer_file_is_filled_when_it_holds_text_besides_the_placeholder(text, filled):
-    assert writer_text.is_filled(text) is filled
+    assert writer_placement.is_filled(text) is filled
 
 
 def test_a_filled_writer_file_replaces_the_placeholder_an_absent_one_keeps_it(tmp_path):
-    assert writer_text.resolve_markdown(DIV, tmp_path) == DIV
+    assert writer_placement.resolve_markdown(DIV, tmp_path) == DIV
     path = tmp_path / "text" / "writer" / "narratives" / "A.md"
     path.parent.mkdir(parents=True)
     path.write_text("[Writer: clinical assessment of participant 01-A]\n", encoding="utf-8")
-    assert writer_text.resolve_markdown(DIV, tmp_path) == DIV
+    assert writer_placement.resolve_markdown(DIV, tmp_path) == DIV
     path.write_text("Probably related to the CAR-T product.\n", encoding="utf-8")
-    got = writer_text.resolve_markdown(DIV, tmp_path)
+    got = writer_placement.resolve_markdown(DIV, tmp_path)
     assert "Probably related to the CAR-T product." in got and "Writer" not in got
 
 
 def test_a_writer_file_outside_text_writer_is_refused(tmp_path):
     bad = DIV.replace("text/writer/narratives/A.md", "../../etc/passwd")
-    with pytest.raises(writer_text.WriterTextError, match="not under text/writer/"):
-        writer_text.resolve_markdown(bad, tmp_path)
+    with pytest.raises(writer_placement.WriterTextError, match="not under text/writer/"):
+        writer_placement.resolve_markdown(bad, tmp_path)
 
 
 def test_staging_reads_the_writer_file_and_leaves_it_byte_for_byte(tmp_path):
@@ -182,6 +182,6 @@ def test_staging_reads_the_writer_file_and_leaves_it_byte_for_byte(tmp_path):
                                                       "data": {"text/markdown": DIV}}]}],
                               "metadata": {}, "nbformat": 4, "nbformat_minor": 5}),
                   encoding="utf-8")
-    assert writer_text.resolve_notebook(nb, tmp_path) is True
+    assert writer_placement.resolve_notebook(nb, tmp_path) is True
     assert "Assessment \u2013 caf\u00e9" in nb.read_text(encoding="utf-8")
     assert path.read_bytes() == raw and path.stat().st_mtime_ns == stat.st_mtime_ns

@@ -42,7 +42,8 @@ def test_render_publishes_documents_ard_listings_and_provenance(project):
     result = render(project, "v1")
     files = tree_bytes(result.path)
     assert sorted(files) == ["ard/L16.2.4.csv", "ard/T14.1.1.csv", "ard/T14.3.3.csv",
-                             "csr.html", "csr.pdf", "listings/L16.2.4.csv", "provenance.json"]
+                             "csr.html", "csr.pdf", "listings/L16.2.4.csv", "placeholders.json",
+                             "provenance.json"]
     assert b"3 participants" in files["csr.html"] and b"version v1" in files["csr.html"]
     record = provenance.read(result.path)
     assert record["snapshot"]["id"] == "fx-1" and record["version"] == "v1"

@@ -1,6 +1,6 @@
---[[ title-page.lua (Quarto engine, at: post-quarto): the CSR title-page details (sponsor,
-phase, report version, data cut-off, data snapshot, the simulated-data statement) under the
-book's title, as the built-in engine shows them:
+--[[ title-page.lua (Quarto engine, at: post-quarto): the CSR title-page details (ICH E3 1:
+report.meta.RenderMeta.title_rows, the GCP statement, the sponsor signatory block, the
+simulated-data statement) under the book's title, as the built-in engine shows them:
 - HTML: at the top of the book's first page (index.html);
 - DOCX: at the start of the document, then a page break;
 - typst: nothing (the csr-typst template sets the title page).
@@ -18,9 +18,23 @@ local function read_meta(meta)
   return m
 end
 
+-- the study title (Quarto's title block shows the book's title and subtitle), then the
+-- details of report.meta.RenderMeta.title_rows, in their order
 local function rows(m)
-  return { { "Sponsor", m.sponsor }, { "Phase", m.phase }, { "Report version", m.version },
-           { "Data cut-off", m.cutoff }, { "Data snapshot", m.snapshot_id } }
+  local out = { { "Study title", m.full_title } }
+  for _, r in ipairs(m.title_rows) do table.insert(out, r) end
+  return out
+end
+
+-- the GCP statement and the sponsor signatory block, one line each
+local function closing_lines(m)
+  local lines = {}
+  if m.gcp_statement ~= "" then table.insert(lines, m.gcp_statement) end
+  if #m.signatories > 0 then table.insert(lines, "Sponsor signatory block") end
+  for _, s in ipairs(m.signatories) do
+    table.insert(lines, s.role .. ": " .. s.name .. ". Signature and date: ____________________")
+  end
+  return lines
 end
 
 local STATEMENT = "This report was built from data simulated by the project's seeded simulator."
@@ -33,6 +47,7 @@ local function html_block(m)
   local details = pandoc.utils.from_simple_table(pandoc.SimpleTable({}, { "AlignRight", "AlignLeft" },
                                                                    { 0, 0 }, {}, body))
   local blocks = pandoc.Blocks({ details })
+  for _, line in ipairs(closing_lines(m)) do blocks:insert(pandoc.Para({ pandoc.Str(line) })) end
   if m.simulated then
     blocks:insert(pandoc.Para({ pandoc.Strong({ pandoc.Str("SIMULATED DATA:") }), pandoc.Space(),
                                 pandoc.Str(STATEMENT) }))
@@ -48,6 +63,7 @@ local function docx_blocks(m)
   local blocks = pandoc.Blocks({})
   if m.simulated then blocks:insert(docx_para("SIMULATED DATA", "Simulated Mark")) end
   for _, r in ipairs(rows(m)) do blocks:insert(docx_para(r[1] .. ": " .. r[2], "Title Page Detail")) end
+  for _, line in ipairs(closing_lines(m)) do blocks:insert(docx_para(line, "Title Page Detail")) end
   if m.simulated then blocks:insert(docx_para(STATEMENT, "Title Page Detail")) end
   blocks:insert(pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'))
   return blocks
