@@ -78,8 +78,6 @@ def test_html_and_pdf_outline_have_the_e3_sections_of_this_skeleton_in_order(fin
     assert _in_order(_pdf_outline(final_report / "csr.pdf"), OURS) == []
 
 
-@pytest.mark.xfail(strict=True, reason="2 (number), 10.2, 12.1, 12.3-12.5 and 14.3.3 come with "
-                   "helpers A, B and C: at their merge this test passes (then drop the mark)")
 def test_html_and_pdf_outline_have_every_e3_section_of_the_sap_in_order(final_report):
     assert _in_order(_html_headings(final_report / "csr.html"), E3_SECTIONS) == []
     assert _in_order(_pdf_outline(final_report / "csr.pdf"), E3_SECTIONS) == []
