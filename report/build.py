@@ -333,7 +333,8 @@ def resolve_text(root: Path, plan: Plan, staging: Path) -> None:
 
     cfg = Path(root) / "study.yml"
     facts = prose.Facts.from_manifest(plan.snapshot.manifest,
-                                      load_config(cfg if cfg.is_file() else None))
+                                      load_config(cfg if cfg.is_file() else None),
+                                      plan.meta.first_enrolment)
     try:
         prose.resolve_book(root, staging, [j.chapter for j in plan.jobs], facts)
     except prose.TextError as exc:

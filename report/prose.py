@@ -96,12 +96,15 @@ class Facts:
     cutoff: str | None = None
     empty_datasets: frozenset[str] = frozenset()
     config: object = None
+    first_enrolment: str | None = None   # ISO date of the first enrolment (ADSL ENRLDT)
 
     @classmethod
-    def from_manifest(cls, manifest: Mapping, config: object = None) -> Facts:
+    def from_manifest(cls, manifest: Mapping, config: object = None,
+                      first_enrolment: str | None = None) -> Facts:
         datasets = manifest.get("datasets") or {}
         empty = frozenset(n for n, d in datasets.items() if int(d.get("rows", 0)) == 0)
-        return cls(str(manifest.get("cutoff") or "") or None, empty, config)
+        return cls(str(manifest.get("cutoff") or "") or None, empty, config,
+                   first_enrolment or None)
 
     @property
     def cutoff_phrase(self) -> str:
@@ -276,7 +279,8 @@ def render_text(source: str, name: str, ards: Mapping[str, pd.DataFrame], facts:
         has_stat=values.has_stat, rows=values.row_list, levels=values.levels,
         columns=values.columns, available=values.available, prose=values.prose,
         noun=noun, verb=verb, and_list=and_list, most_frequent=most_frequent,
-        config=facts.config, cutoff=facts.cutoff or "not stated")
+        config=facts.config, cutoff=facts.cutoff or "not stated",
+        first_enrolment=facts.first_enrolment)
     lines = source.splitlines()
     try:
         code = env.compile(source, name=name, filename=name)
