@@ -9,7 +9,7 @@ SHA-256 of everything the execution depends on (:func:`notebook_key`):
 - the snapshot (its manifest hash: the manifest holds every data file's hash and
   is only trusted after :func:`data_contract.snapshot.verify`),
 - the analysis code the notebooks import (every file under ``analysis/``,
-  ``data_contract/`` and ``study.yml``) and the lock file.
+  ``data_contract/``, ``study/`` and ``study.yml``) and the lock file.
 
 Entries are written to a temporary folder under ``_build/tmp`` and renamed into
 place by the build process (never by a worker), so a reader sees a complete
@@ -37,7 +37,7 @@ from pathlib import Path
 from data_contract.snapshot import sha256_file
 
 CACHE_DIR = Path("_build") / "cache"
-CODE_PATHS = ("analysis", "data_contract", "study.yml")
+CODE_PATHS = ("analysis", "data_contract", "study", "study.yml")
 LOCK_FILE = "requirements.lock"
 NOTEBOOK_FILE = "notebook.ipynb"
 OUTPUTS_DIR = "outputs"

@@ -157,3 +157,19 @@ def test_a_forked_kernel_that_dies_at_start_up_is_retried_with_a_plain_kernel(pr
     plan = build.make_plan(project, build.RenderRequest(snapshot_id=fx.SNAPSHOT, version="v1"))
     outcome = execute.execute_job(str(project), plan.jobs[0])
     assert outcome.failure is None and outcome.executed
+
+
+def test_a_change_in_any_package_the_notebooks_import_changes_the_code_hash(tmp_path):
+    """The study package (study.yml's typed access and the shared SAP rules) is imported by
+    every notebook through analysis: editing it must execute the notebooks again."""
+    from report.cache import code_hash
+
+    for rel in ("analysis/a.py", "data_contract/b.py", "study/rules.py", "study.yml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x = 1\n")
+    before = code_hash(tmp_path)
+    for rel in ("analysis/a.py", "data_contract/b.py", "study/rules.py", "study.yml"):
+        (tmp_path / rel).write_text("x = 2\n")
+        after = code_hash(tmp_path)
+        assert after != before, rel
+        before = after
