@@ -317,11 +317,14 @@ def gt_from_wide(wide: pd.DataFrame, display_id: str, *, bign: Mapping[str, str]
     # great-tables needs string column names that are valid identifiers-ish; map them
     names = {c: f"c{i}" for i, c in enumerate(cols)}
     data = display_frame(data.rename(columns=names))
-    if traced:  # those cells become their HTML here; fmt escapes the others as usual
-        for (i, c), (title, ref) in traced.items():
-            data.loc[data.index[i], names[c]] = TracedCell(
-                f'<span title="{html.escape(title)}" data-trace="{html.escape(ref)}">'
-                f"{html_text(data.loc[data.index[i], names[c]])}</span>")
+    for c in {c for _, c in traced or {}}:  # traced cells become their HTML here
+        values = data[names[c]].tolist()
+        for i, value in enumerate(values):
+            if (i, c) in traced:
+                title, ref = traced[(i, c)]
+                values[i] = TracedCell(f'<span title="{html.escape(title)}" data-trace='
+                                       f'"{html.escape(ref)}">{html_text(value)}</span>')
+        data[names[c]] = values
     if has_groups:
         gt = GT(data, rowname_col=LABEL_COL, groupname_col=GROUP_COL)
     else:
