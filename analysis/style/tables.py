@@ -30,7 +30,10 @@ Two steps, kept apart:
   HTML is byte-for-byte reproducible. Data text is always escaped (no
   markdown, no HTML is interpreted in cells), control characters are shown
   by their code (:func:`analysis.style.escape.display_text`) and line feeds
-  are line breaks.
+  are line breaks. With the display's trace records (:mod:`analysis.trace`), each
+  ``n (%)`` cell they match is wrapped in ``<span title=... data-trace=...>``: its ARD
+  row and the participants it counts, on hover (:func:`layout_with_keys` says which
+  ARD row each table row's count cells come from).
 """
 
 from __future__ import annotations
