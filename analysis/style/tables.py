@@ -325,8 +325,9 @@ def gt_from_wide(wide: pd.DataFrame, display_id: str, *, bign: Mapping[str, str]
         for i, value in enumerate(values):
             if (i, c) in traced:
                 title, ref = traced[(i, c)]
-                values[i] = TracedCell(f'<span title="{html.escape(title)}" data-trace='
-                                       f'"{html.escape(ref)}">{html_text(value)}</span>')
+                values[i] = TracedCell(f'<span title="{html.escape(display_text(title))}" '
+                                       f'data-trace="{html.escape(display_text(ref))}">'
+                                       f"{html_text(value)}</span>")
         data[names[c]] = values
     if has_groups:
         gt = GT(data, rowname_col=LABEL_COL, groupname_col=GROUP_COL)
