@@ -10,7 +10,9 @@ from their ARDs; it computes nothing itself. :class:`Chapter`:
   *CAR-T kinetic parameters by dose level* is not available: this snapshot
   (<id>) holds no ADPC.");
 - ``ard(display_id)`` builds a display's ARD once (cached) and
-  writes it to ``<outputs_dir>/ard/<display_id>.csv`` (deterministic text);
+  writes it to ``<outputs_dir>/ard/<display_id>.csv`` (deterministic text), and who
+  each count counts to ``<outputs_dir>/trace/<display_id>.json`` (:mod:`analysis.trace`;
+  the table's ``n (%)`` cells show it on hover in the HTML);
 - ``show(display_id)`` displays the table (great-tables, house
   style), the figure (PNG, 200 dpi, no dates in metadata), the listing or the
   narratives (N14.3.3, Markdown written from their ARD) with the analysis-set line, the display's footnotes, the standard footnotes
@@ -56,7 +58,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from analysis import ard as ard_mod
-from analysis import runtime
+from analysis import runtime, trace
 from analysis.catalogue import ANALYSIS_SETS, Display, get
 from analysis.config import StudyConfig, load_config
 from analysis.data import StudyData, from_snapshot
@@ -117,6 +119,7 @@ class Chapter:
         self._config = config
         self._ards: dict[str, pd.DataFrame] = {}
         self._plots: dict[str, PlotData | None] = {}  # what each figure's ARD was built from
+        self._traces: dict[str, list[dict]] = {}  # who each count counts (analysis.trace)
         self._said: set[tuple[str, str, str]] = set()
 
     # ---- data -------------------------------------------------------------------------
@@ -152,14 +155,21 @@ class Chapter:
         key = display_id
         if key not in self._ards:
             try:
-                result, self._plots[key] = build(display_id, self.data, self.config,
-                                                 self.group_var)
+                with trace.collect() as counted:
+                    result, self._plots[key] = build(display_id, self.data, self.config,
+                                                     self.group_var)
             except UnmappedTermError as exc:  # the display says which value; others render
                 raise UnmappedValue(str(exc)) from exc
             folder = self.outputs_dir / "ard"
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{display_id}.csv").write_text(ard_mod.to_csv_text(result),
                                                      encoding="utf-8")
+            self._traces[key] = trace.matching(counted, result)
+            if self._traces[key]:
+                folder = self.outputs_dir / trace.TRACE_DIR
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / f"{display_id}.json").write_text(
+                    trace.to_json_text(display_id, self._traces[key]), encoding="utf-8")
             self._ards[key] = result
         return self._ards[key]
 
@@ -386,7 +396,8 @@ class Chapter:
                                 source=self.source_line(disp))
         self._write_rtf(disp, *rtf.table_inputs(result, declared.layout), notes)
         return gt_table(result, display_id, set_line=self.set_line(disp), footnotes=notes,
-                        source=self.source_line(disp), layout=declared.layout)
+                        source=self.source_line(disp), layout=declared.layout,
+                        trace=self._traces.get(display_id, ()))
 
     def _row_links(self, declared, listing: pd.DataFrame) -> list[str] | None:
         """The anchors a listing's rows link to (e.g. narratives); None when the listing

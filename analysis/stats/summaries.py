@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis import ard
+from analysis import ard, trace
 from analysis.ard import TOTAL
 
 CONTINUOUS_LABELS = {
@@ -122,14 +122,17 @@ def count_rows(
 ) -> list[dict]:
     """Participants counted once per column: ``subjects`` holds (USUBJID, group_var)
     rows of participants having the characteristic (duplicates allowed);
-    ``n`` = distinct participants, ``pct`` = 100 n / N with N the column N."""
+    ``n`` = distinct participants, ``pct`` = 100 n / N with N the column N.
+    The participants of each column are noted with :func:`analysis.trace.record`."""
     uniq = subjects[["USUBJID", group_var]].drop_duplicates("USUBJID")
     rows: list[dict] = []
     for col, N in bign.items():
-        n = len(uniq) if col == TOTAL else int((uniq[group_var].astype(str) == col).sum())
+        who = uniq if col == TOTAL else uniq[uniq[group_var].astype(str) == col]
+        n = len(who)
         pct = 100.0 * n / N if N else math.nan
         keys = dict(display_id=display_id, variable=variable, variable_level=variable_level,
                     group1=group_var, group1_level=col, group2=group2, group2_level=group2_level)
+        trace.record(keys, who["USUBJID"])  # who was counted, beside the ARD (analysis.trace)
         rows.append(ard.row(stat_name="n", stat=n, stat_label=stat_label, **keys))
         rows.append(ard.row(stat_name="N", stat=N, stat_label="N", **keys))
         rows.append(ard.row(stat_name="pct", stat=pct, stat_label="%", **keys))

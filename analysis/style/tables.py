@@ -30,7 +30,10 @@ Two steps, kept apart:
   HTML is byte-for-byte reproducible. Data text is always escaped (no
   markdown, no HTML is interpreted in cells), control characters are shown
   by their code (:func:`analysis.style.escape.display_text`) and line feeds
-  are line breaks.
+  are line breaks. With the display's trace records (:mod:`analysis.trace`), each
+  ``n (%)`` cell they match is wrapped in ``<span title=... data-trace=...>``: its ARD
+  row and the participants it counts, on hover (:func:`layout_with_keys` says which
+  ARD row each table row's count cells come from).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ import pandas as pd
 from great_tables import GT
 from great_tables import html as gt_html
 
+from analysis import trace as trace_mod
 from analysis.formats import MISSING, compose
 from analysis.style.decode import term_label
 from analysis.style.escape import display_frame, display_text, html_text
@@ -102,15 +106,15 @@ def _datasets_of(ard: pd.DataFrame) -> tuple[str, ...]:
 
 
 def _cell_rows(stats: Mapping[str, Mapping[str, str]], order: Sequence[str],
-               labels: Mapping[str, str]) -> list[tuple[str, dict[str, str]]]:
-    """Table rows of one ARD row key: [(row label, {column: cell text})].
+               labels: Mapping[str, str]) -> list[tuple[str, dict[str, str], bool]]:
+    """Table rows of one ARD row key: [(row label, {column: cell text}, is the n (%) row)].
 
     ``stats`` maps column -> {stat_name: stat_fmt}; ``order`` the stat names in
     order of first appearance; ``labels`` stat_name -> stat_label.
     """
     present = list(dict.fromkeys(order))
     left = list(present)
-    out: list[tuple[str, dict[str, str]]] = []
+    out: list[tuple[str, dict[str, str], bool]] = []
     cols = list(stats)
 
     def take(names: Sequence[str]) -> None:
@@ -121,25 +125,26 @@ def _cell_rows(stats: Mapping[str, Mapping[str, str]], order: Sequence[str],
     is_continuous = any(s in CONTINUOUS for s in present)
     if "text" in present:
         out.append((_specific(labels.get("text", "")),
-                    {c: stats[c].get("text", "") for c in cols}))
+                    {c: stats[c].get("text", "") for c in cols}, False))
         take(["text"])
     if "n" in present and "pct" in present and not is_continuous:
         out.append((_specific(labels.get("n", "")),
                     {c: compose("n_pct", _with_missing(stats[c], ("n", "pct")))
-                         for c in cols}))
+                         for c in cols}, True))
         take(["n", "pct", "N"])
     elif "n" in present and is_continuous:
-        out.append(("n", {c: stats[c].get("n", "") for c in cols}))
+        out.append(("n", {c: stats[c].get("n", "") for c in cols}, False))
         take(["n"])
     nobody = {c for c in cols if is_continuous and stats[c].get("n") == "0"}
     for kind, names, label in COMPOSITES:
         if all(n in left for n in names):
             out.append((label, {c: compose(kind, _with_missing(stats[c], names))
                                 if c not in nobody and any(n in stats[c] for n in names)
-                                else "" for c in cols}))
+                                else "" for c in cols}, False))
             take(names)
     for name in left:
-        out.append((labels.get(name) or name, {c: stats[c].get(name, "") for c in cols}))
+        out.append((labels.get(name) or name, {c: stats[c].get(name, "") for c in cols},
+                    False))
     return out
 
 
@@ -172,13 +177,29 @@ def layout(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | None = Non
     ``row_kind`` (``heading`` or ``data``) and one column per ``group1_level``
     in ARD order. ``BIGN`` rows are not table rows (they give the column N).
     """
+    return layout_with_keys(ard, variable_labels=variable_labels,
+                            level_labels=level_labels)[0]
+
+
+def layout_with_keys(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | None = None,
+                     level_labels: Mapping[str, str] | None = None,
+                     ) -> tuple[pd.DataFrame, list[tuple[str, str, str] | None]]:
+    """:func:`layout` and, per table row, the ARD (group2_level, variable, variable_level)
+    of its ``n (%)`` cells, or ``None`` for any other row (what traced cells point to)."""
     body = ard[ard["variable"] != "BIGN"]
     cols = columns_of(body) if len(body) else columns_of(ard)
     level_labels = level_labels or {}
     keys = ["group2_level", "variable", "variable_level"]
     records: list[dict] = []
+    row_keys: list[tuple[str, str, str] | None] = []
+
+    def add(group: str, label: str, kind: str, cells: Mapping[str, str],
+            key: tuple[str, str, str] | None = None) -> None:
+        records.append(_rec(group, label, kind, cells))
+        row_keys.append(key)
+
     if not len(body):
-        return pd.DataFrame(columns=[GROUP_COL, LABEL_COL, KIND_COL, *cols])
+        return pd.DataFrame(columns=[GROUP_COL, LABEL_COL, KIND_COL, *cols]), row_keys
 
     grouped = {k: g for k, g in body.groupby(keys, sort=False)}
     # variables in order within each group2 level, then their levels
@@ -204,25 +225,28 @@ def layout(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | None = Non
             own = blocks[0][1][0][0]
             if not (variable_labels and var in variable_labels) and _specific(own):
                 vlabel = own
-            records.append(_rec(g2, vlabel, "data", blocks[0][1][0][1]))
+            _, cells, counted = blocks[0][1][0]
+            add(g2, vlabel, "data", cells, (g2_value, var, "") if counted else None)
             continue
-        records.append(_rec(g2, vlabel, "heading", {}))
+        add(g2, vlabel, "heading", {})
         for lev, rows in blocks:
             llabel = level_labels.get(lev, term_label(lev))
+            key = (g2_value, var, lev)
             if lev == "":
-                for lab, cells in rows:
-                    records.append(_rec(g2, INDENT + (lab or "n (%)"), "data", cells))
+                for lab, cells, counted in rows:
+                    add(g2, INDENT + (lab or "n (%)"), "data", cells, key if counted else None)
             elif len(rows) == 1:
-                records.append(_rec(g2, INDENT + llabel, "data", rows[0][1]))
+                add(g2, INDENT + llabel, "data", rows[0][1], key if rows[0][2] else None)
             else:
-                records.append(_rec(g2, INDENT + llabel, "heading", {}))
-                for lab, cells in rows:
-                    records.append(_rec(g2, INDENT * 2 + lab, "data", cells))
+                add(g2, INDENT + llabel, "heading", {})
+                for lab, cells, counted in rows:
+                    add(g2, INDENT * 2 + lab, "data", cells, key if counted else None)
     out = pd.DataFrame(records)
     for c in cols:
         if c not in out:
             out[c] = ""
-    return out[[GROUP_COL, LABEL_COL, KIND_COL, *cols]].fillna("").reset_index(drop=True)
+    return (out[[GROUP_COL, LABEL_COL, KIND_COL, *cols]].fillna("").reset_index(drop=True),
+            row_keys)
 
 
 def nobody_layout(ard: pd.DataFrame, message: str) -> pd.DataFrame:
@@ -283,8 +307,12 @@ def decorate(gt: GT, *, set_line: str | None = None, footnotes: Sequence[str] = 
 
 def gt_from_wide(wide: pd.DataFrame, display_id: str, *, bign: Mapping[str, str] | None = None,
                  set_line: str | None = None, footnotes: Sequence[str] = (),
-                 source: str | None = None) -> GT:
-    """Render a wide table from :func:`layout` in the house style."""
+                 source: str | None = None,
+                 traced: Mapping[tuple[int, str], tuple[str, str]] | None = None) -> GT:
+    """Render a wide table from :func:`layout` in the house style. ``traced`` maps
+    (row index, column) -> (hover text, ``data-trace`` reference) of the cells whose
+    participants are published (:mod:`analysis.trace`): their text is wrapped in a
+    ``<span title=... data-trace=...>``, which pandoc keeps in HTML and drops elsewhere."""
     bign = bign or {}
     cols = [c for c in wide.columns if c not in (GROUP_COL, LABEL_COL, KIND_COL)]
     data = wide.drop(columns=[KIND_COL]).copy()
@@ -292,6 +320,15 @@ def gt_from_wide(wide: pd.DataFrame, display_id: str, *, bign: Mapping[str, str]
     # great-tables needs string column names that are valid identifiers-ish; map them
     names = {c: f"c{i}" for i, c in enumerate(cols)}
     data = display_frame(data.rename(columns=names))
+    for c in {c for _, c in traced or {}}:  # traced cells become their HTML here
+        values = data[names[c]].tolist()
+        for i, value in enumerate(values):
+            if (i, c) in traced:
+                title, ref = traced[(i, c)]
+                values[i] = TracedCell(f'<span title="{html.escape(display_text(title))}" '
+                                       f'data-trace="{html.escape(display_text(ref))}">'
+                                       f"{html_text(value)}</span>")
+        data[names[c]] = values
     if has_groups:
         gt = GT(data, rowname_col=LABEL_COL, groupname_col=GROUP_COL)
     else:
@@ -299,25 +336,53 @@ def gt_from_wide(wide: pd.DataFrame, display_id: str, *, bign: Mapping[str, str]
     gt = gt.cols_label(**{names[c]: column_label(c, bign.get(c)) for c in cols})
     gt = gt.cols_align("center", columns=list(names.values()))
     if len(data):   # cells escaped once, here, with line feeds as <br>
-        gt = gt.fmt(html_text, columns=[LABEL_COL, *names.values()])
+        gt = gt.fmt(_cell_html, columns=[LABEL_COL, *names.values()])
     gt = house_style(gt, display_id)
     return decorate(gt, set_line=set_line, footnotes=footnotes, source=source)
 
 
 def gt_table(ard: pd.DataFrame, display_id: str | None = None, *, set_line: str | None = None,
              footnotes: Sequence[str] = (), source: str | None = None,
-             layout: Mapping | None = None) -> GT:
+             layout: Mapping | None = None, trace: Sequence[Mapping] = ()) -> GT:
     """The house-style great-tables table of an ARD.
 
     ``display_id`` defaults to the ARD's ``display_id``; ``layout`` holds the
     optional hints of a display module's ``LAYOUT`` (``variable_labels``,
-    ``level_labels``: mappings passed to :func:`layout`).
+    ``level_labels``: mappings passed to :func:`layout`); ``trace`` the display's
+    records of who each count counts (:mod:`analysis.trace`): the ``n (%)`` cells
+    they match carry their hover text and reference.
     """
     if display_id is None:
         ids = list(dict.fromkeys(ard["display_id"]))
         display_id = ids[0] if ids else "table"
     hints = dict(layout or {})
-    wide = globals()["layout"](ard, variable_labels=hints.get("variable_labels"),
-                               level_labels=hints.get("level_labels"))
+    wide, row_keys = layout_with_keys(ard, variable_labels=hints.get("variable_labels"),
+                                      level_labels=hints.get("level_labels"))
     return gt_from_wide(wide, display_id, bign=big_n_of(ard), set_line=set_line,
-                        footnotes=footnotes, source=source)
+                        footnotes=footnotes, source=source,
+                        traced=_traced_cells(wide, row_keys, display_id, trace))
+
+
+class TracedCell(str):
+    """A cell already written as HTML (a traced count, :func:`gt_from_wide`)."""
+
+
+def _cell_html(value: object) -> str:
+    return str(value) if isinstance(value, TracedCell) else html_text(value)
+
+
+def _traced_cells(wide: pd.DataFrame, row_keys: Sequence[tuple[str, str, str] | None],
+                  display_id: str, trace: Sequence[Mapping]
+                  ) -> dict[tuple[int, str], tuple[str, str]]:
+    """(row index, column) -> (hover text, reference) of each ``n (%)`` cell with a record."""
+    found = trace_mod.by_cell(list(trace))
+    cols = [c for c in wide.columns if c not in (GROUP_COL, LABEL_COL, KIND_COL)]
+    out: dict[tuple[int, str], tuple[str, str]] = {}
+    for i, key in enumerate(row_keys):
+        for c in cols if key is not None else ():
+            hit = found.get((*key, c))
+            if hit is not None:
+                index, rec = hit
+                out[(i, c)] = (trace_mod.cell_title(rec),
+                               f"{trace_mod.TRACE_DIR}/{display_id}.json#{index}")
+    return out
