@@ -1,7 +1,8 @@
 """The helper every chapter notebook uses: ``ch = Chapter(...)``.
 
-A chapter notebook loads one snapshot, shows its displays and quotes numbers
-from their ARDs; it computes nothing itself. :class:`Chapter`:
+A chapter notebook loads one snapshot and shows its displays; its prose is a template
+under ``text/prose/`` that the render resolves from the ARDs (:mod:`report.prose`), so
+the notebook neither computes nor quotes a number itself. :class:`Chapter`:
 
 - loads the snapshot lazily, once (:func:`analysis.data.from_snapshot`);
 - ``require(*datasets)`` tells whether the snapshot holds the datasets a
@@ -15,23 +16,9 @@ from their ARDs; it computes nothing itself. :class:`Chapter`:
   the table's ``n (%)`` cells show it on hover in the HTML);
 - ``show(display_id)`` displays the table (great-tables, house
   style), the figure (PNG, 200 dpi, no dates in metadata), the listing or the
-  narratives (N14.3.3, Markdown written from their ARD) with the analysis-set line, the display's footnotes, the standard footnotes
+  narratives (N14.3.3, Markdown written from their ARD) with the analysis-set line,
+  the display's footnotes, the standard footnotes
   (cut-off date, snapshot id, simulated-data warning) and the source line;
-- ``stat``/``value`` quote one ARD row (``stat_fmt`` / ``stat``), raising
-  :class:`NotEvaluable` when the statistic does not exist for this snapshot
-  (the display's analysis set is empty, no row matches, or the value is
-  missing) and ``ValueError`` when the filters match several rows;
-- ``with ch.prose(display_id, ...):`` around a paragraph that quotes
-  statistics: when one of them is not evaluable, the paragraph is replaced by
-  one sentence saying which display is not evaluable and why ("Table 14.2.2
-  *EDSS by visit and EDSS worsening* is not evaluable: no participant was in the
-  Infused set at the data cut-off (2025-09-29)"; "... ADPC holds no records
-  ..."); when a display is not available (dataset or variable absent) the
-  paragraph is left out quietly, since the display says so itself;
-- ``rows``/``levels`` give the matching ARD rows / distinct values (e.g. the
-  preferred terms of a display), with the same checks as ``stat``;
-- ``count(display_id, noun, ...)`` quotes a count with its noun in agreement
-  ("1 participant", "3 (33.3%) participants"); ``noun``/``verb`` inflect;
 - a display whose analysis set is empty keeps its number, caption, columns
   (N = 0) and notes, and says in its body (one table row, or a figure holding
   one line) why nothing is shown; so does a figure whose datasets hold no records;
@@ -49,8 +36,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -63,7 +49,6 @@ from analysis.catalogue import ANALYSIS_SETS, Display, get
 from analysis.config import StudyConfig, load_config
 from analysis.data import StudyData, from_snapshot
 from analysis.displays import PlotData, build, spec
-from analysis.formats import MISSING, n_pct, noun, verb
 from analysis.sets import display_set
 from analysis.style import figures, rtf
 from analysis.style.escape import escape_markdown
@@ -86,20 +71,6 @@ class UnmappedValue(KeyError):
     """A display needs the meaning of a sponsor codelist value that the study configuration
     does not map (issue 11): like an absent variable, the display states it (naming the value
     and where to map it) and every other display renders."""
-
-
-class NotEvaluable(ValueError):
-    """A statistic quoted in prose that this snapshot does not give.
-
-    ``reason`` says why in words for the report ("no participant was in the
-    Infused set at the data cut-off (2025-09-29)"), or is ``None`` when the
-    display itself is not available (it states that where it stands).
-    """
-
-    def __init__(self, display_id: str, reason: str | None, detail: str):
-        super().__init__(detail)
-        self.display_id = display_id
-        self.reason = reason
 
 
 class Chapter:
@@ -173,22 +144,6 @@ class Chapter:
             self._ards[key] = result
         return self._ards[key]
 
-    def _match(self, display_id: str, stat_name: str, filters: dict) -> pd.Series:
-        hits = self.rows(display_id, stat_name=stat_name, **filters)
-        desc = ", ".join(f"{k}={v!r}" for k, v in {"stat_name": stat_name, **filters}.items())
-        if len(hits) > 1:
-            raise ValueError(f"{display_id}: {len(hits)} ARD rows match {desc} (need exactly 1)")
-        if len(hits) == 0:
-            raise NotEvaluable(display_id, self._no_data_reason(display_id) or
-                               f"it has no {_describe(stat_name, filters)}",
-                               f"{display_id}: 0 ARD rows match {desc} (need exactly 1)")
-        hit = hits.iloc[0]
-        if hit["stat_fmt"] == MISSING:
-            raise NotEvaluable(display_id, self._no_data_reason(display_id) or
-                               f"no participant contributes to the "
-                               f"{_describe(stat_name, filters)}",
-                               f"{display_id}: the value matching {desc} is missing")
-        return hit
 
     def _empty_set_reason(self, display_id: str, df: pd.DataFrame) -> str | None:
         """Why nothing of the display can be quoted: its analysis set is empty (the
@@ -214,27 +169,6 @@ class Chapter:
         cut = self.data.cutoff
         return f"data cut-off ({cut.isoformat()})" if cut else "data cut-off"
 
-    def stat(self, display_id: str, stat_name: str, **filters) -> str:
-        """``stat_fmt`` of the one ARD row of ``display_id`` matching the filters
-        (ARD columns, e.g. ``variable='DLT', group1_level='Total'``)."""
-        return str(self._match(display_id, stat_name, filters)["stat_fmt"])
-
-    def value(self, display_id: str, stat_name: str, **filters) -> float:
-        """Numeric ``stat`` of the one matching ARD row (see :meth:`stat`)."""
-        return float(self._match(display_id, stat_name, filters)["stat"])
-
-    def count(self, display_id: str, word: str, *, pct: bool = False, stat: str = "n",
-              **filters) -> str:
-        """A count quoted with its noun in agreement: ``"1 participant"``,
-        ``"3 (33.3%) participants"`` with ``pct`` (SAP 4: a zero count has no
-        percentage); ``stat`` is the count's statistic (``n``, ``N``, ``n_events``...)."""
-        text = self.stat(display_id, stat, **filters)
-        if pct:
-            text = n_pct(text, self.stat(display_id, "pct", **filters))
-        return f"{text} {noun(word, self.value(display_id, stat, **filters))}"
-
-    noun = staticmethod(noun)
-    verb = staticmethod(verb)
 
     # ---- text -------------------------------------------------------------------------
     def md(self, text: str) -> None:
@@ -248,23 +182,6 @@ class Chapter:
         editing the text re-executes nothing."""
         display(Markdown(f"[text: text/prose/{name}.md]"), metadata={TEXT_MARKER: name})
 
-    @contextmanager
-    def prose(self, *display_ids: str) -> Iterator[None]:
-        """Around a paragraph quoting ``display_ids``: if a quoted statistic is not
-        evaluable, say in one sentence which display and why, instead of the paragraph
-        (once per display and reason); if a display is not available (its dataset or a
-        variable is absent), leave the paragraph out quietly (the display says why).
-
-        The paragraph is displayed by one ``ch.md`` at its end, so nothing of it shows
-        when a statistic is missing."""
-        try:
-            yield
-        except NotEvaluable as exc:
-            if exc.reason is not None:
-                self._say_once(get(exc.display_id), "is not evaluable", exc.reason)
-        except KeyError:
-            if all(self.computable(d) for d in display_ids):
-                raise
 
     def _say_once(self, disp: Display, state: str, reason: str) -> None:
         """One sentence, once per display and reason: "Table 14.2.8 *CAR-T kinetic
@@ -307,55 +224,6 @@ class Chapter:
         return list(spec(display_id).footnotes(self.data, self.config)) + \
             self.standard_footnotes()
 
-    def computable(self, display_id: str) -> bool:
-        """Whether the display's ARD can be computed from this snapshot: its datasets
-        and the variables it needs are present (quietly; for prose that quotes it)."""
-        if self.missing(*get(display_id).datasets):
-            return False
-        try:
-            self.ard(display_id)
-        except KeyError:
-            return False
-        return True
-
-    def has_stat(self, display_id: str, stat_name: str, **filters) -> bool:
-        """Whether exactly one ARD row matches (what :meth:`stat` needs)."""
-        try:
-            self._match(display_id, stat_name, filters)
-        except ValueError:
-            return False
-        return True
-
-    def rows(self, display_id: str, **filters) -> pd.DataFrame:
-        """The ARD rows of ``display_id`` matching the filters (ARD columns; any number of
-        rows). Like :meth:`stat`, raises :class:`NotEvaluable` when the display is not
-        available or its analysis set is empty."""
-        if not self.computable(display_id):
-            raise NotEvaluable(display_id, None, f"{display_id} is not available for this "
-                                                 "snapshot")
-        df = self.ard(display_id)
-        empty = self._empty_set_reason(display_id, df)
-        if empty:
-            raise NotEvaluable(display_id, empty, f"{display_id}: {empty}")
-        unknown = [k for k in filters if k not in ard_mod.ARD_COLUMNS]
-        if unknown:
-            raise ValueError(f"{display_id}: unknown ARD columns in filters {unknown}")
-        mask = pd.Series(True, index=df.index)
-        for k, v in filters.items():
-            mask &= df[k].astype(str) == str(v)
-        return df[mask]
-
-    def levels(self, display_id: str, column: str, **filters) -> list[str]:
-        """The distinct values of ARD ``column`` among the matching rows, in ARD order
-        (e.g. the preferred terms of a display: ``levels(t, "variable_level",
-        variable="AEDECOD")``)."""
-        return list(dict.fromkeys(self.rows(display_id, **filters)[column]))
-
-    def columns(self, display_id: str) -> list[str]:
-        """The display's column levels other than Total, in order (from its BIGN rows)."""
-        ard = self.ard(display_id)
-        bign = ard[(ard["variable"] == "BIGN") & (ard["group1_level"] != "Total")]
-        return list(dict.fromkeys(bign["group1_level"]))
 
     def available(self, display_id: str) -> bool:
         """Whether the snapshot holds the display's datasets (says so once if not)."""
@@ -525,12 +393,4 @@ def _sentence(reason: str) -> str:
     """``reason`` as a sentence of its own (capital first letter, full stop)."""
     return reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
 
-
-def _describe(stat_name: str, filters: dict) -> str:
-    """Plain words for the statistic a prose paragraph asked for, e.g. "median of TMAX
-    (CAR Transgene (copies/ug gDNA), qPCR; Total)"."""
-    what = f"{stat_name} of {filters['variable']}" if filters.get("variable") else stat_name
-    where = [str(filters[k]) for k in ("variable_level", "group2_level", "group1_level")
-             if filters.get(k)]
-    return f"{what} ({'; '.join(where)})" if where else what
 

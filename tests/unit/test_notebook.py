@@ -10,7 +10,7 @@ import pytest
 from analysis import ard
 from analysis.data import StudyData
 from analysis.displays.registry import declare
-from analysis.notebook import Chapter, NotEvaluable
+from analysis.notebook import Chapter
 
 
 def _declare(mod: types.ModuleType) -> None:
@@ -59,20 +59,6 @@ def _chapter(tmp_path, datasets=None, simulated=True):
     data = StudyData(datasets={"ADSL": ADSL} if datasets is None else datasets,
                      cutoff=date(2026, 3, 1), snapshot_id="lit", simulated=simulated)
     return Chapter("lit", outputs_dir=tmp_path, data=data)
-
-
-def test_stat_returns_the_formatted_value_of_exactly_one_row(tmp_path, fake_display):
-    ch = _chapter(tmp_path)
-    assert ch.stat("T14.1.2", "pct", variable="SAF", group1_level="DL1") == "100.0"
-    assert ch.value("T14.1.2", "n", variable="SAF", group1_level="DL1") == 2.0
-
-
-def test_stat_raises_naming_display_and_filters_on_no_or_several_matches(tmp_path, fake_display):
-    ch = _chapter(tmp_path)
-    with pytest.raises(ValueError, match=r"T14\.1\.2: 0 ARD rows match stat_name='n', variable='DLT'"):
-        ch.stat("T14.1.2", "n", variable="DLT")
-    with pytest.raises(ValueError, match=r"T14\.1\.2: 2 ARD rows match .*variable='INF'"):
-        ch.stat("T14.1.2", "n", variable="INF")
 
 
 def test_ard_is_written_as_deterministic_csv(tmp_path, fake_display):
@@ -131,27 +117,6 @@ def test_esc_escapes_data_text():
     assert Chapter.esc("*a* <b>") == r"\*a\* \<b\>"
 
 
-def test_prose_helpers_tell_what_can_be_quoted(tmp_path, fake_display):
-    ch = _chapter(tmp_path)
-    assert ch.computable("T14.1.2")
-    assert ch.columns("T14.1.2") == ["DL1"]
-    assert ch.has_stat("T14.1.2", "n", variable="INF", group1_level="Total")
-    assert not ch.has_stat("T14.1.2", "n", variable="DLT", group1_level="Total")
-
-
-def test_a_display_is_not_computable_without_its_data_or_variables(tmp_path, monkeypatch):
-    mod = types.ModuleType("analysis.displays.t14_1_2")
-
-    def needs_a_flag(data, config, group_var="TRT01A"):
-        raise KeyError("ADSL has no INFFL")
-
-    mod.ard = needs_a_flag
-    _declare(mod)
-    monkeypatch.setitem(sys.modules, "analysis.displays.t14_1_2", mod)
-    assert not _chapter(tmp_path).computable("T14.1.2")
-    assert not _chapter(tmp_path, datasets={}).computable("T14.1.2")
-
-
 # ---- lawful snapshots with nothing to quote (issue 11, part 5) ---------------------------
 
 @pytest.fixture()
@@ -177,69 +142,6 @@ def nobody_infused(monkeypatch):
 
 EDSS = pd.DataFrame({"USUBJID": ["S1"], "AVAL": [2.0]})
 NOT_INFUSED = ADSL.assign(INFFL="N")
-
-
-def test_stat_of_an_empty_analysis_set_is_not_evaluable_and_says_why(tmp_path, nobody_infused):
-    ch = _chapter(tmp_path, datasets={"ADSL": NOT_INFUSED, "ADEDSS": EDSS})
-    with pytest.raises(NotEvaluable) as err:
-        ch.stat("T14.2.2", "n", variable="WORS", group1_level="Total")
-    assert err.value.reason == ("no participant was in the Infused set at the data cut-off "
-                                "(2026-03-01)")
-    assert not ch.has_stat("T14.2.2", "n", variable="WORS", group1_level="Total")
-
-
-def test_prose_of_an_empty_set_is_one_sentence_saying_what_is_not_evaluable(
-        tmp_path, nobody_infused, shown):
-    ch = _chapter(tmp_path, datasets={"ADSL": NOT_INFUSED, "ADEDSS": EDSS})
-    for _ in range(2):
-        with ch.prose("T14.2.2"):
-            ch.md(f"Worsening in {ch.stat('T14.2.2', 'n', variable='WORS', group1_level='Total')}.")
-    assert [m.data for m in shown] == [
-        r"Table 14.2.2 *EDSS by visit and EDSS worsening* is not evaluable: no participant "
-        r"was in the Infused set at the data cut\-off \(2026\-03\-01\)."]
-
-
-def test_prose_says_which_dataset_holds_no_records_when_a_value_is_missing(
-        tmp_path, fake_display, shown):
-    mod = sys.modules["analysis.displays.t14_1_2"]
-    literal = mod.ard
-    mod.ard = lambda data, config, group_var: ard.frame([
-        *literal(data, config, group_var).to_dict("records"),
-        ard.row("T14.1.2", "AGE", "median", None, group1="TRT01A", group1_level="Total")])
-    _declare(mod)
-    ch = _chapter(tmp_path)
-    with ch.prose("T14.1.2"):
-        ch.md(ch.stat("T14.1.2", "median", variable="AGE", group1_level="Total"))
-    assert len(shown) == 1
-    assert "is not evaluable: no participant contributes to the median of AGE (Total)" in \
-        shown[0].data.replace("\\", "")
-
-
-def test_prose_is_left_out_quietly_when_its_display_is_absent(tmp_path, shown):
-    ch = _chapter(tmp_path, datasets={"ADSL": ADSL})
-    with ch.prose("T14.2.8"):
-        ch.md(ch.stat("T14.2.8", "median", variable="CMAX", group1_level="Total"))
-    with ch.prose("T14.2.8"):
-        ch.data["ADPC"]  # any use of the absent dataset
-    assert shown == []
-
-
-def test_prose_lets_mistakes_through(tmp_path, fake_display):
-    ch = _chapter(tmp_path)
-    with pytest.raises(ValueError, match="2 ARD rows match"), ch.prose("T14.1.2"):
-        ch.stat("T14.1.2", "n", variable="INF")
-    with pytest.raises(KeyError), ch.prose("T14.1.2"):
-        ch.data["ADXX"]  # the display is there: a KeyError is a mistake of the notebook
-    with pytest.raises(ValueError, match="unknown ARD columns"), ch.prose("T14.1.2"):
-        ch.stat("T14.1.2", "n", varible="INF")
-
-
-def test_count_quotes_the_noun_in_agreement(tmp_path, fake_display):
-    ch = _chapter(tmp_path)
-    assert ch.count("T14.1.2", "participant", variable="INF", group1_level="Total") == \
-        "1 participant"
-    assert ch.count("T14.1.2", "participant", pct=True, variable="SAF", group1_level="DL1") == \
-        "2 (100.0%) participants"
 
 
 def test_a_table_of_an_empty_set_keeps_its_columns_and_says_why_it_is_empty(
@@ -330,8 +232,6 @@ def test_a_display_needing_an_unmapped_codelist_value_says_which_and_others_rend
     ch = _chapter(tmp_path, datasets={"ADSL": ADSL,
                                       "ADAE": pd.DataFrame({"USUBJID": ["S1"], "AREL": ["MAYBE"]})})
     assert ch.show("T14.3.2") is None
-    with ch.prose("T14.3.2"):
-        ch.md(ch.stat("T14.3.2", "n", variable="TEAE"))
     ch.show("T14.1.2")
     said = [m.data for m in shown if hasattr(m, "data") and "MAYBE" in m.data]
     assert len(said) == 1 and "is not available" in said[0]
