@@ -8,6 +8,10 @@ number, else the heading text. An unknown label stops the build.
 A display named in running text ("see Listing 16.2.7.3.") becomes a link to it too
 (paragraphs only: never a caption, heading or table cell), so every reference to a
 display is a hyperlink in HTML, PDF and DOCX.
+
+A data link to an anchor the book does not hold (a listing row linking the narrative of
+its event, in a book without the narratives section) stays as its text: typst refuses a
+link to a missing label, and HTML and DOCX would give a dead link.
 ]]
 
 package.path = PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "?.lua;" .. package.path
@@ -80,8 +84,25 @@ local function strip_display(el)
   return el
 end
 
+local function anchors(doc)
+  local ids = {}
+  local function note(el) if el.identifier and el.identifier ~= "" then ids[el.identifier] = true end end
+  doc.blocks:walk({ Header = note, Div = note, Span = note, Table = note, Figure = note,
+                    CodeBlock = note, Link = note, Image = note })
+  return ids
+end
+
+local function unlink_missing(doc)
+  local ids = anchors(doc)
+  return doc:walk({ Link = function(l)
+    local id = l.target:match("^#(.+)$")
+    if id and not ids[id] and not targets[id] then return l.content end
+  end })
+end
+
 function Pandoc(doc)
   collect(doc)
+  doc = unlink_missing(doc)
   doc = doc:walk({ Cite = resolve })
   local by_text = {}
   for id, text in pairs(targets) do
