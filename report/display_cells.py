@@ -6,7 +6,8 @@ either engine runs, :func:`caption_cells` writes the cell options both read at t
 of every such cell of a staged (executed) notebook: ``#| label: tbl-t14-3-1`` and
 ``#| tbl-cap: "<catalogue title>"`` (``fig-cap`` for a figure). Quarto makes its
 cross-reference floats from them; the built-in engine's ``report/assets/cells.lua``
-reads the same lines. A listing gets neither: its heading is drawn by the listing.
+reads the same lines. A listing gets them as a table does (``tbl-l16-2-1``); the
+narratives (N14.3.3) are a section, not a float, and get none.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ _OPTION = re.compile(r"^#\|\s*(label|tbl-cap|fig-cap)\s*:")
 
 
 def options(display_id: str) -> list[str]:
-    """The cell option lines of a display (none for a listing)."""
+    """The cell option lines of a display (none for the narratives, a section)."""
     disp = get(display_id)
-    if disp.id.startswith("L"):
+    if disp.id.startswith("N"):
         return []
     if '"' in disp.title:
         raise ValueError(f"{disp.id}: a catalogue title cannot hold a double quote "
@@ -36,9 +37,9 @@ def options(display_id: str) -> list[str]:
 
 def caption_cell(source: str) -> str:
     """``source`` of one code cell with the catalogue's label and caption at its top when it
-    shows a table or figure (any label or caption it typed itself is replaced)."""
+    shows a table, figure or listing (any label or caption it typed itself is replaced)."""
     shown = SHOW.findall(source)
-    if len(shown) != 1 or not options(shown[0]):  # a listing keeps its cell as it is
+    if len(shown) != 1 or not options(shown[0]):  # the narratives keep their cell as it is
         return source
     lines = [ln for ln in source.splitlines() if not _OPTION.match(ln)]
     return "\n".join(options(shown[0]) + lines)
