@@ -35,15 +35,8 @@ import pandas as pd
 
 from data_contract.codelists import Codelists
 from data_contract.dlt_criteria import DltCriteria, criteria_met, load_dlt_criteria
+from study.ctcae import CTCAE_V5_LOW, ctcae_grades
 
-# CTCAE v5.0 low-value grading: grade -> exclusive upper bound (None = ANRLO, the lower
-# limit of normal). Anaemia has no grade 4 defined by value.
-CTCAE_V5_LOW: dict[str, dict[int, float | None]] = {
-    "ANC": {1: None, 2: 1500.0, 3: 1000.0, 4: 500.0},
-    "PLAT": {1: None, 2: 75.0, 3: 50.0, 4: 25.0},
-    "HGB": {1: None, 2: 10.0, 3: 8.0},
-    "LYMPH": {1: None, 2: 800.0, 3: 500.0, 4: 200.0},
-}
 LAB_TERMS = {"Neutrophil count decreased": "ANC", "Platelet count decreased": "PLAT",
              "Lymphocyte count decreased": "LYMPH", "Anaemia": "HGB"}
 LAB_WITHOUT_AE_GRADE = 3  # an ADLB grade this high with no AE of the term is a finding
@@ -61,16 +54,14 @@ def _num(s: pd.Series) -> pd.Series:
 
 
 def lab_grades(adlb: pd.DataFrame) -> pd.Series:
-    """CTCAE v5.0 grade (0-4, NaN without a value) of each ANC/PLAT/HGB/LYMPH record."""
-    val, lln = _num(adlb["AVAL"]), (_num(adlb["ANRLO"]) if "ANRLO" in adlb
-                                    else pd.Series(np.nan, index=adlb.index))
-    grade = pd.Series(0.0, index=adlb.index).where(val.notna())
-    for code, bounds in CTCAE_V5_LOW.items():
-        m = adlb["PARAMCD"].eq(code)
-        for g, b in bounds.items():
-            bound = lln if b is None else b
-            grade = grade.mask(m & (val < bound), float(g))
-    return grade.where(adlb["PARAMCD"].isin(list(CTCAE_V5_LOW)))
+    """CTCAE v5.0 grade (0-4, NaN without a value) of each ANC/PLAT/HGB/LYMPH record
+    (:func:`study.ctcae.ctcae_grades`); NaN for the other parameters."""
+    graded = adlb["PARAMCD"].isin(list(CTCAE_V5_LOW))
+    lln = adlb["ANRLO"] if "ANRLO" in adlb else pd.Series(np.nan, index=adlb.index)
+    out = pd.Series(np.nan, index=adlb.index)
+    out[graded] = ctcae_grades(adlb.loc[graded, "PARAMCD"], adlb.loc[graded, "AVAL"],
+                               lln[graded])
+    return out
 
 
 def _finding(rule: str, dataset: str, row: int | None, usubjid, variable, value, message):

@@ -28,6 +28,7 @@ from data_contract.dlt_criteria import DltCriteria, criteria_met
 from data_contract.simulator.enrolment import Participants
 from data_contract.simulator.labs import Haem
 from data_contract.simulator.visits import Disposition
+from study.ctcae import ctcae_grades
 
 EVENT_FIELDS = ("pid", "term", "soc", "grade", "start", "end", "serious", "related",
                 "related_ld", "dlt", "crs", "icans", "toci", "cort", "scale", "fatal")
@@ -181,11 +182,13 @@ def _within_follow_up(parts: list[dict], disp: Disposition) -> dict[str, np.ndar
     return {k: v[keep] for k, v in events.items()}
 
 
-def lab_grades(values: np.ndarray, thresholds) -> np.ndarray:
-    """CTCAE v5.0 grade of each low value: the number of grade bounds (grade 1 = the
-    lower limit of normal, then grades 2-4, exclusive) it is below."""
-    thr = np.asarray(thresholds, dtype=float)
-    return (np.asarray(values, dtype=float)[:, None] < thr[None, :]).sum(axis=1)
+def lab_grades(code: str, values, lln: float) -> np.ndarray:
+    """CTCAE v5.0 grade of each low value of ``code`` by the analysis's rule
+    (:func:`study.ctcae.ctcae_grades`), with the simulated lower limit of normal; 0 for a
+    missing value."""
+    v = np.asarray(values, dtype=float)
+    g = ctcae_grades(np.full(len(v), code, dtype=object), v, np.full(len(v), float(lln)))
+    return np.nan_to_num(g, nan=0.0).astype(np.int64)
 
 
 def laboratory_events(table: dict[str, np.ndarray], pt: Participants, disp: Disposition,
@@ -206,7 +209,7 @@ def laboratory_events(table: dict[str, np.ndarray], pt: Participants, disp: Disp
         pid, day, val = table["pid"][m], table["ADY"][m].astype(np.int64), table["AVAL"][m]
         order = np.lexsort((day, pid))
         pid, day, val = pid[order], day[order], val[order]
-        g = lab_grades(val, q["ctcae"])
+        g = lab_grades(code, val, q["normal"][0])
         hit = g >= q["ae_min_grade"]
         if not hit.any():
             continue
@@ -257,7 +260,7 @@ def flag_dlts(events: dict[str, np.ndarray], table: dict[str, np.ndarray], param
         code = criteria.cytopenia_terms.get(term)
         if code is not None:
             m = (table["pid"] == events["pid"][i]) & (table["PARAMCD"] == code)
-            g = lab_grades(table["AVAL"][m], cy[code]["ctcae"])
+            g = lab_grades(code, table["AVAL"][m], cy[code]["normal"][0])
             lab_days = [float(d) for d in table["ADY"][m][g >= g_min]]
         end = events["end"][i]
         rec = {"AETOXGR": events["grade"][i], "ASTDY": events["start"][i],

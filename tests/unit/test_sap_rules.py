@@ -111,3 +111,24 @@ def test_validator_cutoff_and_derivation_take_teae_from_the_one_definition(monke
     assert cutoff.derive_trtemfl(adae, ld)["TRTEMFL"].tolist() == ["N"]
     assert teae.derive_var_teae(adae, adsl, CFG)["TEAEFL"].tolist() == ["N"]
     assert len(trtemfl_findings()) == 1
+
+
+def test_analysis_contract_and_simulator_grade_low_counts_by_the_one_ctcae_table(monkeypatch):
+    """CTCAE v5.0 low-value grading (study.ctcae): the cytopenia derivation, the contract's
+    lab-AE check and the simulator's lab AEs all see a change of the one table."""
+    from analysis.derive import cytopenia
+    from data_contract import consistency
+    from data_contract.simulator import safety
+    from study import ctcae
+
+    adlb = pd.DataFrame({"USUBJID": ["S1", "S1"], "PARAMCD": ["ANC", "ALT"],
+                         "AVAL": [900.0, 10.0], "ANRLO": [1800.0, 5.0]})
+    assert cytopenia.ctcae_grades(adlb["PARAMCD"][:1], adlb["AVAL"][:1], adlb["ANRLO"][:1])[0] == 3
+    assert consistency.lab_grades(adlb).iloc[0] == 3 and pd.isna(consistency.lab_grades(adlb).iloc[1])
+    assert safety.lab_grades("ANC", [900.0], 1800.0).tolist() == [3]
+    table = {**ctcae.CTCAE_V5_LOW, "ANC": {1: None, 2: 1500.0, 3: 800.0, 4: 500.0}}
+    monkeypatch.setattr(ctcae, "CTCAE_V5_LOW", table)
+    assert ctcae.ctcae_grades(["ANC"], [900.0], [1800.0])[0] == 2
+    assert consistency.lab_grades(adlb).iloc[0] == 2
+    assert safety.lab_grades("ANC", [900.0], 1800.0).tolist() == [2]
+    assert _written_in(r"2: 1500\.0, 3: 1000\.0") == ["study/ctcae.py"]
