@@ -52,7 +52,7 @@ from analysis.displays import PlotData, build, spec
 from analysis.sets import display_set
 from analysis.style import figures, rtf
 from analysis.style.escape import escape_markdown
-from analysis.style.listings import listing_gt
+from analysis.style.listings import MAX_ROWS, listing_gt, truncation_note
 from analysis.style.tables import (
     big_n_of,
     columns_of,
@@ -92,6 +92,7 @@ class Chapter:
         self._plots: dict[str, PlotData | None] = {}  # what each figure's ARD was built from
         self._traces: dict[str, list[dict]] = {}  # who each count counts (analysis.trace)
         self._said: set[tuple[str, str, str]] = set()
+        self._notes_after: dict[str, str] = {}  # Markdown shown after a display (its links)
 
     # ---- data -------------------------------------------------------------------------
     @property
@@ -247,10 +248,12 @@ class Chapter:
                 listing = declared.listing(self.data, self.config, self.group_var)
                 self._write_rtf(disp, listing, [str(c) for c in listing.columns], notes)
                 links = self._row_links(declared, listing)
+                if len(listing) > MAX_ROWS:  # shown after the table, as text (see show)
+                    self._notes_after[display_id] = truncation_note(display_id, len(listing))
                 return listing_gt(listing, display_id, set_line=self.set_line(disp),
                                   footnotes=notes, source=self.source_line(disp),
                                   outputs_dir=self.outputs_dir, title=disp.heading,
-                                  links=links)
+                                  links=links, note_in_table=False)
         except KeyError as err:
             self._say_unavailable(disp, _reason(err))
             return None
@@ -306,6 +309,8 @@ class Chapter:
         table = self.gt(display_id)
         if table is not None:
             display(HTML(table.as_raw_html()))
+            if display_id in self._notes_after:  # a long listing: where the full one is
+                self.md(self._notes_after[display_id])
         return None
 
     def figure_png(self, display_id: str) -> bytes | None:

@@ -28,6 +28,7 @@ def xdist_group_of(nodeid: str) -> str:
     return E2E_GROUP if module.startswith("tests/e2e/") else module
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups in its own hook
 def pytest_collection_modifyitems(config, items):
     for item in items:
         item.add_marker(pytest.mark.xdist_group(xdist_group_of(item.nodeid)))

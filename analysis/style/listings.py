@@ -165,10 +165,13 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
                footnotes: Sequence[str] = (), source: str | None = None,
                outputs_dir: str | Path | None = None, title: str = "",
                max_rows: int = MAX_ROWS, preview_rows: int = PREVIEW_ROWS,
-               links: Sequence[str] | None = None) -> GT:
+               links: Sequence[str] | None = None, note_in_table: bool = True) -> GT:
     """The listing as a house-style table; long listings are cut to ``preview_rows``
-    with a linked sentence. With ``outputs_dir`` the full listing is written too.
-    ``links``: per row the anchor of the report its first cell links to ("" for none)."""
+    with a linked sentence (:func:`truncation_note`; in the table's notes, or, with
+    ``note_in_table=False``, left to the caller to show as Markdown after the table, where
+    each engine resolves its links like any link of the text). With ``outputs_dir`` the
+    full listing is written too. ``links``: per row the anchor of the report its first
+    cell links to ("" for none)."""
     if outputs_dir is not None:
         write_full(listing, display_id, outputs_dir, title=title or display_id,
                    set_line=set_line or "", footnotes=footnotes, source=source or "",
@@ -191,7 +194,7 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
     if n == 0:
         gt = gt.tab_source_note("No records.")
     gt = house_style(gt, display_id)
-    if truncated:
+    if truncated and note_in_table:
         gt = gt.tab_source_note(md(truncation_note(display_id, n, len(shown))))
     return decorate(gt, set_line=set_line, footnotes=footnotes, source=source)
 

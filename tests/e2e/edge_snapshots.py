@@ -7,8 +7,8 @@ participant is chosen from the data, never typed in.
 
 - :func:`freeze_no_infusion`: cut the day before the first infusion. One participant
   has had lymphodepletion, nobody is infused (Infused and DLT-evaluable sets empty);
-  the second and third dose levels have nobody at all; ADAE, ADCM and ADPC are present
-  with zero rows (nothing had happened yet).
+  the second and third dose levels have nobody at all; ADAE and ADPC are present
+  with zero rows (nothing had happened yet), ADCM holds the prior medications.
 - :func:`freeze_death_and_empty_level`: cut the day before the first participant of the
   highest dose level enrolled (that level is an empty column in every set), with AEs
   ongoing at the cut-off (the cut makes them so); one participant dies of an

@@ -73,7 +73,12 @@ def test_the_edge_snapshots_hold_the_conditions_they_are_named_for(edge):
     sl = d["ADSL"]
     assert (sl["INFFL"] == "N").all() and (sl["SAFFL"] == "Y").any()
     assert sl["TRT01A"].nunique() == 1  # two of the three dose levels have nobody
-    assert m["datasets"]["ADPC"]["rows"] == 0 and m["datasets"]["ADCM"]["rows"] == 0
+    assert m["datasets"]["ADPC"]["rows"] == 0
+    # ADCM holds only what was taken before anyone was infused: prior medications (the
+    # prior immunosuppressants of ADSL) and what the one participant in lymphodepletion took
+    cm = d["ADCM"]
+    assert (cm["PREFL"] == "Y").any()
+    assert (pd.to_datetime(cm["ASTDT"]) <= pd.Timestamp(m["cutoff"])).all()
 
     _, m, d = edge[DEATH_AND_EMPTY_LEVEL]
     sl, ae = d["ADSL"], d["ADAE"]
