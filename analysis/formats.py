@@ -238,7 +238,8 @@ def recorded_values(values: pd.Series, by: pd.Series | None = None) -> pd.Series
     """Numbers of a listing as recorded: each with the decimals its parameter (``by``,
     e.g. PARAMCD; all values together when None) is recorded with (:func:`raw_decimals`),
     so 3800.0 cells/µL shows as ``3800`` and 10.4 g/dL as ``10.4``; missing empty. The
-    values are already on that grid, so nothing is rounded."""
+    values are already on that grid, so nothing is rounded; negative values with the
+    minus sign (SAP 4: "−0.5")."""
     x = pd.to_numeric(values, errors="coerce").astype(float)
     keys = pd.Series("", index=x.index) if by is None else by.astype(str)
     out = pd.Series("", index=x.index, dtype=object)
@@ -246,7 +247,7 @@ def recorded_values(values: pd.Series, by: pd.Series | None = None) -> pd.Series
         v = x.loc[idx]
         d = raw_decimals(v.dropna().unique())
         ok = v.notna()
-        out.loc[v.index[ok]] = [f"{f:.{d}f}" for f in v[ok]]
+        out.loc[v.index[ok]] = [signed(f"{f:.{d}f}") for f in v[ok]]
     return out
 
 
