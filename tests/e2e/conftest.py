@@ -102,3 +102,20 @@ def pilot_snapshot(project, final_report) -> str:
     freeze(data, "pilot", PILOT_CUTOFF, source="standard ADaM of another study (test)",
            root=project / "data" / "snapshots")
     return "pilot"
+
+
+def document_texts(report: Path) -> dict[str, str]:
+    """The text of a version's csr.html, csr.pdf and csr.docx, whitespace collapsed
+    (format -> text), for tests that look for a sentence in every format."""
+    import re
+
+    from bs4 import BeautifulSoup
+    from docx import Document
+    from pypdf import PdfReader
+
+    html = BeautifulSoup((report / "csr.html").read_text(encoding="utf-8"),
+                         "html.parser").get_text(" ")
+    pdf = " ".join(p.extract_text() or "" for p in PdfReader(report / "csr.pdf").pages)
+    docx = " ".join(p.text for p in Document(str(report / "csr.docx")).paragraphs)
+    return {name: re.sub(r"\s+", " ", text).strip()
+            for name, text in (("html", html), ("pdf", pdf), ("docx", docx))}

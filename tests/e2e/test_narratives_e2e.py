@@ -9,12 +9,10 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from docx import Document
-from pypdf import PdfReader
 
 from analysis.style.narrative_text import narrative_anchor, placeholder, writer_file
 
-from .conftest import run_report
+from .conftest import document_texts, run_report
 
 pytestmark = pytest.mark.e2e
 
@@ -74,11 +72,7 @@ def test_a_writer_assessment_shows_in_every_format_without_executing_a_notebook(
     assert path.read_bytes() == raw                      # the build never writes it
     assert re.search(r"\b0 to execute\b", proc.stdout + proc.stderr), proc.stdout
     sentence = "Assessment by the writer: event 2 \u2013 expected after CAR-T."
-    html = _norm(BeautifulSoup((report / "csr.html").read_text(encoding="utf-8"),
-                               "html.parser").get_text(" "))
-    pdf = _norm(" ".join(p.extract_text() or "" for p in PdfReader(report / "csr.pdf").pages))
-    docx = _norm(" ".join(p.text for p in Document(str(report / "csr.docx")).paragraphs))
-    for name, text in (("html", html), ("pdf", pdf), ("docx", docx)):
+    for name, text in document_texts(report).items():
         assert sentence in text, f"{name} lacks the writer's sentence"
         assert placeholder(who[usubjid]) not in text, f"{name} still shows the placeholder"
         others = [u for u in who if u != usubjid]

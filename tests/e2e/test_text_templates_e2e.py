@@ -9,10 +9,8 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from docx import Document
-from pypdf import PdfReader
 
-from .conftest import run_report
+from .conftest import document_texts, run_report
 
 pytestmark = pytest.mark.e2e
 
@@ -42,11 +40,7 @@ def test_editing_one_template_sentence_changes_every_format_and_executes_no_note
     assert re.search(r"notebooks: (\d+) in the book, \1 cached, 0 to execute",
                      proc.stdout + proc.stderr)
     out = project / "report" / "e2e-text"
-    html = _norm(BeautifulSoup((out / "csr.html").read_text(encoding="utf-8"),
-                               "html.parser").get_text(" "))
-    pdf = _norm(" ".join(p.extract_text() or "" for p in PdfReader(out / "csr.pdf").pages))
-    docx = _norm(" ".join(p.text for p in Document(str(out / "csr.docx")).paragraphs))
-    for name, text in (("html", html), ("pdf", pdf), ("docx", docx)):
+    for name, text in document_texts(out).items():
         assert sentence in text, f"csr.{name} lacks the edited sentence"
     before = _norm(BeautifulSoup((final_report / "csr.html").read_text(encoding="utf-8"),
                                  "html.parser").get_text(" "))
