@@ -9,6 +9,8 @@ what ``nox -s render`` runs), in a subprocess with the copy as working folder.
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import os
 import shutil
 import subprocess
@@ -77,6 +79,68 @@ def quarto_report(project, final_report) -> Path:
     run_report(project, "render", "--snapshot", "sim-final", "--version", "e2e-quarto",
                "--engine", "quarto")
     return project / "report" / "e2e-quarto"
+
+
+def narrative_participants(report: Path) -> dict[str, str]:
+    """USUBJID -> SUBJID of a version's narratives (its N14.3.3 ARD)."""
+    with open(report / "ard" / "N14.3.3.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return {r["group1_level"]: r["stat_fmt"] for r in rows
+            if r["group1"] == "USUBJID" and r["variable"] == "SUBJID"}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# The medical writer's three kinds of text file, each edited once for ``edited_report``.
+EDITED_TEMPLATE = "text/prose/12-01-dlt/listing-note.md"
+TEMPLATE_SENTENCE = "A sentence the medical writer added reaches every format."
+ETHICS = "text/writer/05-ethics.md"
+ETHICS_PLACEHOLDER = ("[Writer: confirm that the study was conducted in accordance with the "
+                      "ethical principles that have their origin in the Declaration of Helsinki "
+                      "(ICH E3 5.2).]")
+ETHICS_SENTENCE = "Zebra-seventeen conducted the study as its protocol says."
+ASSESSMENT = "Assessment by the writer: event 2 \u2013 expected after CAR-T."
+
+
+@pytest.fixture(scope="session")
+def edited_report(project, final_report):
+    """sim-final rendered again (version e2e-edited) after the writer edited a prose
+    template (a sentence appended), a writer section (the ethics placeholder replaced) and
+    one narrative's clinical assessment (a new file, CRLF, non-ASCII). One render serves
+    every test of a writer's edit: it only resolves the text and typesets, from the cache.
+    Yields a dict: ``report``, ``proc``, ``writer_before``/``writer_after`` (SHA-256 of each
+    text/writer file before and after the render), ``assessment_path``/``assessment_raw``,
+    ``usubjid`` (whose narrative was assessed) and ``who`` (all narrative participants)."""
+    who = narrative_participants(final_report)
+    usubjid = sorted(who)[0]
+    from analysis.style.narrative_text import writer_file
+
+    template, ethics = project / EDITED_TEMPLATE, project / ETHICS
+    template_original, ethics_original = template.read_bytes(), ethics.read_bytes()
+    assessment = project / writer_file(usubjid)
+    raw = (ASSESSMENT + "\r\n").encode()
+    assert ETHICS_PLACEHOLDER.encode() in ethics_original
+    template.write_bytes(template_original + f"\n{TEMPLATE_SENTENCE}\n".encode())
+    ethics.write_bytes(ethics_original.replace(ETHICS_PLACEHOLDER.encode(),
+                                               ETHICS_SENTENCE.encode()))
+    assessment.parent.mkdir(parents=True, exist_ok=True)
+    assessment.write_bytes(raw)
+    writer_dir = project / "text" / "writer"
+    before = {p: _sha(p) for p in sorted(writer_dir.rglob("*")) if p.is_file()}
+    try:
+        proc = run_report(project, "render", "--snapshot", "sim-final", "--version",
+                          "e2e-edited", "--engine", "builtin")
+        after = {p: _sha(p) for p in sorted(writer_dir.rglob("*")) if p.is_file()}
+        assessment_after = assessment.read_bytes()
+    finally:
+        template.write_bytes(template_original)
+        ethics.write_bytes(ethics_original)
+        assessment.unlink()
+    yield {"report": project / "report" / "e2e-edited", "proc": proc,
+           "writer_before": before, "writer_after": after, "assessment_raw": raw,
+           "assessment_after": assessment_after, "usubjid": usubjid, "who": who}
 
 
 @pytest.fixture(scope="module", params=["builtin", "quarto"])

@@ -5,7 +5,6 @@ all three formats without executing a notebook, and the open placeholders listed
 
 from __future__ import annotations
 
-import hashlib
 import html as html_lib
 import json
 import re
@@ -15,7 +14,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from .conftest import run_report
+from .conftest import ETHICS_PLACEHOLDER, ETHICS_SENTENCE
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +30,6 @@ E3_SECTIONS = [
     ("14.3.3", "narratives"), ("15", "reference"), ("16", "appendices"),
     ("16.1", "study information"), ("16.2", "listings"),
 ]
-WRITER_DIR = Path("text") / "writer"
 
 
 def _html_headings(path: Path) -> list[str]:
@@ -97,39 +95,21 @@ def test_title_page_shows_the_e3_facts_with_placeholders_for_what_no_source_stat
     assert "Registry identifier: NCT06561009" in docx_text and "Sponsor signatory block" in docx_text
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def test_a_writer_sentence_reaches_html_pdf_and_docx_and_no_notebook_reexecutes(project,
-                                                                                final_report):
-    ethics = project / WRITER_DIR / "05-ethics.md"
-    original = ethics.read_bytes()
-    placeholder = ("[Writer: confirm that the study was conducted in accordance with the ethical "
-                   "principles that have their origin in the Declaration of Helsinki (ICH E3 5.2).]")
-    sentence = "Zebra-seventeen conducted the study as its protocol says."
-    assert placeholder.encode() in original
-    ethics.write_bytes(original.replace(placeholder.encode(), sentence.encode()))
-    before = {p: _sha(p) for p in sorted((project / WRITER_DIR).rglob("*")) if p.is_file()}
-    try:
-        proc = run_report(project, "render", "--snapshot", "sim-final", "--version", "e2e-writer",
-                          "--engine", "builtin")
-        after = {p: _sha(p) for p in sorted((project / WRITER_DIR).rglob("*")) if p.is_file()}
-    finally:
-        ethics.write_bytes(original)
-    assert after == before, "the render wrote a writer file"
-    out = proc.stdout + proc.stderr
+def test_a_writer_sentence_reaches_html_pdf_and_docx_and_no_notebook_reexecutes(edited_report):
+    r = edited_report
+    assert r["writer_after"] == r["writer_before"], "the render wrote a writer file"
+    out = r["proc"].stdout + r["proc"].stderr
     assert re.search(r"notebooks: (\d+) in the book, \1 cached, 0 to execute", out), out
-    report = project / "report" / "e2e-writer"
+    report = r["report"]
     html = html_lib.unescape((report / "csr.html").read_text(encoding="utf-8"))
-    assert sentence in html and placeholder not in html
+    assert ETHICS_SENTENCE in html and ETHICS_PLACEHOLDER not in html
     pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(report / "csr.pdf").pages)
-    assert sentence in pdf
+    assert ETHICS_SENTENCE in pdf
     docx = "\n".join(p.text for p in Document(report / "csr.docx").paragraphs)
-    assert sentence in docx
+    assert ETHICS_SENTENCE in docx
     # the placeholder left the list; the others are still printed and recorded
     recorded = json.loads((report / "placeholders.json").read_text(encoding="utf-8"))["open"]
-    assert placeholder not in [p["text"] for p in recorded]
+    assert ETHICS_PLACEHOLDER not in [p["text"] for p in recorded]
     assert {"file": "text/writer/05-ethics.md", "line": 5} in [
         {k: p[k] for k in ("file", "line")} for p in recorded]
     assert "text/writer/05-ethics.md:5: [Writer:" in out

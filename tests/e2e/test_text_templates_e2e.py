@@ -1,7 +1,8 @@
 """The CSR text is templates (text/prose/): a writer's edit reaches HTML, PDF and DOCX
 without executing a notebook, and a reference that cannot be resolved fails the render
 naming the file and the line, publishing nothing. Reuses the session's sim-final render
-(its notebook cache), so each render here only resolves and typesets."""
+(its notebook cache), so each render here only resolves and typesets; the edit is one of
+the writer's edits rendered once by the ``edited_report`` fixture."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import document_texts, run_report
+from .conftest import EDITED_TEMPLATE, TEMPLATE_SENTENCE, document_texts, run_report
 
 pytestmark = pytest.mark.e2e
 
-TEMPLATE = "text/prose/12-01-dlt/listing-note.md"
+TEMPLATE = EDITED_TEMPLATE
 
 
 def _norm(text: str) -> str:
@@ -29,22 +30,15 @@ def _edited(project, extra: str):
 
 
 def test_editing_one_template_sentence_changes_every_format_and_executes_no_notebook(
-        project, final_report):
-    sentence = "A sentence the medical writer added reaches every format."
-    path, original = _edited(project, "\n" + sentence + "\n")
-    try:
-        proc = run_report(project, "render", "--snapshot", "sim-final", "--version",
-                          "e2e-text", "--engine", "builtin")
-    finally:
-        path.write_text(original, encoding="utf-8")
+        edited_report, final_report):
+    proc = edited_report["proc"]
     assert re.search(r"notebooks: (\d+) in the book, \1 cached, 0 to execute",
                      proc.stdout + proc.stderr)
-    out = project / "report" / "e2e-text"
-    for name, text in document_texts(out).items():
-        assert sentence in text, f"csr.{name} lacks the edited sentence"
+    for name, text in document_texts(edited_report["report"]).items():
+        assert TEMPLATE_SENTENCE in text, f"csr.{name} lacks the edited sentence"
     before = _norm(BeautifulSoup((final_report / "csr.html").read_text(encoding="utf-8"),
                                  "html.parser").get_text(" "))
-    assert sentence not in before
+    assert TEMPLATE_SENTENCE not in before
 
 
 def test_an_unresolvable_reference_fails_the_render_naming_file_and_line(project,

@@ -61,3 +61,14 @@ def test_the_staged_display_cell_gets_label_and_caption_from_the_catalogue(sourc
 def test_every_table_and_figure_of_the_catalogue_stands_in_its_chapter():
     shown = {d for _, d, _ in CELLS}
     assert [d.id for d in DISPLAYS if d.id not in shown] == []
+
+
+def test_no_notebook_text_cross_references_a_display():
+    """A display is not available for every snapshot (another study's ADaM may hold no
+    ADDV), and a reference to a float that is not there fails the render. Only a prose
+    template knows whether it is (``available(...)``, ``prose(...)``): references live there."""
+    refs = [(nb.stem, ref) for nb in NOTEBOOKS
+            for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]
+            if cell["cell_type"] == "markdown"
+            for ref in re.findall(r"@(?:tbl|fig)-[\w-]+", "".join(cell["source"]))]
+    assert refs == []
