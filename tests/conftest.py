@@ -3,11 +3,16 @@
 - The process settings the entry points apply (:func:`analysis.runtime.configure`;
   importing the packages applies none).
 - Work sharing under pytest-xdist: ``nox -s tests`` runs the suite on every core with
-  ``--dist loadgroup``. A module's tests stay in one worker (its module fixtures, such as
-  the pharmaverse deliveries of ``test_real_adam``, are built once), and the end-to-end
-  tests of ``tests/e2e`` are one group, so that their session renders
-  (``tests/e2e/conftest.py``: the final, interim, Quarto and edge reports) are built
-  once and shared as in a plain ``pytest`` run.
+  ``--dist loadgroup --no-loadscope-reorder``. A module's tests stay in one worker (its
+  module fixtures, such as the pharmaverse deliveries of ``test_real_adam``, are built
+  once). The end-to-end tests of ``tests/e2e`` are two groups, each in one worker, so that
+  their session renders (``tests/e2e/conftest.py``) are built once and shared as in a
+  plain ``pytest`` run: the renders of the default snapshot (final, interim, pilot,
+  Quarto, the writer's edits) and the renders of other snapshots (the real pharmaverse
+  ADaM and the edge snapshots), which need no render of the first group.
+- Order: the longest work first (the two render groups, then the modules that take a
+  minute), so that the workers finish together (xdist hands out the groups in this
+  order; ``--no-loadscope-reorder`` keeps it from sorting them by test count).
 """
 
 import pytest
@@ -15,6 +20,13 @@ import pytest
 from analysis import runtime
 
 E2E_GROUP = "e2e-renders"
+E2E_OTHER_SNAPSHOTS = "e2e-other-snapshots"
+OTHER_SNAPSHOT_MODULES = ("tests/e2e/test_real_adam_e2e.py",
+                          "tests/e2e/test_edge_snapshots_e2e.py")
+# Modules that take about a minute or more (``--durations``): handed out right after the
+# render groups.
+LONG_MODULES = ("tests/contract/test_real_adam.py", "tests/contract/test_simulator_trial.py",
+                "tests/unit/test_bench_smoke.py")
 
 
 def pytest_configure(config):
@@ -22,13 +34,23 @@ def pytest_configure(config):
 
 
 def xdist_group_of(nodeid: str) -> str:
-    """The pytest-xdist group of a test: the shared-render group for ``tests/e2e``,
+    """The pytest-xdist group of a test: one of the two render groups for ``tests/e2e``,
     otherwise its module."""
     module = nodeid.split("::", 1)[0]
+    if module in OTHER_SNAPSHOT_MODULES:
+        return E2E_OTHER_SNAPSHOTS
     return E2E_GROUP if module.startswith("tests/e2e/") else module
+
+
+def _rank(nodeid: str) -> int:
+    group = xdist_group_of(nodeid)
+    if group in (E2E_GROUP, E2E_OTHER_SNAPSHOTS):
+        return 0
+    return 1 if group in LONG_MODULES else 2
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups in its own hook
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: _rank(item.nodeid))  # stable: file order within a rank
     for item in items:
         item.add_marker(pytest.mark.xdist_group(xdist_group_of(item.nodeid)))

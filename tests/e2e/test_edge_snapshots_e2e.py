@@ -47,7 +47,7 @@ def _norm(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def edge(project, final_report):
+def edge(project):
     """{snapshot id: (report folder, manifest, datasets)} of both edge snapshots."""
     root = project / "data" / "snapshots"
     out = {}
@@ -154,8 +154,3 @@ def test_a_death_an_ongoing_ae_and_an_empty_level_are_reported(edge):
             f"the data cut-off ({manifest['cutoff']}).") in text
     assert "the latest time point the follow-up reaches" in text  # not Month 12 at 4 months
     assert "no participant had a Month 12 assessment by the data cut-off" in text
-
-
-def test_the_sim_final_report_has_nothing_unavailable_or_not_evaluable(final_report):
-    text = _html_text(final_report)
-    assert "is not evaluable" not in text and "is not available" not in text

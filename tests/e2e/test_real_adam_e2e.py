@@ -56,7 +56,7 @@ def _source():
 
 
 @pytest.fixture(scope="module")
-def pharmaverse(project, final_report):
+def pharmaverse(project):
     sid = freeze_mapped_pharmaverse(project / "data" / "snapshots")
     run_report(project, "render", "--snapshot", sid, "--version", "e2e-pharmaverse",
                "--to", "html", "--engine", "builtin")

@@ -108,6 +108,10 @@ def test_docx_holds_every_display_and_a_simulated_header(docx_doc):
     assert len(docx_doc.tables) >= 20  # great-tables became native Word tables
 
 
+def test_the_sim_final_report_has_nothing_unavailable_or_not_evaluable(html_text):
+    assert "is not evaluable" not in html_text and "is not available" not in html_text
+
+
 def test_ard_published_for_every_display(final_report):
     files = sorted(p.stem for p in (final_report / "ard").glob("*.csv"))
     assert files == sorted(d.id for d in ALL_DISPLAYS)
