@@ -21,6 +21,8 @@ What a template may use (README, "Writing the text"):
   ``levels(display, column, **filters)``, ``columns(display)`` (dose levels),
   ``available(display)``; ``noun(word, n)``, ``verb(word, n)``, ``and_list(items)``,
   ``most_frequent(mapping)``; ``config`` (the study configuration), ``cutoff``;
+  ``escalation_design(rates)`` (the 3+3 design's size and operating characteristics at
+  the true DLT probabilities ``rates``: :func:`escalation_design`);
 - the filter ``oneline`` (``{% filter oneline %}...{% endfilter %}``) joins the lines
   of a Markdown table cell;
 - the filter ``esc`` for data text (a term, a level, a decision): shown verbatim in
@@ -59,7 +61,8 @@ from markupsafe import Markup
 from analysis import ard as ard_mod
 from analysis.catalogue import ANALYSIS_SETS, BY_ID, get
 from analysis.derive.adverse_events import most_frequent
-from analysis.formats import MISSING, and_list, noun, verb
+from analysis.stats import escalation
+from analysis.formats import MISSING, and_list, fmt_num, fmt_pct, noun, verb
 from analysis.formats import n_pct as n_pct_text
 from analysis.style.escape import escape_markdown
 
@@ -240,6 +243,25 @@ def _describe(stat_name: str, filters: dict) -> str:
     return f"{what} ({'; '.join(where)})" if where else what
 
 
+def escalation_design(config, rates) -> dict:
+    """The 3+3 design's size and operating characteristics (SAP 1;
+    :mod:`analysis.stats.escalation`) for the text of section 9, formatted (SAP 4): the
+    rule's numbers, the dose levels, the fewest and most participants of the escalation
+    cohort, the registry's target enrolment and one row per true DLT probability of
+    ``rates`` (``p`` and ``escalate`` in percent, ``participants`` to one decimal)."""
+    rule = config.assumptions["escalation_rule"]
+    levels = config.assumptions["dose_levels"]["levels"]
+    fewest, most = escalation.escalation_size(rule, len(levels))
+    rows = [{"p": fmt_pct(100 * r["p"]).removesuffix(".0"),
+             "escalate": fmt_pct(100 * r["escalate"]),
+             "participants": fmt_num(r["participants"], 1)}
+            for r in escalation.operating_characteristics(rule, rates)]
+    return {"cohort_size": int(rule["cohort_size"]),
+            "expanded_size": int(rule["expanded_size"]),
+            "levels": len(levels), "fewest": fewest, "most": most,
+            "target": int(config.study["target_enrolment"]), "rows": rows}
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
@@ -279,6 +301,7 @@ def render_text(source: str, name: str, ards: Mapping[str, pd.DataFrame], facts:
         has_stat=values.has_stat, rows=values.row_list, levels=values.levels,
         columns=values.columns, available=values.available, prose=values.prose,
         noun=noun, verb=verb, and_list=and_list, most_frequent=most_frequent,
+        escalation_design=lambda rates: escalation_design(facts.config, rates),
         config=facts.config, cutoff=facts.cutoff or "not stated",
         first_enrolment=facts.first_enrolment)
     lines = source.splitlines()

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 E3_SECTIONS = [
     ("2", "synopsis"), ("4", "abbreviations"), ("5", "ethics"), ("6", "investigators"),
     ("7", "introduction"), ("8", "objectives"), ("9", "investigational plan"),
+    ("9.5", "sample size"), ("9.6", "changes in the conduct"),
     ("10", "participants"), ("10.1", "disposition"), ("10.2", "protocol deviations"),
     ("11", "efficacy"), ("12", "safety"), ("12.1", "exposure"), ("12.2", "adverse events"),
     ("12.3", "deaths"), ("12.4", "laboratory"), ("12.5", "vital signs"),
