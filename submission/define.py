@@ -68,9 +68,9 @@ from __future__ import annotations
 
 import json
 import re
-from contextlib import nullcontext
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -145,9 +145,17 @@ def structure(keys: Sequence[str], labels: Mapping[str, str]) -> str:
     return f"One record per {text}"
 
 
-def column_kind(series: pd.Series, contract_type: str | None) -> str:
+def distinct_values(values: Iterable) -> list:
+    """The distinct values that are not missing (None, NaN, NaT, pd.NA), first seen first."""
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    return [v for v in series.unique() if not pd.isna(v)]
+
+
+def column_kind(series: pd.Series, contract_type: str | None,
+                distinct: Sequence | None = None) -> str:
     """How a frozen column is written to SAS transport (as :mod:`data_contract.export`
-    writes it): ``text``, ``integer``, ``float``, ``date``, ``datetime`` or ``time``."""
+    writes it): ``text``, ``integer``, ``float``, ``date``, ``datetime`` or ``time``.
+    ``distinct``: the column's :func:`distinct_values`, when already known."""
     dtype = series.dtype
     if contract_type == "date":
         return "date"
@@ -159,10 +167,10 @@ def column_kind(series: pd.Series, contract_type: str | None) -> str:
         return "integer"
     if pd.api.types.is_float_dtype(dtype):
         return "float"
-    values = series.dropna()
-    if len(values) and all(hasattr(v, "hour") and not hasattr(v, "year") for v in values):
+    values = distinct_values(series) if distinct is None else distinct
+    if values and all(hasattr(v, "hour") and not hasattr(v, "year") for v in values):
         return "time"
-    if len(values) and all(hasattr(v, "year") for v in values):
+    if values and all(hasattr(v, "year") for v in values):
         return "date"
     return "text"
 
@@ -175,8 +183,7 @@ def data_type(kind: str) -> str:
 def text_length(values: Iterable) -> int:
     """The longest value in bytes of UTF-8 (SAS transport stores bytes); 1 when there is
     no value (a variable's length is at least 1)."""
-    lengths = [len(str(v).encode("utf-8")) for v in values if v is not None and v == v]
-    return max(lengths + [1])
+    return max([len(str(v).encode("utf-8")) for v in distinct_values(values)] + [1])
 
 
 def number_digits(values: Iterable) -> tuple[int, int]:
@@ -185,9 +192,7 @@ def number_digits(values: Iterable) -> tuple[int, int]:
     :data:`MAX_DIGITS` significant digits (0.1 + 0.2 is 0.3, not 0.30000000000000004).
     (1, 0) when there is no value."""
     length, decimals = 1, 0
-    for v in values:
-        if v is None or v != v:
-            continue
+    for v in distinct_values(values):   # each distinct value once
         d = Decimal(format(float(v), f".{MAX_DIGITS}g")).normalize()
         sign, digits, exponent = d.as_tuple()
         if not isinstance(exponent, int):   # inf: not a number a dataset holds
@@ -395,16 +400,16 @@ class _Builder:
     def _item_def(self, oid: str, name: str, label: str, series: pd.Series,
                   contract_type: str | None, **extra):
         m = self.m
-        kind = column_kind(series, contract_type)
+        values = distinct_values(series)
+        kind = column_kind(series, contract_type, values)
         attrs: dict = dict(OID=oid, Name=name, DataType=data_type(kind),
                            SASFieldName=name[:8], Description=_text(m, label))
-        values = series.dropna()
         if kind == "text":
             attrs["Length"] = text_length(values)
         elif kind == "float":
             attrs["Length"], attrs["SignificantDigits"] = number_digits(values)
         elif kind == "integer":
-            attrs["Length"] = number_digits(values.astype("float64"))[0] if len(values) else 1
+            attrs["Length"] = number_digits([float(v) for v in values])[0]
         else:
             attrs["Length"] = 8
             attrs["DisplayFormat"] = SAS_FORMATS[kind]
@@ -419,12 +424,14 @@ class _Builder:
                     contract_type: str | None) -> str | None:
         m = self.m
         refs = []
+        groups = dict(tuple(df.groupby(df["PARAMCD"].astype(str), sort=True)))
         for code in parameter_values(df):
-            sub = df.loc[df["PARAMCD"].astype(str) == code, var]
+            rows = groups[code]
+            sub = rows[var]
             if not has_values(sub):
                 continue
-            params = sorted({str(p) for p in df.loc[df["PARAMCD"].astype(str) == code, "PARAM"]
-                             .dropna()}) if "PARAM" in df.columns else []
+            params = sorted({str(p) for p in rows["PARAM"].dropna()}) \
+                if "PARAM" in df.columns else []
             text = "; ".join(params) if params else f"{label} ({code})"
             oid = f"IT.{ds}.{var}.{oid_part(code)}"
             self._item_def(oid, var, text, sub, contract_type)
