@@ -530,8 +530,8 @@ class _Builder:
                     where = m.WhereClauseRef(WhereClauseOID=wc)
                 extra = {"WhereClauseRef": where} if where is not None else {}
                 datasets.append(m.AnalysisDataset(ItemGroupOID=f"IG.{name}", **extra))
-            doc = (f"SAP section 5, catalogue of displays. Analysis set: {set_name} "
-                   f"({flag} = 'Y'). Datasets: {', '.join(d.datasets)}.")
+            doc = (f"SAP section 5, catalogue of displays. Analysis set (SAP section 2): "
+                   f"{set_name} ({flag} = 'Y'). Datasets: {', '.join(d.datasets)}.")
             purpose = analysis_purpose(chapter_sections(d.chapter), measures)
             # odmlib accepts only the three standard purposes; the schema also any text
             with permissive(ValidationMode.SKIP_VALUESET) if purpose == NO_OUTCOME_MEASURE \

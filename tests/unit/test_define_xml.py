@@ -13,7 +13,10 @@ specifications, study.yml and the Parquet files with pyarrow."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -100,6 +103,21 @@ def test_a_second_write_is_byte_identical(sim):
     first = path.read_bytes()
     define.write(ctx)
     assert path.read_bytes() == first
+
+
+def test_a_build_in_another_process_is_byte_identical(sim):
+    """Nothing depends on the process (hash seed, import order) or the clock."""
+    ctx, path, _ = sim
+    out = ctx.root / "out-again"
+    code = ("import sys; from pathlib import Path; from submission import define; "
+            "from submission.context import SubmissionContext as C; "
+            "print(define.write(C(root=Path(sys.argv[1]), version=sys.argv[2], "
+            "out=Path(sys.argv[3])))[0])")
+    done = subprocess.run([sys.executable, "-c", code, str(ctx.root), ctx.version, str(out)],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert Path(done.stdout.strip()).read_bytes() == path.read_bytes()
 
 
 def test_creation_time_is_the_snapshot_freeze_and_simulated_data_is_said(sim):
