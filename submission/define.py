@@ -45,23 +45,27 @@ Nothing here reads the clock: CreationDateTime is the snapshot's ledger ``frozen
 (provenance.json), so a second write of the same version is byte-identical. A version
 built from simulated data says SIMULATED DATA in the study and metadata descriptions.
 
-Library: odmlib (PyPI, MIT; maintained by Sam Hume, co-author of the Define-XML
-standard) is the one Python object model of ODM 1.3.2 / Define-XML 2.1 with the ARM 1.0
-extension: its classes serialise elements and attributes in schema order with the right
-namespaces, which a hand-written lxml tree would have to re-implement. xmlschema (PyPI,
-MIT) is the XSD 1.0 validator odmlib itself builds on.
+Library: odmlib (PyPI, MIT, by Sam Hume) is the one maintained Python object model of
+ODM 1.3.2 / Define-XML 2.1 with the ARM 1.0 extension: its classes serialise elements and
+attributes in schema order with the right namespaces, which a hand-written lxml or
+ElementTree tree would have to re-implement (and R's tools are not Python). xmlschema
+(PyPI, MIT) is the XSD 1.0 validator odmlib itself builds on.
 
-Schema validation and licence: :func:`check` validates against the Define-XML 2.1
-schema with the ARM 1.0 extension (root ``arm1-0-0.xsd`` of odmlib's
-``schemas/arm/1.0-define2.1``, which includes Define-XML 2.1.9 and ODM 1.3.2) as odmlib's
-wheel installs them from the lock. The schema files are not copied into this repository:
-CDISC publishes the ODM 1.3.2 schema under the MIT licence (cdisc-org/DataExchange-ODM),
-but the Define-XML 2.1 schema only as part of other projects (a modified copy in
-cdisc-org/DataExchange-RWD-Lineage) and the ARM 1.0-for-Define-XML-2.1 pairing is odmlib's
-own variant; no licence found covers redistributing those files from here. The
-structural checks run in any case, without the schema: OIDs unique, every reference
-(ItemRef, CodeListRef, ValueListRef, WhereClauseRef, MethodOID, CommentOID, RangeCheck
-ItemOID, ArchiveLocationID, ARM ItemGroupOID/ItemOID) resolves, every leaf's file exists.
+Schema validation and licence: :func:`check` validates against the Define-XML 2.1 schema
+with the ARM 1.0 extension (root ``arm1-0-0.xsd`` of odmlib's
+``schemas/arm/1.0-define2.1``, which includes the Define-XML 2.1.9 and ODM 1.3.2 schemas),
+as odmlib's wheel installs them from the lock. The schema files are not copied into this
+repository: CDISC publishes the ODM 1.3.2 schema under the MIT licence
+(github.com/cdisc-org/DataExchange-ODM, ``archive/ODM1-3-2``), but the Define-XML 2.1
+schema only inside another project (cdisc-org/DataExchange-RWD-Lineage, ``tools/schema``:
+a copy whose define-extension.xsd is changed for that project's extension, under an MIT
+licence whose copyright line is an unfilled template), and ARM 1.0 over Define-XML 2.1 is
+odmlib's own pairing of the ARM 1.0 schema (written for Define-XML 2.0); no licence found
+clearly covers redistributing those files from here; they reach a machine inside
+odmlib's MIT-licensed wheel. The structural checks run in any case, without the schema:
+OIDs unique within each kind of definition, every reference (ItemRef ItemOID and MethodOID, CodeListRef, ValueListRef,
+WhereClauseRef, RangeCheck def:ItemOID, def:CommentOID, def:ArchiveLocationID, ARM
+ItemGroupOID/ItemOID) resolves, and every def:leaf's file exists beside define.xml.
 """
 
 from __future__ import annotations
