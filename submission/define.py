@@ -139,11 +139,16 @@ def dataset_class(name: str, columns: Iterable[str], keys: Sequence[str] = ()) -
     return OTHER
 
 
-def structure(keys: Sequence[str], labels: Mapping[str, str]) -> str:
+def structure(keys: Sequence[str], labels: Mapping[str, str], name: str = "",
+              in_contract: bool = True) -> str:
     """``def:Structure`` from the dataset's keys: "One record per subject, parameter code
-    and analysis date" (USUBJID reads "subject", another key its label in lower case)."""
+    and analysis date" (USUBJID reads "subject", another key its label in lower case).
+    Without keys it says why: a dataset the contract does not list, or one whose keys the
+    contract checks only in this study's datasets (another study's, the core profile)."""
     if not keys:
-        return "Not described by the data contract (a dataset delivered beyond it)"
+        if not in_contract:
+            return "Not described by the data contract (a dataset delivered beyond it)"
+        return f"Not specified: the data contract checks no keys of another study's {name}"
     words = ["subject" if k == "USUBJID" else labels.get(k, k).lower() for k in keys]
     text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
     return f"One record per {text}"
@@ -495,7 +500,8 @@ class _Builder:
         attrs: dict = dict(
             OID=f"IG.{ds}", Name=ds, SASDatasetName=ds[:8],
             Repeating="No" if klass == SUBJECT_LEVEL else "Yes", IsReferenceData="No",
-            Purpose="Analysis", Structure=structure(keys, labels), ArchiveLocationID=leaf,
+            Purpose="Analysis", Structure=structure(keys, labels, ds, spec is not None),
+            ArchiveLocationID=leaf,
             Description=_text(m, spec.label if spec else ds), ItemRef=[r for r in refs],
             Class=m.Class(Name=klass))
         if ds == "ADAE" and klass == OCCDS:

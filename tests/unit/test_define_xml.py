@@ -362,6 +362,12 @@ def test_real_adam_with_variables_beyond_the_contract_gives_a_valid_define_xml(p
     assert _description(items["IT.ADSL.AGE"]) == "Age"
     # ADPP is outside the contract: non-standard, its structure not claimed
     assert groups["ADPP"].get(f"{{{NS['def']}}}IsNonStandard") == "Yes"
+    assert groups["ADPP"].get(f"{{{NS['def']}}}Structure").startswith("Not described")
+    # a contract dataset checked in its core profile: keys where the core has them
+    assert groups["ADAE"].get(f"{{{NS['def']}}}Structure") == (
+        "One record per subject and sequence number")
+    assert groups["ADLB"].get(f"{{{NS['def']}}}Structure") == (
+        "Not specified: the data contract checks no keys of another study's ADLB")
     # not simulated: no SIMULATED DATA; another study's derivations are not described
     assert "SIMULATED DATA" not in _mdv(tree).get("Description")
     assert _mdv(tree).find("odm:MethodDef", NS) is None
