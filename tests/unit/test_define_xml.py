@@ -93,8 +93,8 @@ def _item_defs(tree) -> dict[str, ET.Element]:
 def test_define_xml_of_the_simulated_final_snapshot_is_valid(sim):
     ctx, path, _ = sim
     assert define.check(ctx) == []
-    # the schema is the Define-XML 2.1 + ARM 1.0 set, and it is applied: a define.xml
-    # without an ItemGroupDef's required def:Structure fails it
+    # the Define-XML 2.1 + ARM 1.0 schema is applied (a violation is named:
+    # test_a_missing_dataset_file_and_a_schema_violation_are_named)
     assert define.schema_errors(path) == []
 
 
