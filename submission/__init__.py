@@ -1,0 +1,1 @@
+"""The submission and review package of a CSR version (issue 18)."""
