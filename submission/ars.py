@@ -306,11 +306,12 @@ def output_model(display: Display) -> dict:
 
 def reporting_event(version: str, ards: Mapping[str, pd.DataFrame],
                     subset_labels: Mapping[str, tuple[str, str]],
-                    adsl_columns: Collection[str],
+                    adsl_columns: Collection[str], *, snapshot_id: str, simulated: bool,
                     displays: Sequence[Display] = ALL_DISPLAYS) -> dict:
     """The ReportingEvent of a version from its ARDs (display id -> ARD; catalogue order),
     the data subsets' labels (:func:`subsets`) and the columns of the snapshot's ADSL (which
-    analysis sets it can form)."""
+    analysis sets it can form). Simulated data say SIMULATED DATA in the name and the
+    description, as every output of simulated data does."""
     shown = [d for d in displays if d.id in ards]
     analyses, methods, group_vars, with_level = [], {}, set(), False
     items = []
@@ -326,11 +327,13 @@ def reporting_event(version: str, ards: Mapping[str, pd.DataFrame],
                       "sublist": {"listItems": [
                           {"level": 2, "order": i, "name": a["name"], "analysisId": a["id"]}
                           for i, (a, _) in enumerate(pairs, 1)]}})
+    mark = "SIMULATED DATA: " if simulated else ""
     used = sorted({a["dataSubsetId"] for a in analyses if "dataSubsetId" in a})
     return {
-        "id": f"RE_{version}", "name": f"Clinical study report {version}",
-        "description": "Analyses and results of the CSR version, from the SAP section 5 "
-                       "catalogue and the version's analysis results data",
+        "id": f"RE_{version}", "name": f"{mark}Clinical study report {version}",
+        "description": f"{mark}Analyses and results of the CSR version {version} (snapshot "
+                       f"{snapshot_id}), from the SAP section 5 catalogue and the version's "
+                       "analysis results data",
         "mainListOfContents": {"name": "Tables, figures and listings (SAP 5)",
                                "contentsList": {"listItems": items}},
         "outputs": [output_model(d) for d in shown],
@@ -408,8 +411,9 @@ def build(ctx: SubmissionContext) -> dict:
         raise FileNotFoundError(f"{ctx.version_dir}: no such report version")
     ards = read_ards(ctx.version_dir / "ard")
     config = load_config(ctx.root / "study.yml")
-    adsl = from_snapshot(ctx.snapshot_id, ctx.snapshot_dir.parent)["ADSL"]
-    return reporting_event(ctx.version, ards, subsets(config), frozenset(adsl.columns))
+    data = from_snapshot(ctx.snapshot_id, ctx.snapshot_dir.parent)
+    return reporting_event(ctx.version, ards, subsets(config), frozenset(data["ADSL"].columns),
+                           snapshot_id=ctx.snapshot_id, simulated=data.simulated)
 
 
 def write(ctx: SubmissionContext) -> list[Path]:

@@ -80,6 +80,12 @@ def test_the_schema_is_bundled_with_its_licence():
     assert licence.startswith("MIT License")
 
 
+def test_an_event_of_simulated_data_says_so(event):
+    assert event["name"] == f"SIMULATED DATA: Clinical study report {VERSION}"
+    assert event["description"].startswith("SIMULATED DATA: ")
+    assert "(snapshot sim-final)" in event["description"]
+
+
 def test_check_passes_on_the_written_event(ctx):
     assert ars.check(ctx) == []
 
@@ -117,7 +123,9 @@ def test_a_snapshot_without_the_infused_flag_names_the_enclosing_set_it_used(ctx
     condition but a description."""
     ards = ars.read_ards(ctx.version_dir / "ard")
     columns = {"USUBJID", "TRT01A", "SAFFL"}
-    event = ars.reporting_event(VERSION, ards, ars.subsets(load_config()), columns)
+    event = ars.reporting_event(VERSION, ards, ars.subsets(load_config()), columns,
+                                snapshot_id="other", simulated=False)
+    assert not event["name"].startswith("SIMULATED")
     jsonschema.Draft7Validator(ars.schema()).validate(event)
     dlt = [a for a in event["analyses"] if a["id"].startswith("AN_T14.3.1_")]
     assert {a["analysisSetId"] for a in dlt} == {"AS_SAF"}
