@@ -25,7 +25,10 @@ The model (ARS v1.0 logical data model):
   grouping factors (``group1``, ``group2`` and the category ``variable_level``, all
   data-driven) and **results**: one OperationResult per ARD row, ``rawValue`` the ARD's
   ``stat`` as written in the CSV (absent when not estimable or text), ``formattedValue`` its
-  ``stat_fmt``, ``resultGroups`` its group levels.
+  ``stat_fmt``, ``resultGroups`` its group levels. Reason: SPECIFIED IN SAP (every display
+  is in SAP section 5); purpose: :func:`purpose`. An ARD variable is not always a dataset
+  variable (``ANY``, a preferred term), so an analysis names no ``dataset``: its description
+  lists the display's source datasets.
 
 Deterministic: keys sorted, no clock, order from the catalogue and the ARD row order.
 Validated against the ARS v1.0 JSON schema (draft-07) bundled in ``submission/schemas/``
