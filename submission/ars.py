@@ -37,6 +37,7 @@ Validated against the ARS v1.0 JSON schema (draft-07) bundled in ``submission/sc
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from collections.abc import Collection, Mapping, Sequence
@@ -394,6 +395,20 @@ def first_difference(expected: object, actual: object, path: str = "$") -> str |
 
 # --- the part: write and check ----------------------------------------------------------------
 
+def read_ard(path: Path, display_id: str) -> pd.DataFrame:
+    """One ARD file, checked (:func:`analysis.ard.check`); a ``ValueError`` naming the file
+    when its header lacks ARD columns or its rows break the ARD schema."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    missing = [c for c in ardlib.ARD_COLUMNS if c not in header]
+    if missing:
+        raise ValueError(f"{path}: not an ARD file, it lacks the columns {missing}")
+    try:
+        return ardlib.check(ardlib.read_csv(path), display_id)
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from e
+
+
 def read_ards(ard_dir: Path, displays: Sequence[Display] = ALL_DISPLAYS) -> dict[str, pd.DataFrame]:
     """The ARD of every catalogue display that has one in ``ard_dir``."""
     if not ard_dir.is_dir():
@@ -402,7 +417,7 @@ def read_ards(ard_dir: Path, displays: Sequence[Display] = ALL_DISPLAYS) -> dict
     for d in displays:
         path = ard_dir / f"{d.id}.csv"
         if path.exists():
-            out[d.id] = ardlib.check(ardlib.read_csv(path), d.id)
+            out[d.id] = read_ard(path, d.id)
     if not out:
         raise FileNotFoundError(f"{ard_dir}: no ARD of any catalogue display")
     return out

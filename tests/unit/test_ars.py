@@ -251,6 +251,20 @@ def test_a_missing_or_unreadable_file_is_named_by_check(tampered):
     assert ars.check(tampered) == ["ars/reporting-event.json: missing"]
 
 
+def test_a_broken_ard_is_named_by_check_with_its_file_and_row(ctx, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(ctx.root, root, symlinks=True)
+    broken = SubmissionContext(root=root, version=VERSION, out=root / "out")
+    ard_file = broken.version_dir / "ard" / "T14.3.1.csv"
+    lines = ard_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    ard_file.write_text("".join([*lines, lines[1]]), encoding="utf-8")   # a row twice
+    (failure,) = ars.check(broken)
+    assert "T14.3.1.csv: ARD has duplicated statistic rows" in failure
+    ard_file.write_text("display_id,stat\nT14.3.1,1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"T14.3.1.csv: not an ARD file, it lacks the columns"):
+        ars.write(broken)
+
+
 def test_a_version_without_ards_is_a_clear_error(tmp_path):
     ctx = SubmissionContext(root=PROJECT_ROOT, version="no-such-version", out=tmp_path)
     with pytest.raises(FileNotFoundError, match="no-such-version: no such report version"):
