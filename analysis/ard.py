@@ -162,6 +162,8 @@ def to_csv_text(ard: pd.DataFrame) -> str:
 
 def read_csv(path) -> pd.DataFrame:
     """An ARD written by :func:`to_csv_text`, with the original text values."""
+    # round_trip: pandas' default float parser can miss the last digit of a repr-written
+    # float (1.7127272727272727 read as ...729); the file is lossless only with it
     df = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS}, keep_default_na=False,
-                     na_values={"stat": [""]})
+                     na_values={"stat": [""]}, float_precision="round_trip")
     return frame(restore_frame(df, TEXT_COLUMNS).to_dict("records"))

@@ -58,6 +58,14 @@ def test_ard_csv_is_neutralised_for_a_person_and_read_back_losslessly():
     pd.testing.assert_frame_equal(back, frame)
 
 
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=20))
+def test_ard_csv_reads_every_float_back_bit_exactly(values):
+    frame = ard.frame(ard.row("T14.1.3", "AGE", f"s{i}", v, stat_fmt="")
+                      for i, v in enumerate(values))
+    back = ard.read_csv(io.StringIO(ard.to_csv_text(frame)))
+    assert [repr(v) for v in back["stat"]] == [repr(float(v)) for v in values]
+
+
 @given(st.text())
 def test_neutralise_never_leaves_a_formula_and_restore_undoes_it(value):
     shown = neutralise(value)
