@@ -43,7 +43,7 @@ from report.meta import RenderMeta
 ASSETS = Path(__file__).resolve().parent / "assets"
 QUARTO_ASSETS = ASSETS / "quarto"
 FILTERS = ("sap-xref.lua", "side-links.lua", "sap-floats.lua", "title-page.lua", "display-list.lua",
-           "book-parts.lua", "figure-notes.lua", "sapnum.lua", "typst-literal.lua",
+           "book-parts.lua", "docx-tables.lua", "figure-notes.lua", "sapnum.lua", "typst-literal.lua",
            "html.lua", "docx.lua")  # the last two: rules the Quarto filters load
 CSR_DIR = Path("_build") / "csr"
 FILTER_DIR = Path("_build") / "filters"

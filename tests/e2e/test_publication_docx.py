@@ -118,7 +118,7 @@ def check_every_display_caption_has_a_seq_field(doc) -> None:
     for p in all_paragraphs(doc):
         if p.style.name not in ("Table Caption", "Image Caption"):
             continue
-        m = re.match(r"(Table|Figure|Listing) ([\d.]+\d)", p.text)
+        m = re.match(r"(Table|Figure|Listing)\s([\d.]+\d)", p.text)  # Quarto: a no-break space
         if m:
             seen[f"{m[1]} {m[2]}"] = _instr(p._p)
     for d in DISPLAYS:
