@@ -3,7 +3,9 @@
 
 Kept beside the ARD, never in it (the ARD schema and its CSV files are unchanged):
 :func:`analysis.stats.summaries.count_rows` calls :func:`record` for every column of
-every count row it makes; while :func:`collect` is active (the chapter builds one
+every count row it makes, :func:`analysis.stats.summaries.column_rows` for the ``n`` of
+every continuous summary (the participants with a value) and
+:func:`analysis.stats.tableone_ard.tableone_rows` for both kinds of its rows; while :func:`collect` is active (the chapter builds one
 display's ARD inside it) the call is kept, else it costs nothing. The records of a display
 are published as ``trace/<display_id>.json`` (:func:`to_json_text`) beside ``ard/``, and
 each traced cell of the HTML table carries :func:`cell_title` (shown on hover, no script,
@@ -11,7 +13,8 @@ no network) and ``data-trace`` = ``trace/<display_id>.json#<index>``.
 
 A record names its ARD row by the ARD key columns (display_id, group1, group1_level,
 group2, group2_level, variable, variable_level), the statistics that cell shows
-(``n``, ``N``, ``pct``), ``n`` and the sorted USUBJID counted.
+(``n``, ``N``, ``pct`` of a count; ``n`` of a continuous summary), ``n`` and the sorted
+USUBJID counted.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """DOCX finishing: running header (with a SIMULATED DATA watermark when simulated) and
 ``Page x of y`` footer on every section, A4 page size, table grids as wide as the text of
-their section (portrait or landscape), landscape tables with fixed cell widths, fields updated when Word opens the file, and a
-byte-reproducible zip (fixed entry timestamps, stable order).
+their section (portrait or landscape), landscape tables with fixed cell widths, one set of
+properties per paragraph (:func:`one_paragraph_properties`), fields updated when Word opens
+the file, and a byte-reproducible zip (fixed entry timestamps, stable order).
 
 pandoc writes every table grid for the portrait text width; a table in a landscape section
 (the listings) kept that grid, and LibreOffice, which lays out fixed tables by their grid,
@@ -178,6 +179,25 @@ def cell_widths(table: str, grid: list[int]) -> str:
     return "".join(out)
 
 
+_TWO_PPR = re.compile(r"<w:p>(<w:pPr>(?:(?!</w:pPr>).)*</w:pPr>)\s*(<w:pPr>((?:(?!</w:pPr>).)*)</w:pPr>)", re.S)
+_PSTYLE = re.compile(r"<w:pStyle [^>]*/>")
+
+
+def one_paragraph_properties(xml: str) -> str:
+    """A paragraph with two ``w:pPr`` keeps the second, with its ``w:pStyle`` first. Quarto
+    writes its DOCX captions so: pandoc's alignment, then its own raw properties, which name
+    the caption style (ImageCaption). The schema allows one ``w:pPr``, its ``w:pStyle``
+    first; python-docx read the first, and saw a caption without a style."""
+    def keep_second(m: re.Match) -> str:
+        props = m.group(3)
+        style = _PSTYLE.search(props)
+        if style:
+            props = style.group(0) + props[:style.start()] + props[style.end():]
+        return f"<w:p><w:pPr>{props.strip()}</w:pPr>"
+
+    return _TWO_PPR.sub(keep_second, xml)
+
+
 def _document(xml: str) -> str:
     refs = (f'<w:headerReference w:type="default" r:id="{HEADER_ID}"/>'
             f'<w:footerReference w:type="default" r:id="{FOOTER_ID}"/>')
@@ -189,7 +209,7 @@ def _document(xml: str) -> str:
         xml = xml[:end] + A4_BODY + xml[end:]
     if last == -1:
         xml = xml.replace("</w:body>", f"<w:sectPr>{A4_BODY}</w:sectPr></w:body>")
-    return fit_table_grids(re.sub(r"(<w:sectPr[^>]*>)", r"\1" + refs, xml))
+    return fit_table_grids(one_paragraph_properties(re.sub(r"(<w:sectPr[^>]*>)", r"\1" + refs, xml)))
 
 
 def finalize_docx(path: Path, meta: RenderMeta, epoch: int) -> None:

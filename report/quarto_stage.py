@@ -8,7 +8,9 @@ What :func:`prepare` writes into the staged project (``staging/``):
 - ``_build/filters/``: the Lua filters _quarto.yml lists, with the modules they load;
 - ``_build/csr/``: ``csr-meta.json`` (title page and running header, from
   :class:`report.meta.RenderMeta`), ``xref.json`` (every cross-reference target: its page and,
-  for headings, its name), ``banner.html`` (the running header of every HTML page),
+  for headings, its name), ``displays.json`` (every table, figure and listing in book order:
+  id, page, caption; the HTML list of them, ``display-list.lua``), ``banner.html`` (the
+  running header of every HTML page),
   ``csr-site.css``, ``scrollable-regions.html`` (keyboard access to displays that scroll) and ``reference.docx``;
 - the executed notebooks, without execution counts and tags, where each figure's PNG
   (embedded in its Markdown output) becomes a file beside its chapter (``csr-figures/``) and
@@ -40,8 +42,9 @@ from report.meta import RenderMeta
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 QUARTO_ASSETS = ASSETS / "quarto"
-FILTERS = ("sap-xref.lua", "side-links.lua", "sap-floats.lua", "title-page.lua", "book-parts.lua",
-           "figure-notes.lua", "sapnum.lua", "typst-literal.lua")
+FILTERS = ("sap-xref.lua", "side-links.lua", "sap-floats.lua", "title-page.lua", "display-list.lua",
+           "book-parts.lua", "docx-tables.lua", "figure-notes.lua", "sapnum.lua", "typst-literal.lua",
+           "html.lua", "docx.lua")  # the last two: rules the Quarto filters load
 CSR_DIR = Path("_build") / "csr"
 FILTER_DIR = Path("_build") / "filters"
 EXTENSION_DIR = Path("_extensions") / "csr"
@@ -56,15 +59,21 @@ def _source(cell: dict) -> str:
     return "".join(src) if isinstance(src, list) else str(src)
 
 
-def cell_label(source: str) -> str | None:
-    """The ``#| label:`` option of a code cell (Quarto cell-option syntax), or None."""
+def cell_option(source: str, name: str) -> str | None:
+    """The ``#| <name>:`` option of a code cell (Quarto cell-option syntax, the value
+    unquoted), or None."""
     for line in source.splitlines():
         m = OPTION.match(line)
         if not m:
             break
-        if m.group(1) == "label":
+        if m.group(1) == name:
             return m.group(2).strip("\"'")
     return None
+
+
+def cell_label(source: str) -> str | None:
+    """The ``#| label:`` option of a code cell, or None."""
+    return cell_option(source, "label")
 
 
 def _text(value) -> str:
@@ -159,6 +168,7 @@ class Notebooks:
     notebooks: dict[str, dict]
     tables: dict[str, dict[str, str]]   # "chapter#cell#output" -> {format: Markdown}
     index: dict[str, dict[str, str]]    # id -> {"page": chapter source path, "name"?: ...}
+    displays: list[dict[str, str]]      # [{"id", "page", "caption"}] in book order
 
     def write(self, project: Path, fmt: str) -> None:
         """Write the notebooks into ``project`` with each table as ``fmt`` needs it."""
@@ -182,6 +192,7 @@ def read_notebooks(staging: Path, pandoc: str, formats: list[str]) -> Notebooks:
     tables: dict[str, str] = {}
     markdown: dict[str, list[str]] = {}
     index: dict[str, dict[str, str]] = {}
+    displays: list[dict[str, str]] = []
     for chapter, nb in notebooks.items():
         for i, cell in enumerate(nb.get("cells", [])):
             if cell.get("cell_type") == "markdown":
@@ -199,10 +210,12 @@ def read_notebooks(staging: Path, pandoc: str, formats: list[str]) -> Notebooks:
                     _image_files(staging, chapter, f"{i}-{j}", output)
             if label and FLOAT_LABEL.match(label) and any(map(_is_display, outputs)):
                 index[label] = {"page": chapter}
+                caption = cell_option(_source(cell), f"{label[:3]}-cap") or ""
+                displays.append({"id": label, "page": chapter, "caption": caption})
     converted = convert(pandoc, formats, tables, markdown)
     for ident, target in converted["sections"].items():
         index.setdefault(ident, target)
-    return Notebooks(notebooks, converted["tables"], index)
+    return Notebooks(notebooks, converted["tables"], index, displays)
 
 
 def banner_html(meta: RenderMeta) -> str:
@@ -237,6 +250,7 @@ def prepare(staging: Path, meta: RenderMeta, pandoc: str, formats: list[str]) ->
     books = read_notebooks(staging, pandoc, formats)
     (csr / "xref.json").write_text(json.dumps(books.index, sort_keys=True, ensure_ascii=False),
                                    encoding="utf-8")
+    (csr / "displays.json").write_text(json.dumps(books.displays, ensure_ascii=False), encoding="utf-8")
     projects: dict[str, Path] = {}
     for n, fmt in enumerate(formats):
         project = staging if n == 0 else staging.with_name(f"{staging.name}.{fmt}")

@@ -96,15 +96,20 @@ def column_rows(
     variable_level: str = "",
 ) -> list[dict]:
     """ARD rows of ``summarise(df[value] of the column, column)`` per column of
-    ``cols`` (``group1 = group_var``); Total pools all rows (SAP 2, columns)."""
+    ``cols`` (``group1 = group_var``); Total pools all rows (SAP 2, columns).
+    When ``df`` has a ``USUBJID`` column, the participants with a value in each column
+    (the summary's ``n``) are noted with :func:`analysis.trace.record`; a summary of
+    several records per participant has an ``n`` of records, which no published trace
+    matches (:func:`analysis.trace.matching`)."""
     rows: list[dict] = []
     for col in cols:
-        rows += ard.stat_rows(
-            summarise(in_column(df, col, group_var)[value], col), raw_decimals=raw_decimals,
-            labels=labels, display_id=display_id, variable=variable,
-            variable_level=variable_level, group1=group_var, group1_level=col,
-            group2=group2, group2_level=group2_level,
-        )
+        part = in_column(df, col, group_var)
+        stats = summarise(part[value], col)
+        keys = dict(display_id=display_id, variable=variable, variable_level=variable_level,
+                    group1=group_var, group1_level=col, group2=group2, group2_level=group2_level)
+        if "n" in stats and "USUBJID" in part:
+            trace.record(keys, part.loc[part[value].notna(), "USUBJID"], stat_names=("n",))
+        rows += ard.stat_rows(stats, raw_decimals=raw_decimals, labels=labels, **keys)
     return rows
 
 

@@ -11,6 +11,8 @@ default (PCTLDEF=5), so they are computed by
 Percentages are recomputed against the column N of the analysis set (SAP 4),
 not tableone's non-missing denominator; missing values are a ``Missing``
 level. A column without participants gets n = 0 and missing statistics.
+The participants behind each count (categorical ``n``, continuous ``n`` of those with a
+value) are noted with :func:`analysis.trace.record`, as ``count_rows`` does.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pandas as pd
 from tableone import TableOne
 
 from analysis import ard as A
+from analysis import trace
 from analysis.sets import with_total
 from analysis.stats.summaries import CONTINUOUS_LABELS, continuous_stats
 
@@ -53,6 +56,7 @@ def tableone_rows(df: pd.DataFrame, *, display_id: str, group_var: str,
                       missing=False, order={v: sorted(frame[v].unique()) for v in categorical})
     rows: list[dict] = []
     cols = list(bign)
+    ids = data["USUBJID"] if "USUBJID" in data else pd.Series("", index=data.index)
     for var, dec in continuous.items():
         desc = t1.cont_describe
         for col in cols:
@@ -61,6 +65,8 @@ def tableone_rows(df: pd.DataFrame, *, display_id: str, group_var: str,
                 has = (src, col) in desc.columns and var in desc.index
                 stats[name] = float(desc.loc[var, (src, col)]) if has else math.nan
             stats["n"] = 0 if math.isnan(stats["n"]) else stats["n"]
+            keys = dict(display_id=display_id, variable=var, group1=group_var, group1_level=col)
+            trace.record(keys, ids[(frame[COL] == col) & frame[var].notna()], stat_names=("n",))
             sas = continuous_stats(frame.loc[frame[COL] == col, var])
             stats.update({k: sas[k] for k in SAS_QUANTILES})
             if stats["n"] < 2:
@@ -80,6 +86,7 @@ def tableone_rows(df: pd.DataFrame, *, display_id: str, group_var: str,
                 N = bign[col]
                 keys = dict(display_id=display_id, variable=var, variable_level=lv,
                             group1=group_var, group1_level=col)
+                trace.record(keys, ids[(frame[COL] == col) & (frame[var] == lv)])
                 rows += [A.row(stat_name="n", stat=n, stat_label="n (%)", **keys),
                          A.row(stat_name="N", stat=N, stat_label="N", **keys),
                          A.row(stat_name="pct", stat=100.0 * n / N if N else math.nan,

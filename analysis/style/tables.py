@@ -31,7 +31,7 @@ Two steps, kept apart:
   markdown, no HTML is interpreted in cells), control characters are shown
   by their code (:func:`analysis.style.escape.display_text`) and line feeds
   are line breaks. With the display's trace records (:mod:`analysis.trace`), each
-  ``n (%)`` cell they match is wrapped in ``<span title=... data-trace=...>``: its ARD
+  count cell they match (``n (%)``, and the ``n`` of a continuous summary) is wrapped in ``<span title=... data-trace=...>``: its ARD
   row and the participants it counts, on hover (:func:`layout_with_keys` says which
   ARD row each table row's count cells come from).
 """
@@ -107,7 +107,8 @@ def _datasets_of(ard: pd.DataFrame) -> tuple[str, ...]:
 
 def _cell_rows(stats: Mapping[str, Mapping[str, str]], order: Sequence[str],
                labels: Mapping[str, str]) -> list[tuple[str, dict[str, str], bool]]:
-    """Table rows of one ARD row key: [(row label, {column: cell text}, is the n (%) row)].
+    """Table rows of one ARD row key: [(row label, {column: cell text}, is the row of its
+    participant count: ``n (%)``, or the ``n`` of a continuous summary)].
 
     ``stats`` maps column -> {stat_name: stat_fmt}; ``order`` the stat names in
     order of first appearance; ``labels`` stat_name -> stat_label.
@@ -133,7 +134,7 @@ def _cell_rows(stats: Mapping[str, Mapping[str, str]], order: Sequence[str],
                          for c in cols}, True))
         take(["n", "pct", "N"])
     elif "n" in present and is_continuous:
-        out.append(("n", {c: stats[c].get("n", "") for c in cols}, False))
+        out.append(("n", {c: stats[c].get("n", "") for c in cols}, True))
         take(["n"])
     nobody = {c for c in cols if is_continuous and stats[c].get("n") == "0"}
     for kind, names, label in COMPOSITES:
@@ -185,7 +186,7 @@ def layout_with_keys(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | 
                      level_labels: Mapping[str, str] | None = None,
                      ) -> tuple[pd.DataFrame, list[tuple[str, str, str] | None]]:
     """:func:`layout` and, per table row, the ARD (group2_level, variable, variable_level)
-    of its ``n (%)`` cells, or ``None`` for any other row (what traced cells point to)."""
+    of its count cells (``n (%)``, a continuous summary's ``n``), or ``None`` for any other row (what traced cells point to)."""
     body = ard[ard["variable"] != "BIGN"]
     cols = columns_of(body) if len(body) else columns_of(ard)
     level_labels = level_labels or {}
@@ -349,7 +350,7 @@ def gt_table(ard: pd.DataFrame, display_id: str | None = None, *, set_line: str 
     ``display_id`` defaults to the ARD's ``display_id``; ``layout`` holds the
     optional hints of a display module's ``LAYOUT`` (``variable_labels``,
     ``level_labels``: mappings passed to :func:`layout`); ``trace`` the display's
-    records of who each count counts (:mod:`analysis.trace`): the ``n (%)`` cells
+    records of who each count counts (:mod:`analysis.trace`): the count cells
     they match carry their hover text and reference.
     """
     if display_id is None:
@@ -374,7 +375,7 @@ def _cell_html(value: object) -> str:
 def _traced_cells(wide: pd.DataFrame, row_keys: Sequence[tuple[str, str, str] | None],
                   display_id: str, trace: Sequence[Mapping]
                   ) -> dict[tuple[int, str], tuple[str, str]]:
-    """(row index, column) -> (hover text, reference) of each ``n (%)`` cell with a record."""
+    """(row index, column) -> (hover text, reference) of each count cell with a record."""
     found = trace_mod.by_cell(list(trace))
     cols = [c for c in wide.columns if c not in (GROUP_COL, LABEL_COL, KIND_COL)]
     out: dict[tuple[int, str], tuple[str, str]] = {}

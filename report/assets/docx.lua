@@ -7,7 +7,11 @@
 - every display caption carries a hidden SEQ field (`SEQ Table \h`, `SEQ Figure \h`): the
   shown number stays the SAP number, and Word's lists of tables and figures find the captions;
 - table cells are set in the style "Table Text", table footnotes and figure notes in
-  "Footnote" (styles of report/assets/reference.docx, which a sponsor can swap for theirs). ]]
+  "Footnote" (styles of report/assets/reference.docx, which a sponsor can swap for theirs).
+The Quarto engine uses the same rules (returned with the filter): quarto/stage.lua styles
+the cells of each table it writes as DOCX (`style_table`), quarto/sap-floats.lua puts the
+SEQ field in Quarto's captions (`seq_field`) and quarto/title-page.lua the table of contents
+and the lists after the title page (`toc_blocks`). ]]
 
 local stringify = pandoc.utils.stringify
 
@@ -21,17 +25,22 @@ local function field(code, shown, hidden)
     '<w:r>' .. rpr .. '<w:fldChar w:fldCharType="end"/></w:r>'
 end
 
+--- The hidden SEQ field of a display caption of `kind` ("Table", "Listing", "Figure"): Word's
+--- list of tables and listings counts `SEQ Table`, its list of figures `SEQ Figure`; nil for
+--- any other caption.
+local function seq_field(kind)
+  local seq = (kind == "Table" or kind == "Listing") and "Table" or (kind == "Figure" and "Figure")
+  if not seq then return nil end
+  return pandoc.RawInline("openxml", field("SEQ " .. seq .. " \\h", nil, true))
+end
+
 local function seq_caption(caption)
   local blocks = caption.long
   if not blocks or #blocks == 0 then return nil end
-  local text = stringify(blocks)
-  local kind = text:match("^%s*(%a+) %d")
-  local seq = (kind == "Table" or kind == "Listing") and "Table" or (kind == "Figure" and "Figure")
+  local seq = seq_field(stringify(blocks):match("^%s*(%a+) %d"))
   if not seq then return nil end
   local first = blocks[1]
-  if first.content then
-    first.content:insert(1, pandoc.RawInline("openxml", field("SEQ " .. seq .. " \\h", nil, true)))
-  end
+  if first.content then first.content:insert(1, seq) end
   return caption
 end
 
@@ -47,13 +56,19 @@ local function style_cells(rows, style)
   end
 end
 
-function Table(tbl)
+--- Cells in "Table Text", foot rows (the table's notes) in "Footnote".
+local function style_table(tbl)
   style_cells(tbl.head.rows, "Table Text")
   for _, body in ipairs(tbl.bodies) do
     style_cells(body.head, "Table Text")
     style_cells(body.body, "Table Text")
   end
   style_cells(tbl.foot.rows, "Footnote")
+  return tbl
+end
+
+local function Table(tbl)
+  style_table(tbl)
   local cap = seq_caption(tbl.caption)
   if cap then tbl.caption = cap end
   return tbl
@@ -61,7 +76,7 @@ end
 
 -- The notes of a figure follow it as paragraphs (pandoc lays a figure of several blocks out
 -- as a table, image and notes side by side).
-function Figure(fig)
+local function Figure(fig)
   local cap = seq_caption(fig.caption)
   if cap then fig.caption = cap end
   local keep, after = pandoc.Blocks({}), pandoc.Blocks({})
@@ -99,7 +114,7 @@ local LANDSCAPE = '<w:p><w:pPr><w:sectPr><w:pgSz w:w="16838" w:h="11906" w:orien
   '<w:pgMar w:top="1134" w:right="1418" w:bottom="1134" w:left="1134" w:header="567" w:footer="567" w:gutter="0"/>' ..
   '</w:sectPr></w:pPr></w:p>'
 
-function Div(div)
+local function Div(div)
   if div.classes:includes("csr-figure-notes") then
     div.attributes["custom-style"] = "Footnote"
     return div
@@ -129,7 +144,7 @@ local function no_empty_sections(blocks)
   return out
 end
 
-function Pandoc(doc)
+local function Pandoc(doc)
   doc.blocks = no_empty_sections(doc.blocks)
   local raw = doc.meta["csr-title-page"]
   if not raw then return doc end
@@ -156,3 +171,10 @@ function Pandoc(doc)
   doc.blocks = title .. doc.blocks
   return doc
 end
+
+return {
+  { Table = Table, Figure = Figure, Div = Div, Pandoc = Pandoc },
+  style_table = style_table,
+  seq_field = seq_field,
+  toc_blocks = toc_blocks,
+}

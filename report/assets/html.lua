@@ -5,9 +5,10 @@ drops the `display` attributes this filter reads).
 - Every image of a display has alt text naming the display and what it shows (its
   caption: "Figure 14.2.1 Relapse-free proportion after infusion (Kaplan-Meier)").
 - A table cell holding a date (ISO 8601, as the listings print them) gets the class
-  `csr-nowrap` (report/assets/csr.css keeps it on one line). ]]
-
-if not (FORMAT or ""):match("html") then return {} end
+  `csr-nowrap` (report/assets/csr.css keeps it on one line).
+The Quarto engine uses the same rules (`list_of_displays`, `nowrap_dates`, returned with
+the filter): quarto/display-list.lua on the book's first page, quarto/stage.lua on each
+table it writes as HTML. ]]
 
 local stringify = pandoc.utils.stringify
 
@@ -29,7 +30,22 @@ local function nowrap_dates(tbl)
   return tbl
 end
 
-function Pandoc(doc)
+--- The "List of tables, listings and figures": `entries` = { {href, caption text}, ... } in
+--- report order.
+local function list_of_displays(entries)
+  local items = {}
+  for _, e in ipairs(entries) do
+    items[#items + 1] = { pandoc.Plain({ pandoc.Link(pandoc.Inlines({ pandoc.Str(e[2]) }), e[1]) }) }
+  end
+  return pandoc.Div({
+    pandoc.Header(2, pandoc.Inlines({ pandoc.Str("List of tables, listings and figures") }),
+                  pandoc.Attr("csr-list-of-displays-title", { "unnumbered", "unlisted" })),
+    pandoc.BulletList(items) }, pandoc.Attr("csr-list-of-displays", {}, { { "role", "navigation" },
+                                                                          { "aria-labelledby", "csr-list-of-displays-title" } }))
+end
+
+local function Pandoc(doc)
+  if not (FORMAT or ""):match("html") then return nil end
   local entries = {}
   doc.blocks = doc.blocks:walk({
     Figure = function(f)
@@ -61,15 +77,14 @@ function Pandoc(doc)
     Table = function(t) n = n + 1; order[t.identifier] = order[t.identifier] or n end,
   })
   table.sort(entries, function(a, b) return (order[a[1]] or 0) < (order[b[1]] or 0) end)
-  local items = {}
-  for _, e in ipairs(entries) do
-    items[#items + 1] = { pandoc.Plain({ pandoc.Link(pandoc.Inlines({ pandoc.Str(e[2]) }), "#" .. e[1]) }) }
-  end
-  local list = pandoc.Div({
-    pandoc.Header(2, pandoc.Inlines({ pandoc.Str("List of tables, listings and figures") }),
-                  pandoc.Attr("csr-list-of-displays-title", { "unnumbered", "unlisted" })),
-    pandoc.BulletList(items) }, pandoc.Attr("csr-list-of-displays", {}, { { "role", "navigation" },
-                                                                          { "aria-labelledby", "csr-list-of-displays-title" } }))
-  doc.blocks:insert(1, list)
+  local links = {}
+  for _, e in ipairs(entries) do links[#links + 1] = { "#" .. e[1], e[2] } end
+  doc.blocks:insert(1, list_of_displays(links))
   return doc
 end
+
+return {
+  { Pandoc = Pandoc },
+  list_of_displays = list_of_displays,
+  nowrap_dates = nowrap_dates,
+}

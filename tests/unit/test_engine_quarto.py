@@ -90,6 +90,38 @@ def test_book_index_places_every_float_and_section_on_its_chapter(staged):
     }
 
 
+def test_displays_are_listed_in_book_order_with_page_and_caption(staged):
+    sources = {quarto_stage.cell_label(src): src for nb in staged.notebooks.values()
+               for src in ("".join(c.get("source", "")) for c in nb["cells"])}
+    assert [d["id"] for d in staged.displays] == [
+        "tbl-t14-3-1", "tbl-t14-3-3", "fig-f14-2-1", "tbl-l16-2-7-1"]
+    for d in staged.displays:
+        assert d["page"] == staged.index[d["id"]]["page"]
+        kind = "fig" if d["id"].startswith("fig") else "tbl"
+        assert d["caption"] and d["caption"] == quarto_stage.cell_option(sources[d["id"]], f"{kind}-cap")
+        assert not d["caption"].startswith(('"', "'"))
+
+
+def test_docx_tables_are_set_in_table_text_as_the_builtin_engine_sets_them(staged):
+    written = [t["docx"] for t in staged.tables.values() if t["docx"].startswith("````````{=openxml}")]
+    assert written
+    for docx in written:
+        assert 'w:pStyle w:val="TableText"' in docx and 'w:val="Compact"' not in docx
+
+
+GT_WITH_DATE = ('<table class="gt_table"><thead><tr><th class="gt_col_heading">Start</th>'
+                '<th class="gt_col_heading">n</th></tr></thead><tbody class="gt_table_body"><tr>'
+                '<td class="gt_row">2025-01-02</td><td class="gt_row"><span title="ARD T14.1.1; 1 '
+                'participant: S-1" data-trace="trace/T14.1.1.json#0">1</span></td></tr></tbody></table>')
+
+
+def test_html_tables_keep_date_cells_on_one_line_and_trace_spans_as_the_builtin_engine():
+    out = quarto_stage.run_stage_lua(pandoc_path(), {"formats": ["html"], "tables": {"k": GT_WITH_DATE}})
+    html = out["tables"]["k"]["html"]
+    assert '<td class="csr-nowrap">2025-01-02</td>' in html
+    assert 'data-trace="trace/T14.1.1.json#0"' in html and 'title="ARD T14.1.1; 1' in html
+
+
 def test_each_format_gets_the_table_as_pandoc_writes_it(staged):
     assert staged.tables
     for by_format in staged.tables.values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from report.docx_post import fit_table_grids
+from report.docx_post import fit_table_grids, one_paragraph_properties
 from report.tlf_index import index_html, package_is_simulated
 
 PORTRAIT = ('<w:p><w:pPr><w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:left="1134" '
@@ -83,3 +83,15 @@ def test_pdf_post_sets_outline_mode_and_linearises(tmp_path):
     pdf.save(copy)
     finalize_pdf(copy)
     assert copy.read_bytes() == data, "not byte-reproducible"
+
+
+def test_a_quarto_caption_with_two_paragraph_properties_keeps_the_one_naming_its_style_first():
+    quarto = ('<w:p><w:pPr><w:jc w:val="center" /></w:pPr><w:pPr>\n    <w:jc w:val="left"/>\n'
+              '    <w:spacing w:before="200" />\n    <w:pStyle w:val="ImageCaption" />\n    </w:pPr>'
+              '<w:r><w:t>Table 14.1.3</w:t></w:r></w:p>')
+    out = one_paragraph_properties(quarto)
+    assert out.count("<w:pPr>") == 1
+    assert out.startswith('<w:p><w:pPr><w:pStyle w:val="ImageCaption" />')
+    assert '<w:jc w:val="left"/>' in out and '<w:spacing w:before="200" />' in out
+    plain = '<w:p><w:pPr><w:pStyle w:val="TableText" /></w:pPr><w:r><w:t>1</w:t></w:r></w:p><w:p><w:pPr><w:jc w:val="left" /></w:pPr></w:p>'
+    assert one_paragraph_properties(plain) == plain

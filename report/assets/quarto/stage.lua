@@ -9,7 +9,9 @@ OUT.json: {"tables": {key: {format (html, pdf, docx): Markdown}},
 - Each great-tables HTML becomes the native pandoc Table the built-in engine makes of it
   (gt_tables.lua), then, per output format, the Markdown a notebook output gives Quarto: the
   table as pandoc writes it for that format (HTML, typst, DOCX's <w:tbl>: what the built-in
-  engine's pandoc writes), in a raw block. Quarto passes a raw block through untouched, so
+  engine's pandoc writes), in a raw block, with the built-in engine's rules for that format:
+  date cells kept on one line in HTML (html.lua `nowrap_dates`), cells in "Table Text" and
+  notes in "Footnote" in DOCX (docx.lua `style_table`). Quarto passes a raw block through untouched, so
   its filters do not walk every cell of every table, and its HTML-table processing (which
   for typst runs one Deno process per table) is not needed. A DOCX table with links is
   given as a Markdown grid table instead (its links would need relationships of their own).
@@ -43,6 +45,10 @@ local function has_link(t)
   return found
 end
 
+local here = pandoc.path.directory(arg[0])
+local html_rules = dofile(here .. "/../html.lua")
+local docx_rules = dofile(here .. "/../docx.lua")
+
 --- DOCX: every table written by pandoc's DOCX writer in one document, each table's <w:tbl>
 --- cut out after the paragraph that names it. A table with links stays a grid table (its
 --- links would need relationships of their own).
@@ -53,7 +59,7 @@ local function docx_tables(keys, tables, input)
       out[key] = pandoc.write(pandoc.Pandoc({ tables[key] }), GRID)
     else
       blocks:insert(pandoc.Para({ pandoc.Str(MARK .. i) }))
-      blocks:insert(tables[key])
+      blocks:insert(docx_rules.style_table(tables[key]:clone()))
     end
   end
   if #blocks == 0 then return out end
@@ -75,10 +81,10 @@ end
 
 -- typst: the built-in engine's table layout (column widths, rows kept together, notes after
 -- the table; report/assets/typst.lua) on a copy of the table
-local typst_layout = dofile(pandoc.path.directory(arg[0]) .. "/../typst.lua").layout
+local typst_layout = dofile(here .. "/../typst.lua").layout
 
 local WRITE = {
-  html = function(t) return raw("html", pandoc.write(pandoc.Pandoc({ t }), "html")) end,
+  html = function(t) return raw("html", pandoc.write(pandoc.Pandoc({ html_rules.nowrap_dates(t:clone()) }), "html")) end,
   pdf = function(t) return raw("typst", pandoc.write(pandoc.Pandoc(typst_layout(t:clone(), true)), "typst")) end,
 }
 

@@ -2,10 +2,14 @@
 report.meta.RenderMeta.title_rows, the GCP statement, the sponsor signatory block, the
 simulated-data statement) under the book's title, as the built-in engine shows them:
 - HTML: at the top of the book's first page (index.html);
-- DOCX: at the start of the document, then a page break;
+- DOCX: at the start of the document, then a page break, then the table of contents, the
+  list of tables and listings and the list of figures as Word fields (docx.lua `toc_blocks`,
+  as the built-in engine writes them; Quarto's own TOC is off for DOCX in _quarto.yml);
 - typst: nothing (the csr-typst template sets the title page).
 The details come verbatim from the JSON file named by metadata `csr-meta-file` (written by
 report/engine_quarto.py from report.meta.RenderMeta), set as plain text, never as markup. ]]
+
+local docx_rules = dofile(PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "docx.lua")
 
 local function read_meta(meta)
   local path = meta["csr-meta-file"] and pandoc.utils.stringify(meta["csr-meta-file"])
@@ -66,6 +70,7 @@ local function docx_blocks(m)
   for _, line in ipairs(closing_lines(m)) do blocks:insert(docx_para(line, "Title Page Detail")) end
   if m.simulated then blocks:insert(docx_para(STATEMENT, "Title Page Detail")) end
   blocks:insert(pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'))
+  blocks:extend(docx_rules.toc_blocks())
   return blocks
 end
 
