@@ -67,14 +67,47 @@ def export_snapshot(snapshot_id: str, dest: str | Path, fmt: str,
 def write_dataset_file(name: str, df: pd.DataFrame, path: Path, fmt: str,
                        created_at: str | None = None) -> None:
     """Write dataset ``name`` (frame ``df``) to ``path`` in format ``fmt``. ``created_at``
-    (``YYYY-MM-DDThh:mm:ssZ``, Dataset-JSON only): the file's
-    ``datasetJSONCreationDateTime`` instead of the time of writing."""
+    (``YYYY-MM-DDThh:mm:ssZ``): the file's creation time instead of the time of writing
+    (Dataset-JSON's ``datasetJSONCreationDateTime``; the created and modified times of
+    the transport file's headers, :func:`stamp_xpt`)."""
     if fmt not in FORMATS:
         raise SnapshotError(f"export format {fmt!r} is not one of {', '.join(FORMATS)}")
     if fmt == "xpt":
         _write_xpt(name, df, Path(path))
+        if created_at is not None:
+            stamp_xpt(Path(path), created_at)
     else:
         _write_dataset_json(name, df, Path(path), created_at)
+
+
+# SAS transport v5 (SAS TS-140): 80-byte header records; the library's created time ends
+# record 2 and its modified time starts record 3; the member's created time ends the record
+# after the DSCRPTR header and its modified time starts the one after that.
+_XPT_RECORD, _XPT_STAMP = 80, 16
+_XPT_DSCRPTR = b"HEADER RECORD*******DSCRPTR HEADER RECORD!!!!!!!"
+
+
+def stamp_xpt(path: Path, created_at: str) -> None:
+    """Set the created and modified times of a transport file written by pyreadstat (which
+    writes the clock's time and has no parameter for it) to ``created_at``
+    (``YYYY-MM-DDThh:mm:ssZ``), in the headers' ``ddMMMyy:hh:mm:ss`` form. Only those
+    four fixed fields change; pyreadstat reads them back as ``creation_time`` and
+    ``modification_time``."""
+    from datetime import datetime
+
+    when = datetime.strptime(created_at, "%Y-%m-%dT%H:%M:%SZ")
+    month = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()[when.month - 1]
+    stamp = f"{when:%d}{month}{when:%y:%H:%M:%S}".encode("ascii")   # not locale's %b
+    data = bytearray(Path(path).read_bytes())
+    member = data.find(_XPT_DSCRPTR)
+    if not data.startswith(b"HEADER RECORD*******LIBRARY HEADER RECORD") or member < 0 \
+            or member % _XPT_RECORD:
+        raise SnapshotError(f"{path}: not a SAS transport v5 file as pyreadstat writes it")
+    for record, at_end in ((1, True), (2, False), (member // _XPT_RECORD + 1, True),
+                           (member // _XPT_RECORD + 2, False)):
+        start = record * _XPT_RECORD + (_XPT_RECORD - _XPT_STAMP if at_end else 0)
+        data[start:start + _XPT_STAMP] = stamp
+    Path(path).write_bytes(bytes(data))
 
 
 def _labels(name: str, columns) -> dict[str, str]:

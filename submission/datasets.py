@@ -3,9 +3,9 @@ Dataset-JSON v1.1 (``<name>.json``, dsjframe) and SAS transport v5 (``<name>.xpt
 pyreadstat), written by :mod:`data_contract.export` (labels, types, text lengths, the
 contract's keys as ``keySequence``) into ``ctx.datasets_dir``.
 
-Reproducible: Dataset-JSON's ``datasetJSONCreationDateTime`` is the snapshot's ledger
-``frozen_at`` (as the version's ``provenance.json`` records it), not the clock, so a
-second build writes the same bytes.
+Reproducible: Dataset-JSON's ``datasetJSONCreationDateTime`` and the transport files'
+created and modified times are the snapshot's ledger ``frozen_at`` (as the version's
+``provenance.json`` records it), not the clock, so a second build writes the same bytes.
 
 :func:`check` reads every file back with the same libraries and compares it with the
 snapshot (rows, columns, labels, values), and validates each Dataset-JSON file against the
@@ -16,6 +16,7 @@ from cdisc-org/DataExchange-DatasetJson, MIT licence; used where installed, not 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -143,6 +144,10 @@ def _check_xpt(ctx, name: str, df: pd.DataFrame, path: Path) -> list[str]:
     except Exception as exc:  # pyreadstat raises its own ReadstatError
         return [f"{rel}: not readable as SAS transport ({exc})"]
     out = []
+    stamp = datetime.strptime(created_at(ctx), "%Y-%m-%dT%H:%M:%SZ")
+    if meta.creation_time != stamp or meta.modification_time != stamp:
+        out.append(f"{rel}: created {meta.creation_time} / modified {meta.modification_time}, "
+                   f"not the snapshot's frozen_at {created_at(ctx)}")
     spec = DATASETS.get(name)
     if spec and meta.file_label != spec.label[:export.XPT_LABEL_MAX]:
         out.append(f"{rel}: dataset label {meta.file_label!r} is not {spec.label!r}")

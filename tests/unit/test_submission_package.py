@@ -8,8 +8,8 @@ render does (:func:`report.build.check_snapshot`), without rendering the CSR.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
+import types
 from pathlib import Path
 
 import pandas as pd
@@ -131,15 +131,13 @@ def test_a_rebuild_that_differs_is_refused_and_the_package_is_left_as_it_was(pub
 def test_a_failing_part_publishes_nothing(project, monkeypatch):
     fake_publish(project, "sub-fail")
 
-    class Broken:
-        __name__ = "submission.broken"
+    def write(ctx):
+        (ctx.out / "half-written.txt").write_text("x")
+        raise ValueError("column AVAL of ADLB cannot be written")
 
-        @staticmethod
-        def write(ctx):
-            (ctx.out / "half-written.txt").write_text("x")
-            raise ValueError("column AVAL of ADLB cannot be written")
-
-    monkeypatch.setattr(package, "PARTS", [adrg, Broken])
+    broken = types.ModuleType("submission.broken")
+    broken.write, broken.check = write, lambda ctx: []
+    monkeypatch.setattr(package, "PARTS", [adrg, broken])
     with pytest.raises(package.SubmissionError, match="part broken failed.*AVAL of ADLB"):
         package.build(project, "sub-fail")
     assert not (project / "report" / "sub-fail" / "submission").exists()
@@ -147,27 +145,33 @@ def test_a_failing_part_publishes_nothing(project, monkeypatch):
     assert not any(p.name.endswith("submission-sub-fail") for p in scratch.iterdir())
 
 
-@pytest.mark.parametrize("rel, rule", [
-    ("m5/datasets/nct06561009/analysis/adam/datasets/adsl.xpt", "adsl.xpt"),
-    ("m5/datasets/nct06561009/analysis/adam/datasets/adae.json", "adae.json"),
-    ("m5/datasets/nct06561009/analysis/adam/programs/analysis/derive/dlt.py.txt", "dlt.py.txt"),
-    ("m5/datasets/nct06561009/analysis/adam/datasets/adrg.md", "adrg.md"),
-])
-def test_a_corrupted_file_makes_check_fail_naming_it(published, project, rel, rule, capsys):
-    path = published / rel
-    original = path.read_bytes()
-    data = bytearray(original)
-    at = len(data) // 2
-    data[at:at + 4] = b"9999" if data[at:at + 4] != b"9999" else b"1111"
-    path.write_bytes(bytes(data))
+CORRUPTED = {
+    "m5/datasets/nct06561009/analysis/adam/datasets/adsl.xpt": "adsl.xpt",
+    "m5/datasets/nct06561009/analysis/adam/datasets/adae.json": "adae.json",
+    "m5/datasets/nct06561009/analysis/adam/programs/analysis/derive/dlt.py.txt": "dlt.py.txt",
+    "m5/datasets/nct06561009/analysis/adam/datasets/adrg.md": "adrg.md",
+}
+
+
+def test_corrupted_files_make_check_fail_naming_each_one(published, project, capsys):
+    originals = {rel: (published / rel).read_bytes() for rel in CORRUPTED}
+    for rel, data in originals.items():
+        data = bytearray(data)
+        at = len(data) // 2
+        data[at:at + 4] = b"9999" if data[at:at + 4] != b"9999" else b"1111"
+        (published / rel).write_bytes(bytes(data))
     try:
-        failures = package.check(project, "sub-1")
         assert cli.main(["sub-1", "--check", "--root", str(project)]) == 1
     finally:
-        path.write_bytes(original)
-    assert failures and all("report/sub-1/submission/" in f for f in failures)
-    assert any(rule in f and "manifest.json" in f for f in failures), failures
-    assert rule in capsys.readouterr().err
+        for rel, data in originals.items():
+            (published / rel).write_bytes(data)
+    failures = [ln.removeprefix("FAIL ") for ln in capsys.readouterr().err.splitlines()
+                if ln.startswith("FAIL ")]
+    assert failures and all(f.startswith("report/sub-1/submission/") for f in failures)
+    for name in CORRUPTED.values():
+        # the manifest's hash names the file, and so does the rule of its own part
+        assert any(name in f and "manifest.json" in f for f in failures), (name, failures)
+        assert any(name in f and "manifest.json" not in f for f in failures), (name, failures)
 
 
 def test_a_version_rendered_to_pdf_is_checked_for_its_pdf(project, monkeypatch):
@@ -211,6 +215,8 @@ def test_dataset_json_and_xpt_read_back_with_dsjframe_and_pyreadstat_equal_the_s
         xpt, meta = pyreadstat.read_xport(str(paths["xpt"]))
         assert list(xpt.columns) == list(want.columns) and len(xpt) == len(want)
         assert meta.file_label == DATASETS[name].label[:40]
+        assert meta.creation_time.isoformat() + "Z" == frozen_at == \
+            meta.modification_time.isoformat() + "Z"
         for col in want.columns:
             a = want[col]
             if a.dtype == object or pd.api.types.is_string_dtype(a.dtype):
@@ -239,7 +245,7 @@ def test_programs_are_the_commits_files_as_txt_with_their_hashes(published, proj
 
 
 def test_a_version_rendered_from_uncommitted_changes_has_no_programs(project, monkeypatch):
-    monkeypatch.setattr(package, "PARTS", [adrg, programs])
+    monkeypatch.setattr(package, "PARTS", [programs])
     folder = fake_publish(project, "sub-dirty")
     record = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
     record["git"]["dirty"] = True
