@@ -20,7 +20,6 @@ from report import build, cache, provenance, publish, scratch
 from report.diff import compare_ard
 from report.execute import print_progress
 
-
 SUBMISSION_PREFIX = "submission/"  # submission.package.FOLDER
 
 

@@ -270,3 +270,17 @@ def test_the_reviewers_guide_is_generated_from_the_sources_with_writer_placehold
     assert len(adrg.open_placeholders(ctx)) >= 5
     page = (ctx.datasets_dir / adrg.HTML).read_text(encoding="utf-8")
     assert page.count("SIMULATED DATA") >= 2 and "[Writer:" in page
+
+
+def test_verify_compares_a_version_without_its_submission_package(tmp_path):
+    from report.verify import compare_versions
+
+    published, rebuilt = tmp_path / "published", tmp_path / "rebuilt"
+    for folder in (published, rebuilt):
+        (folder / "ard").mkdir(parents=True)
+        (folder / "ard" / "T14.1.1.csv").write_text("a\n1\n")
+    (published / "submission" / "m5").mkdir(parents=True)
+    (published / "submission" / "m5" / "adsl.xpt").write_bytes(b"x")
+    assert compare_versions(published, rebuilt) == []
+    (rebuilt / "ard" / "T14.1.1.csv").write_text("a\n2\n")
+    assert [d.path for d in compare_versions(published, rebuilt)] == ["ard/T14.1.1.csv"]
