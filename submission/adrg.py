@@ -110,7 +110,8 @@ def html(text: str, title: str) -> str:
     import pypandoc
 
     return pypandoc.convert_text(text, "html", format="markdown",
-                                 extra_args=["--standalone", "-M", f"pagetitle={title}"])
+                                 extra_args=["--standalone", "-M", f"pagetitle={title}",
+                                             "-V", "maxwidth=60em"])
 
 
 def write(ctx: SubmissionContext) -> list[Path]:
