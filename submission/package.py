@@ -87,6 +87,20 @@ def file_records(folder: Path) -> list[dict[str, object]]:
     return sorted(out, key=lambda r: r["path"])
 
 
+def _index_html(ctx: SubmissionContext, commit: str, files: list[dict[str, object]]) -> str:
+    """``index.html``: every file of ``files`` and the manifest, with size and sha256."""
+    prov = ctx.provenance
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             undefined=jinja2.StrictUndefined, autoescape=True,
+                             keep_trailing_newline=True)
+    manifest = ctx.out / MANIFEST
+    return env.get_template("index.html.j2").render(
+        version=ctx.version, protocol_id=prov["inputs"]["meta"]["protocol_id"],
+        simulated=bool(prov["snapshot"].get("simulated")), snapshot_id=ctx.snapshot_id,
+        commit=commit, files=[*files, {"path": MANIFEST, "bytes": manifest.stat().st_size,
+                                       "sha256": sha256_file(manifest)}])
+
+
 def _write_index(ctx: SubmissionContext, commit: str) -> None:
     files = file_records(ctx.out)
     prov = ctx.provenance
@@ -96,15 +110,7 @@ def _write_index(ctx: SubmissionContext, commit: str) -> None:
                 "commit": commit, "parts": [part_name(p) for p in PARTS], "files": files}
     (ctx.out / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n",
                                     encoding="utf-8")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-                             undefined=jinja2.StrictUndefined, autoescape=True,
-                             keep_trailing_newline=True)
-    page = env.get_template("index.html.j2").render(
-        version=ctx.version, protocol_id=prov["inputs"]["meta"]["protocol_id"],
-        simulated=bool(prov["snapshot"].get("simulated")), snapshot_id=ctx.snapshot_id,
-        commit=commit, files=[*files, {"path": MANIFEST, "bytes": (ctx.out / MANIFEST).stat()
-                                        .st_size, "sha256": sha256_file(ctx.out / MANIFEST)}])
-    (ctx.out / INDEX).write_text(page, encoding="utf-8")
+    (ctx.out / INDEX).write_text(_index_html(ctx, commit, files), encoding="utf-8")
 
 
 def assemble(root: Path, version: str, out: Path) -> list[str]:
@@ -167,17 +173,19 @@ def check(root: Path, version: str) -> list[str]:
         return [f"{prefix}: does not exist (build it: nox -s submission -- {version})"]
     ctx = SubmissionContext(root=root, version=version, out=dest)
     out = [prefix + line for part in PARTS for line in part.check(ctx)]
-    out += [prefix + line for line in _manifest_failures(dest)]
+    out += [prefix + line for line in _manifest_failures(ctx)]
     out += _pdf_failures(ctx)
     return out
 
 
-def _manifest_failures(dest: Path) -> list[str]:
+def _manifest_failures(ctx: SubmissionContext) -> list[str]:
+    dest = ctx.out
     path = dest / MANIFEST
     if not path.is_file():
         return [f"{MANIFEST}: missing"]
     try:
-        listed = {r["path"]: r for r in json.loads(path.read_text(encoding="utf-8"))["files"]}
+        record = json.loads(path.read_text(encoding="utf-8"))
+        listed = {r["path"]: r for r in record["files"]}
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         return [f"{MANIFEST}: not a readable manifest ({exc})"]
     actual = {r["path"]: r for r in file_records(dest)}
@@ -192,6 +200,9 @@ def _manifest_failures(dest: Path) -> list[str]:
                        f"{listed[rel]['sha256']}")
     if not (dest / INDEX).is_file():
         out.append(f"{INDEX}: missing")
+    elif (dest / INDEX).read_text(encoding="utf-8") != _index_html(
+            ctx, str(record.get("commit")), list(listed.values())):
+        out.append(f"{INDEX}: is not the index of {MANIFEST} (edited or damaged)")
     return out
 
 

@@ -151,10 +151,11 @@ CORRUPTED = {
     "m5/datasets/nct06561009/analysis/adam/programs/analysis/derive/dlt.py.txt": "dlt.py.txt",
     "m5/datasets/nct06561009/analysis/adam/datasets/adrg.md": "adrg.md",
 }
+INDEX_RULE = "index.html: is not the index of manifest.json"
 
 
 def test_corrupted_files_make_check_fail_naming_each_one(published, project, capsys):
-    originals = {rel: (published / rel).read_bytes() for rel in CORRUPTED}
+    originals = {rel: (published / rel).read_bytes() for rel in [*CORRUPTED, "index.html"]}
     for rel, data in originals.items():
         data = bytearray(data)
         at = len(data) // 2
@@ -172,6 +173,7 @@ def test_corrupted_files_make_check_fail_naming_each_one(published, project, cap
         # the manifest's hash names the file, and so does the rule of its own part
         assert any(name in f and "manifest.json" in f for f in failures), (name, failures)
         assert any(name in f and "manifest.json" not in f for f in failures), (name, failures)
+    assert f"report/sub-1/submission/{INDEX_RULE} (edited or damaged)" in failures
 
 
 def test_a_version_rendered_to_pdf_is_checked_for_its_pdf(project, monkeypatch):
