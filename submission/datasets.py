@@ -70,31 +70,40 @@ def write(ctx: SubmissionContext) -> list[Path]:
     return written
 
 
+def _same(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Row by row, whether ``b`` (read back) holds the value of ``a`` (the snapshot): dates
+    by day, text with missing read as empty (XPT has no missing text), numbers within
+    1e-9 relative (both missing is equal)."""
+    a, b = a.reset_index(drop=True), b.reset_index(drop=True)
+    if pd.api.types.is_datetime64_any_dtype(a.dtype):
+        a = pd.to_datetime(a).dt.strftime("%Y-%m-%d")
+        b = pd.to_datetime(b).dt.strftime("%Y-%m-%d")
+    if a.dtype == object or pd.api.types.is_string_dtype(a.dtype):
+        def text(s: pd.Series) -> pd.Series:
+            return s.astype(object).where(s.notna(), "").astype(str)
+        return text(a) == text(b)
+    x = pd.to_numeric(a, errors="coerce").astype(float)
+    y = pd.to_numeric(b, errors="coerce").astype(float)
+    return (x.isna() & y.isna()) | ((x - y).abs() <= 1e-9 * (1 + x.abs()))
+
+
+def _show(value: object) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def _frame_differences(rel: str, want: pd.DataFrame, got: pd.DataFrame) -> list[str]:
+    """One line per column whose values differ (naming its first differing row)."""
     if list(got.columns) != list(want.columns):
         return [f"{rel}: columns {list(got.columns)} are not the snapshot's {list(want.columns)}"]
     if len(got) != len(want):
         return [f"{rel}: {len(got)} rows, the snapshot has {len(want)}"]
     out = []
     for col in want.columns:
-        a, b = want[col].reset_index(drop=True), got[col].reset_index(drop=True)
-        if pd.api.types.is_datetime64_any_dtype(a.dtype):
-            a = pd.to_datetime(a).dt.strftime("%Y-%m-%d")
-            b = pd.to_datetime(b).dt.strftime("%Y-%m-%d")
-        na = a.isna() if not isinstance(a.dtype, pd.StringDtype) else a.isna()
-        nb = b.isna() | (b.astype(object) == "") if a.dtype == object else b.isna()
-        if a.dtype == object or isinstance(a.dtype, pd.StringDtype):
-            na = na | (a.astype(object) == "")
-            diff = (na != nb) | (~na & (a.astype(str) != b.astype(str)))
-        else:
-            x = pd.to_numeric(a.astype("Float64"), errors="coerce")
-            y = pd.to_numeric(b.astype("Float64"), errors="coerce")
-            diff = (na != nb) | (~na & ((x - y).abs() > 1e-9 * (1 + x.abs())).fillna(True))
-        diff = diff.fillna(True)
-        if diff.any():
-            row = int(diff.to_numpy().nonzero()[0][0])
-            out.append(f"{rel}: column {col} row {row + 1} is {b.iloc[row]!r}, "
-                       f"the snapshot's is {a.iloc[row]!r}")
+        same = _same(want[col], got[col]).to_numpy()
+        if not same.all():
+            row = int((~same).nonzero()[0][0])
+            out.append(f"{rel}: column {col} row {row + 1} is {_show(got[col].iloc[row])}, "
+                       f"the snapshot's is {_show(want[col].iloc[row])}")
     return out
 
 
