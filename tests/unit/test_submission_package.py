@@ -35,15 +35,16 @@ def _git(root: Path, *args: str) -> str:
                           text=True).stdout.strip()
 
 
-def fake_publish(project: Path, version: str, formats=("html",), **snapshot_changes) -> Path:
-    """``report/<version>/provenance.json`` as a render of the snapshot at HEAD writes it."""
-    snap = report_build.check_snapshot(project, "data/snapshots", SNAPSHOT).record(
+def fake_publish(project: Path, version: str, formats=("html",), snapshot=SNAPSHOT,
+                 **snapshot_changes) -> Path:
+    """``report/<version>/provenance.json`` as a render of ``snapshot`` at HEAD writes it."""
+    snap = report_build.check_snapshot(project, "data/snapshots", snapshot).record(
         "data/snapshots")
     snap["ledger"] = {**snap["ledger"], **snapshot_changes}
     record = {"schema": "report-provenance-1", "version": version, "formats": list(formats),
               "engine": {"requested": "builtin", "used": "builtin"},
               "git": {"commit": _git(project, "rev-parse", "HEAD"), "dirty": False},
-              "inputs": {"meta": {**META, "version": version, "snapshot_id": SNAPSHOT}},
+              "inputs": {"meta": {**META, "version": version, "snapshot_id": snapshot}},
               "snapshot": snap, "tools": tool_versions(), "lock_sha256": "0" * 64, "files": {}}
     folder = project / "report" / version
     folder.mkdir(parents=True, exist_ok=True)
@@ -286,3 +287,12 @@ def test_verify_compares_a_version_without_its_submission_package(tmp_path):
     assert compare_versions(published, rebuilt) == []
     (rebuilt / "ard" / "T14.1.1.csv").write_text("a\n2\n")
     assert [d.path for d in compare_versions(published, rebuilt)] == ["ard/T14.1.1.csv"]
+
+
+def test_the_interim_snapshots_datasets_are_written_and_pass_their_checks(project, tmp_path):
+    fake_publish(project, "sub-interim", snapshot="sim-interim")
+    ctx = SubmissionContext(project, "sub-interim", tmp_path / "out")
+    written = datasets.write(ctx)
+    assert len(written) == 2 * len(load_snapshot("sim-interim", project / "data/snapshots")
+                                   .datasets)
+    assert datasets.check(ctx) == []
