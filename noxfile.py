@@ -100,6 +100,14 @@ def diff(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def submission(session: nox.Session) -> None:
+    """Write the submission package of a published version into report/<version>/submission/
+    (datasets as Dataset-JSON and XPT, reviewer's guide, programs), or check it (--check)."""
+    _install(session)
+    session.run("python", "-m", "submission", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Benchmark render and pipeline speed and memory against a sequential baseline."""
     _install(session)

@@ -9,9 +9,14 @@
   variables as ISO dates, integers as ``integer``, numbers as ``double``, text
   as ``string``: :func:`arrow_table`);
   each contract variable carries its contract label, the dataset its label;
-  ``studyOID`` is the dataset's STUDYID. The format requires a
-  ``datasetJSONCreationDateTime``, which dsjframe sets to the time of writing:
-  the one wall-clock value of an export (a snapshot never holds one).
+  ``studyOID`` is the dataset's STUDYID; each text column its ``length`` (the
+  longest value, in characters, at least 1) and each key of the contract its
+  ``keySequence`` (:attr:`data_contract.spec.DatasetSpec.keys`, in that order).
+  The format requires a ``datasetJSONCreationDateTime``, which dsjframe sets to
+  the time of writing: the one wall-clock value of an export (a snapshot never
+  holds one). :func:`write_dataset_file` takes it instead (``created_at``), for an
+  export that must be byte-reproducible (the submission package uses the
+  snapshot's ledger ``frozen_at``).
 - ``xpt``: SAS transport version 5, as sponsors deliver to regulators, with
   pyreadstat: dates as SAS dates with the DATE9. format, labels (SAS v5 allows
   40 characters: longer contract labels are cut there), dataset label.
@@ -54,12 +59,55 @@ def export_snapshot(snapshot_id: str, dest: str | Path, fmt: str,
     for name in snap.datasets:
         df = snap.datasets.transient()[name]
         path = dest / f"{name.lower()}{FORMATS[fmt]}"
-        if fmt == "xpt":
-            _write_xpt(name, df, path)
-        else:
-            _write_dataset_json(name, df, path)
+        write_dataset_file(name, df, path, fmt)
         written.append(path)
     return written
+
+
+def write_dataset_file(name: str, df: pd.DataFrame, path: Path, fmt: str,
+                       created_at: str | None = None) -> None:
+    """Write dataset ``name`` (frame ``df``) to ``path`` in format ``fmt``. ``created_at``
+    (``YYYY-MM-DDThh:mm:ssZ``): the file's creation time instead of the time of writing
+    (Dataset-JSON's ``datasetJSONCreationDateTime``; the created and modified times of
+    the transport file's headers, :func:`stamp_xpt`)."""
+    if fmt not in FORMATS:
+        raise SnapshotError(f"export format {fmt!r} is not one of {', '.join(FORMATS)}")
+    if fmt == "xpt":
+        _write_xpt(name, df, Path(path))
+        if created_at is not None:
+            stamp_xpt(Path(path), created_at)
+    else:
+        _write_dataset_json(name, df, Path(path), created_at)
+
+
+# SAS transport v5 (SAS TS-140): 80-byte header records; the library's created time ends
+# record 2 and its modified time starts record 3; the member's created time ends the record
+# after the DSCRPTR header and its modified time starts the one after that.
+_XPT_RECORD, _XPT_STAMP = 80, 16
+_XPT_DSCRPTR = b"HEADER RECORD*******DSCRPTR HEADER RECORD!!!!!!!"
+
+
+def stamp_xpt(path: Path, created_at: str) -> None:
+    """Set the created and modified times of a transport file written by pyreadstat (which
+    writes the clock's time and has no parameter for it) to ``created_at``
+    (``YYYY-MM-DDThh:mm:ssZ``), in the headers' ``ddMMMyy:hh:mm:ss`` form. Only those
+    four fixed fields change; pyreadstat reads them back as ``creation_time`` and
+    ``modification_time``."""
+    from datetime import datetime
+
+    when = datetime.strptime(created_at, "%Y-%m-%dT%H:%M:%SZ")
+    month = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()[when.month - 1]
+    stamp = f"{when:%d}{month}{when:%y:%H:%M:%S}".encode("ascii")   # not locale's %b
+    data = bytearray(Path(path).read_bytes())
+    member = data.find(_XPT_DSCRPTR)
+    if not data.startswith(b"HEADER RECORD*******LIBRARY HEADER RECORD") or member < 0 \
+            or member % _XPT_RECORD:
+        raise SnapshotError(f"{path}: not a SAS transport v5 file as pyreadstat writes it")
+    for record, at_end in ((1, True), (2, False), (member // _XPT_RECORD + 1, True),
+                           (member // _XPT_RECORD + 2, False)):
+        start = record * _XPT_RECORD + (_XPT_RECORD - _XPT_STAMP if at_end else 0)
+        data[start:start + _XPT_STAMP] = stamp
+    Path(path).write_bytes(bytes(data))
 
 
 def _labels(name: str, columns) -> dict[str, str]:
@@ -102,22 +150,56 @@ def arrow_table(name: str, df: pd.DataFrame) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-def _write_dataset_json(name: str, df: pd.DataFrame, path: Path) -> None:
+def text_length(values: pd.Series) -> int:
+    """The longest text value of a column in characters (at least 1: a column of
+    missing values still has a length in Dataset-JSON and Define-XML)."""
+    text = values.dropna().astype(str)
+    return max(1, int(text.str.len().max())) if len(text) else 1
+
+
+def dataset_json_columns(name: str, df: pd.DataFrame, table: pa.Table) -> list[dict]:
+    """The ``columns`` metadata of dataset ``name``: OID, name, contract label, the
+    length of text columns and the contract's key order (``keySequence``)."""
+    spec = DATASETS.get(name)
+    labels = _labels(name, df.columns)
+    keys = [k for k in (spec.keys if spec else ()) if k in df.columns]
+    columns = []
+    for c in df.columns:
+        col = {"itemOID": f"IT.{name}.{c}", "name": c, "label": labels[c]}
+        if pa.types.is_string(table.schema.field(str(c)).type):
+            col["length"] = text_length(df[c])
+        if c in keys:
+            col["keySequence"] = keys.index(c) + 1
+        columns.append(col)
+    return columns
+
+
+def _write_dataset_json(name: str, df: pd.DataFrame, path: Path,
+                        created_at: str | None = None) -> None:
     import dsjframe
 
     spec = DATASETS.get(name)
-    labels = _labels(name, df.columns)
+    table = arrow_table(name, df)
     meta = {
         "datasetJSONVersion": "1.1.0",
         "name": name,
         "label": spec.label if spec else name,
         "itemGroupOID": f"IG.{name}",
-        "columns": [{"itemOID": f"IT.{name}.{c}", "name": c, "label": labels[c]}
-                    for c in df.columns],
+        "columns": dataset_json_columns(name, df, table),
     }
     if "STUDYID" in df.columns and df["STUDYID"].notna().any():
         meta["studyOID"] = str(df["STUDYID"].dropna().iloc[0])
-    dsjframe.write_dataset(arrow_table(name, df), path, meta)
+    if created_at is None:
+        dsjframe.write_dataset(table, path, meta)
+        return
+    # dsjframe.write_dataset is build_metadata (which stamps the clock into
+    # datasetJSONCreationDateTime) followed by write_dataset_file; the same two
+    # steps with the given time in between (dsjframe 0.9.2, pinned in the lock).
+    from dsjframe.write import write_dataset_file as dsj_write_file
+
+    resolved = dsjframe.build_metadata(frame=table, metadata=meta)
+    resolved["datasetJSONCreationDateTime"] = created_at
+    dsj_write_file(table, resolved, path)
 
 
 def _write_xpt(name: str, df: pd.DataFrame, path: Path) -> None:

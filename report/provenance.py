@@ -29,14 +29,14 @@ KEY_PACKAGES = (
     "pypandoc-binary", "typst", "pyreadstat",
 )
 # files of report/ that do not shape a published version (the build's own tools)
-_NOT_RENDER_CODE = {"__main__.py", "verify.py", "diff.py", "bench.py"}
+_NOT_RENDER_CODE = {"__main__.py", "verify.py", "diff.py", "bench.py", "pdf_checks.py"}
 
 
 def render_code_hash(report_dir: Path) -> str:
     """Hash of the rendering code under ``report/`` (engines, book, meta, filters, assets).
 
     Published versions (folders holding ``provenance.json``), hidden and cache
-    folders and the build's own tools (verify, diff, bench, CLI) are left out.
+    folders and the build's own tools (verify, diff, bench, the PDF checks, CLI) are left out.
     """
     names = []
     for p in sorted(report_dir.iterdir()) if report_dir.is_dir() else []:

@@ -20,6 +20,8 @@ from report import build, cache, provenance, publish, scratch
 from report.diff import compare_ard
 from report.execute import print_progress
 
+SUBMISSION_PREFIX = "submission/"  # submission.package.FOLDER
+
 
 @dataclass
 class FileDifference:
@@ -84,9 +86,13 @@ def _provenance_details(old: Path, new: Path) -> list[str]:
 
 
 def compare_versions(published: Path, rebuilt: Path) -> list[FileDifference]:
-    """Every file that differs between two version folders, with ARD row details."""
-    pa = {f.relative_to(published).as_posix() for f in cache.tree_files(published)}
-    pb = {f.relative_to(rebuilt).as_posix() for f in cache.tree_files(rebuilt)}
+    """Every file that differs between two version folders, with ARD row details. The
+    version's submission package (``submission/``, built after publication by
+    ``nox -s submission``, never by a render) is not part of the comparison."""
+    pa = {rel for f in cache.tree_files(published)
+          if not (rel := f.relative_to(published).as_posix()).startswith(SUBMISSION_PREFIX)}
+    pb = {rel for f in cache.tree_files(rebuilt)
+          if not (rel := f.relative_to(rebuilt).as_posix()).startswith(SUBMISSION_PREFIX)}
     diffs = []
     for rel in sorted(pa | pb):
         if rel not in pb:

@@ -21,7 +21,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("study", "data_contract", "analysis", "report", "submission")
 DATA_FILES = ("data_contract/simulator/params.yml", "report/assets/reference.docx",
-              "report/assets/quarto/csr-typst/typst-template.typ", "report/assets/typst.lua")
+              "report/assets/quarto/csr-typst/typst-template.typ", "report/assets/typst.lua",
+              "submission/templates/adrg.md.j2", "submission/templates/index.html.j2",
+              "submission/schemas/ars_ldm.json")
 
 IMPORT_ALL = r"""
 import importlib, json, pkgutil, sys
