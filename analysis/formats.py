@@ -234,6 +234,18 @@ def signed(text: str) -> str:
     return "\u2212" + text[1:] if text[:1] == "-" else text
 
 
+_NEGATIVE_DAY = re.compile(r"(?<![A-Za-z0-9])(Day|day) -(?=[0-9])")
+
+
+def day_text(text: object) -> str:
+    """Visit and study-day labels in a delivered text with the minus sign (SAP 4, as
+    :func:`signed`): ``Day -4`` -> ``Day −4``, ``Study day -1`` -> ``Study day −1``; ranges
+    (``Day 0-28``) and identifiers are left as they are. The data and the ARD keep the
+    delivered text (AVISIT "Day -4")."""
+    out = "" if text is None else str(text)
+    return _NEGATIVE_DAY.sub("\\1 \u2212", out)
+
+
 def recorded_values(values: pd.Series, by: pd.Series | None = None) -> pd.Series:
     """Numbers of a listing as recorded: each with the decimals its parameter (``by``,
     e.g. PARAMCD; all values together when None) is recorded with (:func:`raw_decimals`),

@@ -246,14 +246,18 @@ class Chapter:
             notes = self.footnotes(display_id)
             if declared.listing is not None:
                 listing = declared.listing(self.data, self.config, self.group_var)
-                self._write_rtf(disp, listing, [str(c) for c in listing.columns], notes)
+                columns = (declared.layout or {}).get("column_variables")
+                if callable(columns):   # labels that depend on the study (a window's days)
+                    columns = columns(self.config)
+                self._write_rtf(disp, listing, [str(c) for c in listing.columns], notes,
+                                columns)
                 links = self._row_links(declared, listing)
                 if len(listing) > MAX_ROWS:  # shown after the table, as text (see show)
                     self._notes_after[display_id] = truncation_note(display_id, len(listing))
                 return listing_gt(listing, display_id, set_line=self.set_line(disp),
                                   footnotes=notes, source=self.source_line(disp),
                                   outputs_dir=self.outputs_dir, title=disp.heading,
-                                  links=links, note_in_table=False)
+                                  links=links, note_in_table=False, variables=columns)
         except KeyError as err:
             self._say_unavailable(disp, _reason(err))
             return None
@@ -286,12 +290,13 @@ class Chapter:
                              self.data.cutoff, self.data.simulated)
 
     def _write_rtf(self, disp: Display, body: pd.DataFrame, headers: list[str],
-                   notes: list[str]) -> None:
-        """Write the display's RTF to ``<outputs_dir>/tlf/`` from what the CSR shows."""
+                   notes: list[str], variables: dict[str, str] | None = None) -> None:
+        """Write the display's RTF to ``<outputs_dir>/tlf/`` from what the CSR shows
+        (``variables``: a listing's column variables, for decoding)."""
         rtf.write_display_rtf(disp, body=body, column_headers=headers,
                               set_line=self.set_line(disp), footnotes=notes,
                               source=self.source_line(disp), meta=self.tlf_meta(),
-                              out_dir=self.outputs_dir / rtf.TLF_DIR)
+                              out_dir=self.outputs_dir / rtf.TLF_DIR, variables=variables)
 
     def _say_unavailable(self, disp: Display, reason: str) -> None:
         """One sentence, where the display would stand, naming what is missing."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from analysis.catalogue import ANALYSIS_SETS
 from analysis.config import StudyConfig
-from analysis.formats import signed
+from analysis.formats import day_text, signed
 from analysis.style.markdown import table as _md_table
 from data_contract.dlt_criteria import parse_dlt_criteria
 
@@ -56,7 +56,7 @@ def dose_level_table(config: StudyConfig) -> str:
 
 
 def visit_table(config: StudyConfig) -> str:
-    rows = [(v["avisit"], signed(str(v["avisitn"]))) for v in config.visits]
+    rows = [(day_text(v["avisit"]), signed(str(v["avisitn"]))) for v in config.visits]
     return _md_table(("Visit", "Nominal study day"), rows, align="lr")
 
 

@@ -8,6 +8,8 @@ pandoc writes every table grid for the portrait text width; a table in a landsca
 (the listings) kept that grid, and LibreOffice, which lays out fixed tables by their grid,
 broke words into letters in half the page width (:func:`fit_table_grids`), and, laying
 out an autofit table without cell widths, in the landscape width too (:func:`cell_widths`).
+A landscape listing's columns are sized from its own text (:func:`content_grid`): pandoc's
+grid, the PDF's percentages, broke the header words of the widest listings ("Tocilizuma b").
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from analysis.style.marks import SIMULATED_MARK
 from report.meta import RenderMeta
@@ -101,8 +103,9 @@ LANDSCAPE_MIN_WIDTH = 12000   # twips: wider text than any portrait A4 page has
 
 def fit_table_grids(xml: str) -> str:
     """Scale the grid of every top-level table to the text width of its section (a table
-    ``pct`` wide gets that share of it), a table in a landscape section gets fixed cell widths
-    (:func:`cell_widths`); nested tables keep their grid. A section's
+    ``pct`` wide gets that share of it); a table in a landscape section gets its columns from
+    its text (:func:`content_grid`) and fixed cell widths (:func:`cell_widths`); nested
+    tables keep their grid. A section's
     ``w:sectPr`` closes it: it applies to the tables before it, back to the previous one."""
     token = re.compile(r"<w:tbl>|</w:tbl>|<w:sectPr[ >].*?</w:sectPr>", re.S)
     depth, pending, spans = 0, [], []
@@ -133,7 +136,16 @@ def fit_table_grids(xml: str) -> str:
                 new = "".join(f'<w:gridCol w:w="{c}" />' for c in scaled)
                 table = table[:grid.start(1)] + new + table[grid.end(1):]
                 if width > LANDSCAPE_MIN_WIDTH:
-                    table = cell_widths(table, scaled)
+                    fitted = content_grid(table, width)
+                    if fitted is not None:
+                        scaled, margin = fitted
+                        new = "".join(f'<w:gridCol w:w="{c}" />' for c in scaled)
+                        table = re.sub(r"<w:tblGrid>.*?</w:tblGrid>",
+                                       f"<w:tblGrid>{new}</w:tblGrid>", table, count=1,
+                                       flags=re.S)
+                    else:
+                        margin = CELL_MARGIN
+                    table = cell_widths(table, scaled, margin)
         out += [xml[last:a], table]
         last = b
     out.append(xml[last:])
@@ -141,23 +153,120 @@ def fit_table_grids(xml: str) -> str:
 
 
 # cell margins of the listings' column widths: 4 pt each side, as the PDF's inset
-# (analysis.style.listings.CSR_PAD_INCH); Word's default 0.19 cm wrapped dates and identifiers
-CELL_MARGINS = ('<w:tblCellMar><w:left w:w="80" w:type="dxa" /><w:right w:w="80" w:type="dxa" />'
-                '</w:tblCellMar>')
+# (analysis.style.listings.CSR_PAD_INCH); Word's default 0.19 cm wrapped dates and identifiers.
+# A listing whose words do not fit with them gets 2 pt (TIGHT_MARGIN), see content_grid.
+CELL_MARGIN, TIGHT_MARGIN = 80, 40   # twips, each side
+
+
+def cell_margins(margin: int = CELL_MARGIN) -> str:
+    return (f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa" /><w:right w:w="{margin}" '
+            'w:type="dxa" /></w:tblCellMar>')
+
+
+CELL_MARGINS = cell_margins()
 _CELL = re.compile(r"<w:tc>(<w:tcPr>(.*?)</w:tcPr>|<w:tcPr ?/>)?")
 
+# What LibreOffice and Word set a listing's cells in: the "Table Text" style of
+# report/assets/reference.docx, Times New Roman 9 pt (LibreOffice: Liberation Serif, the
+# same metrics). Widths are measured with rtflite's Times metrics (the RTF package's
+# measure, analysis.style.rtf_widths), with SLACK and SLACK_TWIPS for the renderers' own
+# measure and rounding (LibreOffice broke "Value" in a column exactly as wide as it).
+TABLE_FONT_PT = 9
+SLACK, SLACK_TWIPS = 1.04, 30
+WANT_CAP_INCH = 3.0   # a column asks for at most this (a long text wraps inside it)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:br ?/>|</w:p>")
 
-def cell_widths(table: str, grid: list[int]) -> str:
+
+def _cell_lines(cell: str) -> list[str]:
+    """The lines of a cell's text (paragraphs and line breaks)."""
+    out, line = [], []
+    for m in _TEXT.finditer(cell):
+        if m.group(1) is not None:
+            line.append(unescape(m.group(1)))
+        else:
+            out.append("".join(line))
+            line = []
+    if line:
+        out.append("".join(line))
+    return [t for t in out if t.strip()]
+
+
+def _widest(words: list[str]) -> float:
+    from rtflite import get_string_width
+
+    return max([get_string_width(w, font_size=TABLE_FONT_PT) for w in words] + [0.0])
+
+
+def _words(lines: list[str], hyphens: bool, slashes: bool = True) -> list[str]:
+    """Where a renderer may break a line: at spaces, after a "/" that follows a letter
+    ("Recovered/ resolved", not "10⁶/kg"; with ``slashes``: a header's "(kg/m²)" is kept
+    whole), and after "-" with ``hyphens`` (an identifier or a date breaks there rather
+    than inside a word)."""
+    text = " ".join(lines)
+    if slashes:
+        text = re.sub(r"(.)/", lambda m: m.group(0) + " " if m.group(1).isalpha()
+                      else m.group(0), text)
+    return (text.replace("-", "- ") if hyphens else text).split()
+
+
+def content_grid(table: str, width: int) -> tuple[list[int], int] | None:
+    """Column widths (twips, summing to ``width``) of a landscape listing from its own text,
+    and the cell margin (each side) they assume; ``None`` for a table without text.
+
+    Each column needs its widest header word and widest body word whole, plus the cell
+    margins, and would like its widest line (at most :data:`WANT_CAP_INCH`); the width left
+    over is shared in proportion to what each column still wants. When the words do not
+    all fit on the page, in this order: the cell margins narrow to :data:`TIGHT_MARGIN`;
+    body words may break after a hyphen (an identifier, a date); body words may break
+    (header words never do unless they alone are wider than the page)."""
+    n = len(re.findall(r"<w:gridCol ", table))
+    head = [[] for _ in range(n)]
+    body = [[] for _ in range(n)]
+    for row in re.findall(r"<w:tr>.*?</w:tr>", table, flags=re.S):
+        cells = re.findall(r"<w:tc>.*?</w:tc>", row, flags=re.S)
+        if len(cells) != n or "<w:gridSpan" in row:
+            continue   # a row spanning columns (the analysis-set line) sizes no column
+        into = head if "<w:tblHeader" in row else body
+        for i, cell in enumerate(cells):
+            into[i] += _cell_lines(cell)
+    if not n or not any(head + body):
+        return None
+    inch = 1440
+    h = [_widest(_words(c, False, slashes=False)) * SLACK * inch for c in head]
+    full = [min(_widest(c + b), WANT_CAP_INCH) * SLACK * inch for c, b in zip(head, body, strict=True)]
+    for hyphens, margin, keep_body in ((False, CELL_MARGIN, True), (False, TIGHT_MARGIN, True),
+                                       (True, TIGHT_MARGIN, True), (True, TIGHT_MARGIN, False)):
+        b = [_widest(_words(c, hyphens)) * SLACK * inch if keep_body else 0.0 for c in body]
+        least = [max(x, y) + 2 * margin + SLACK_TWIPS for x, y in zip(h, b, strict=True)]
+        if sum(least) <= width:
+            break
+    want = [max(lo, f + 2 * margin + SLACK_TWIPS) for lo, f in zip(least, full, strict=True)]
+    spare = width - sum(least)
+    extra = [w - lo for w, lo in zip(want, least, strict=True)]
+    if spare < 0:   # header words alone wider than the page: scaled, they break
+        cols = [lo * width / sum(least) for lo in least]
+    elif spare <= sum(extra):
+        share = spare / sum(extra) if sum(extra) else 0.0
+        cols = [lo + share * e for lo, e in zip(least, extra, strict=True)]
+    else:
+        rest = spare - sum(extra)
+        cols = [w + rest * w / sum(want) for w in want]
+    grid = [int(c) for c in cols]
+    grid[-1] += width - sum(grid)
+    return grid, margin
+
+
+def cell_widths(table: str, grid: list[int], margin: int = CELL_MARGIN) -> str:
     """A fixed layout with every cell as wide as the grid columns it spans (``w:tcW``) and
-    cell margins of :data:`CELL_MARGINS`:
+    cell margins of ``margin`` twips each side (:data:`CELL_MARGINS` by default):
     LibreOffice lays out a landscape listing by its cells' widths, and without them broke
     words into letters; the grid comes from the listing's column widths
     (:func:`analysis.style.listings.relative_widths`), so dates and dose levels stay whole.
     A table holding another table is left as it is."""
     if table.count("<w:tbl>") > 1:
         return table
-    table = re.sub(r'<w:tblLayout w:type="\w+" ?/>', '<w:tblLayout w:type="fixed" />' + CELL_MARGINS,
-                   table, count=1)
+    table = re.sub(r'<w:tblLayout w:type="\w+" ?/>',
+                   '<w:tblLayout w:type="fixed" />' + cell_margins(margin), table, count=1)
     out = []
     for row in re.split(r"(<w:tr>.*?</w:tr>)", table, flags=re.S):
         if not row.startswith("<w:tr>"):

@@ -11,6 +11,11 @@ import pandas as pd
 
 from analysis.derive.adverse_events import resolve_grade_var
 
+# the variable each common column shows: its codes are shown decoded (AESER "Y" -> "Yes",
+# AEOUT "RECOVERED/RESOLVED" -> "Recovered/resolved"; a listing's ``column_variables``)
+AE_COLUMN_VARIABLES = {"SOC": "AEBODSYS", "Preferred term": "AEDECOD", "Serious": "AESER",
+                       "Related": "AREL", "Outcome": "AEOUT"}
+
 
 def ae_rows(adae: pd.DataFrame, group_var: str, config) -> pd.DataFrame:
     """The common listing columns of ``adae`` (flagged, with ``group_var``), sorted."""

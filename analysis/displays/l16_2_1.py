@@ -42,4 +42,8 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
             "data cut-off."]
 
 
-DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)
+# the variable each column shows: its codes are shown decoded
+LAYOUT = {"column_variables": {label: var for var, label in COLUMNS.items()}}
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, layout=LAYOUT)

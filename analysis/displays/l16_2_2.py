@@ -42,4 +42,8 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
             "Study day: days from the CAR-T infusion (Day 0). Dates are ISO 8601."]
 
 
-DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)
+# the variable each column shows: its codes are shown decoded (DVIMPFL "Y" -> "Yes")
+LAYOUT = {"column_variables": {"Category": "DVCAT", "Important": "DVIMPFL"}}
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, layout=LAYOUT)

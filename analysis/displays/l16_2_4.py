@@ -51,4 +51,8 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
             "Disability Status Scale; AQP4-IgG: aquaporin-4 immunoglobulin G (titre 1:N)."]
 
 
-DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)
+# the variable each column shows: its codes are shown decoded (SEX "M" -> "Male")
+LAYOUT = {"column_variables": {label: var for var, label in COLUMNS.items()}}
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, layout=LAYOUT)

@@ -85,4 +85,9 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
     ]
 
 
-DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)
+# the variable each column shows: its Y/N codes are shown as Yes/No
+LAYOUT = {"column_variables": {"> 24 h": "RLGT24H", "Fever/infection": "RLFEVINF",
+                                "Counts as relapse": "RLCNTFL"}}
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, layout=LAYOUT)

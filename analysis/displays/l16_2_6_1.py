@@ -45,4 +45,8 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
             "score. Study day: days from the infusion."]
 
 
-DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)
+# the variable each column shows: its Y/N codes are shown as Yes/No
+LAYOUT = {"column_variables": {"Worsening": "WORSFL"}}
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, layout=LAYOUT)

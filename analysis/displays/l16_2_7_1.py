@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.teae import primary_window_days, window_label
-from analysis.displays._ae_listing import ae_rows
+from analysis.displays._ae_listing import AE_COLUMN_VARIABLES, ae_rows
 from analysis.displays._listing import listing_ard
 from analysis.displays._safety import safety_population
 from analysis.displays.n14_3_3 import event_links
@@ -48,4 +48,10 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
 
 
 # a row of an event with a narrative links to it (N14.3.3)
-DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, links=event_links)
+def column_variables(config: StudyConfig) -> dict[str, str]:
+    """The variable each column shows (its codes shown decoded: TEAEFL "Y" -> "Yes")."""
+    return {**AE_COLUMN_VARIABLES, "TEAE": "TEAEFL", window_label(config): "PRIMWFL"}
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, links=event_links,
+                  layout={"column_variables": column_variables})

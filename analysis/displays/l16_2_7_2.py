@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.dlt import dlt_events
-from analysis.displays._ae_listing import ae_rows
+from analysis.displays._ae_listing import AE_COLUMN_VARIABLES, ae_rows
 from analysis.displays._listing import listing_ard
 from analysis.displays._safety import safety_population
 from analysis.displays.n14_3_3 import event_links
@@ -61,4 +61,11 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
 
 
 # a row of an event with a narrative links to it (N14.3.3)
-DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, links=event_links)
+# the variable each column shows (its codes shown decoded); "DLT counted" holds the Y/N
+# of the DLT flag counted in the DLT window
+LAYOUT = {"column_variables": {**AE_COLUMN_VARIABLES, "DLT counted": "DLTFL",
+                               "Tocilizumab": "TOCIFL", "Corticosteroids": "CORTFL"}}
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, links=event_links,
+                  layout=LAYOUT)

@@ -15,7 +15,7 @@ from analysis.config import StudyConfig
 from analysis.data import StudyData
 from analysis.derive.adverse_events import is_fatal, is_serious
 from analysis.derive.teae import reference_dates
-from analysis.displays._ae_listing import ae_rows
+from analysis.displays._ae_listing import AE_COLUMN_VARIABLES, ae_rows
 from analysis.displays._listing import listing_ard
 from analysis.displays._safety import safety_population
 from analysis.displays.n14_3_3 import event_links
@@ -58,4 +58,5 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
 
 
 # a row of an event with a narrative links to it (N14.3.3)
-DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, links=event_links)
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, links=event_links,
+                  layout={"column_variables": AE_COLUMN_VARIABLES})

@@ -69,4 +69,9 @@ def footnotes(data: StudyData, config: StudyConfig) -> list[str]:
             "dates). Study day: days from the CAR-T infusion (Day 0)."]
 
 
-DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes)
+# the variable each column shows (its codes shown decoded); "Below normal" is the Y/N flag
+# derived above (value below the lower limit of normal), named as ADaM names flags
+LAYOUT = {"column_variables": {"Below normal": "BLLNFL"}}
+
+
+DISPLAY = declare(ID, ard=ard, listing=listing, footnotes=footnotes, layout=LAYOUT)

@@ -16,7 +16,10 @@ knows, each with one signature:
                 (:func:`analysis.sets.population`: analysis set, columns, N and the
                 dose-level column).
 ``footnotes``   ``footnotes(data, config) -> list[str]``: the display's own notes.
-``layout``      the table layout (:func:`analysis.style.tables.wide_table`), or None.
+``layout``      the table layout (:func:`analysis.style.tables.wide_table`), or None; a
+                listing's ``column_variables`` (column label -> the variable it shows,
+                e.g. "Sex" -> SEX): its codes decoded as that variable's
+                (:func:`analysis.style.decode.shown_cells`).
 ``plot_data``   figures only: ``plot_data(data, config, group_var) -> PlotData``:
                 the population and the records the figure's ARD summarises and the
                 figure draws (one shape for every figure: :class:`PlotData`). The

@@ -30,8 +30,7 @@ LAYOUT = {
     "variable_labels": {"AGE": "Age (years)", "WEIGHTBL": "Weight (kg)", "HEIGHTBL": "Height (cm)",
                         "BMIBL": "BMI (kg/m²)", "BSABL": "Body surface area (m²)", "SEX": "Sex",
                         "RACE": "Race", "ETHNIC": "Ethnicity"},
-    "level_labels": {"F": "Female", "M": "Male", "U": "Unknown"},
-}
+}  # levels decoded by study.yml decode (SEX "M" -> "Male"), analysis.style.decode
 
 
 def ard(data: StudyData, config: StudyConfig, group_var: str = "TRT01A") -> pd.DataFrame:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from analysis.formats import signed
 from analysis.style.marks import SIMULATED_COLOR, SIMULATED_MARK
 
 # Okabe-Ito palette (colour-blind safe).
@@ -156,7 +157,7 @@ def study_day_axis(ax, ticks: Sequence[int], *, linthresh: float = 30.0,
     :data:`STUDY_DAY_PANEL` in a grid; ``""`` for none, on the upper panels of a grid),
     by default :func:`study_day_title`."""
     ax.set_xscale("symlog", linthresh=linthresh, linscale=1.5)
-    ax.set_xticks(list(ticks), [str(t) for t in ticks])
+    ax.set_xticks(list(ticks), [signed(str(t)) for t in ticks])   # "−30" (SAP 4)
     if title is None:
         title = study_day_title(linthresh=linthresh)
     if title:

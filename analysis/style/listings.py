@@ -22,7 +22,7 @@ starts with one extra ``'`` (:mod:`analysis.csv_cells`, lossless).
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -118,10 +118,12 @@ def linked(cell: str, anchor: str, page: str = "") -> str:
 
 def full_page(listing: pd.DataFrame, *, title: str, set_line: str = "",
               footnotes: Sequence[str] = (), source: str = "",
-              links: Sequence[str] | None = None) -> str:
+              links: Sequence[str] | None = None,
+              variables: Mapping[str, str] | None = None) -> str:
     """The self-contained, sortable and filterable HTML page of a whole listing; ``links``:
-    per row the report anchor its first cell links to ("" for none)."""
-    text = shown_cells(as_text(listing))   # controlled terms decoded (SAP 4)
+    per row the report anchor its first cell links to ("" for none); ``variables``: the
+    variable each column shows, for decoding (:func:`analysis.style.decode.shown_cells`)."""
+    text = shown_cells(as_text(listing), variables)   # controlled terms decoded (SAP 4)
     # cells escaped here (display_text, HTML, line feeds as <br>), not by pandas, which
     # would print a line feed as a literal "\n"
     shown = text.map(html_text)
@@ -140,14 +142,16 @@ def full_page(listing: pd.DataFrame, *, title: str, set_line: str = "",
 
 def write_full(listing: pd.DataFrame, display_id: str, outputs_dir: str | Path, *,
                title: str, set_line: str = "", footnotes: Sequence[str] = (),
-               source: str = "", links: Sequence[str] | None = None) -> tuple[Path, Path]:
+               source: str = "", links: Sequence[str] | None = None,
+               variables: Mapping[str, str] | None = None) -> tuple[Path, Path]:
     """Write ``<outputs_dir>/listings/<display_id>.html`` and ``.csv``; return both paths."""
     folder = Path(outputs_dir) / LISTINGS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     html_path = folder / f"{display_id}.html"
     csv_path = folder / f"{display_id}.csv"
     html_path.write_text(full_page(listing, title=title, set_line=set_line,
-                                   footnotes=footnotes, source=source, links=links),
+                                   footnotes=footnotes, source=source, links=links,
+                                   variables=variables),
                          encoding="utf-8")
     # cells a spreadsheet could run as formulas start with ' (analysis.csv_cells)
     csv_path.write_bytes(csv_text(display_frame(as_text(listing))).encode("utf-8"))
@@ -165,18 +169,20 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
                footnotes: Sequence[str] = (), source: str | None = None,
                outputs_dir: str | Path | None = None, title: str = "",
                max_rows: int = MAX_ROWS, preview_rows: int = PREVIEW_ROWS,
-               links: Sequence[str] | None = None, note_in_table: bool = True) -> GT:
+               links: Sequence[str] | None = None, note_in_table: bool = True,
+               variables: Mapping[str, str] | None = None) -> GT:
     """The listing as a house-style table; long listings are cut to ``preview_rows``
     with a linked sentence (:func:`truncation_note`; in the table's notes, or, with
     ``note_in_table=False``, left to the caller to show as Markdown after the table, where
     each engine resolves its links like any link of the text). With ``outputs_dir`` the
     full listing is written too. ``links``: per row the anchor of the report its first
-    cell links to ("" for none)."""
+    cell links to ("" for none). ``variables``: the variable each column shows (column
+    label -> variable, e.g. "Sex" -> SEX), so its codes are decoded as that variable's."""
     if outputs_dir is not None:
         write_full(listing, display_id, outputs_dir, title=title or display_id,
                    set_line=set_line or "", footnotes=footnotes, source=source or "",
-                   links=links)
-    text = shown_cells(as_text(listing))   # controlled terms decoded (SAP 4)
+                   links=links, variables=variables)
+    text = shown_cells(as_text(listing), variables)   # controlled terms decoded (SAP 4)
     n = len(text)
     truncated = n > max_rows
     shown = display_frame(text.head(preview_rows) if truncated else text)

@@ -91,13 +91,15 @@ def rtf_truncation_note(display_id: str, n_rows: int) -> str:
 
 def write_display_rtf(display: Display, *, body: pd.DataFrame, column_headers: Sequence[str],
                       set_line: str, footnotes: Sequence[str], source: str,
-                      meta: PageMeta | Mapping, out_dir: str | Path) -> Path:
+                      meta: PageMeta | Mapping, out_dir: str | Path,
+                      variables: Mapping[str, str] | None = None) -> Path:
     """Write ``<out_dir>/<display id>.rtf`` for a table or listing; return its path.
 
     ``body`` is what the CSR shows: for a table the wide layout of
     :func:`analysis.style.tables.layout` (``column_headers``: stub header then one
     per level, see :func:`table_column_headers`); for a listing its DataFrame
-    (``column_headers``: its column labels).
+    (``column_headers``: its column labels; ``variables``: the variable each of its
+    columns shows, for decoding).
     """
     if display.id.startswith("F"):
         raise ValueError(f"{display.id} is a figure: use write_figure_rtf")
@@ -106,7 +108,7 @@ def write_display_rtf(display: Display, *, body: pd.DataFrame, column_headers: S
         if len(body) > RTF_LISTING_MAX_ROWS:
             footnotes.append(rtf_truncation_note(display.id, len(body)))
             body = body.head(RTF_LISTING_MAX_ROWS)
-        parts = listing_body(body)
+        parts = listing_body(body, variables)
     else:
         parts = table_body(body)
     doc = build_document(display, parts, list(column_headers), set_line=set_line,

@@ -3,6 +3,7 @@ first cell and indentation (the CSR's row groups and variable headings)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -59,11 +60,12 @@ def _isna(v) -> bool:
         return False
 
 
-def listing_body(listing: pd.DataFrame) -> Body:
+def listing_body(listing: pd.DataFrame, variables: Mapping[str, str] | None = None) -> Body:
     """A listing's rows as text (:func:`analysis.style.listings.as_text`: ISO dates,
-    missing values empty; controlled terms decoded, :func:`analysis.style.decode.shown_cells`);
-    one "No records." row when it is empty."""
-    text = shown_cells(as_text(listing))
+    missing values empty; controlled terms decoded, :func:`analysis.style.decode.shown_cells`,
+    a column of ``variables`` as a value of its variable); one "No records." row when it
+    is empty."""
+    text = shown_cells(as_text(listing), variables)
     frame = text.copy()
     frame.columns = [f"c{i}" for i in range(text.shape[1])]
     if frame.empty:

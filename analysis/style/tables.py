@@ -22,7 +22,8 @@ Two steps, kept apart:
 
   ``group2_level`` becomes a row group; a variable with several rows gets a
   heading row (its label) and its rows indented below it. Row groups and
-  levels show controlled terms decoded (:mod:`analysis.style.decode`).
+  levels show controlled terms decoded (:mod:`analysis.style.decode`; a level as a value
+  of its ARD ``variable``: SEX "M" -> "Male", a Y/N flag "Y" -> "Yes").
 - :func:`gt_table` renders that wide table with great-tables: column labels
   ``<level><br>N = x`` from the ``BIGN`` rows, the analysis-set line on top,
   footnotes then the source line as source notes. The table id is derived
@@ -231,7 +232,7 @@ def layout_with_keys(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | 
             continue
         add(g2, vlabel, "heading", {})
         for lev, rows in blocks:
-            llabel = level_labels.get(lev, term_label(lev))
+            llabel = level_labels.get(lev, term_label(lev, var))
             key = (g2_value, var, lev)
             if lev == "":
                 for lab, cells, counted in rows:

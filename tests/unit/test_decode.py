@@ -4,7 +4,7 @@ and its one rule for values without an entry; numbers with the minus sign."""
 import pandas as pd
 import pytest
 
-from analysis.formats import fmt_stat, listing_text, unit_text
+from analysis.formats import day_text, fmt_stat, listing_text, unit_text
 from analysis.style.decode import shown_cells, term_label
 from study.decode import decode_term
 
@@ -47,3 +47,27 @@ def test_negative_numbers_have_the_minus_sign_also_inside_a_ci():
     assert fmt_stat("median", -1.0, 1) == "\u22121.00"
     assert fmt_stat("lcl", -0.004) == "0.00"           # no "−0.00"
     assert "-" not in fmt_stat("mean", -2.25, 1)
+
+
+def test_a_y_n_flag_reads_yes_or_no_only_as_a_value_of_a_flag_variable():
+    assert term_label("Y", "DVIMPFL") == "Yes" and term_label("N", "AESER") == "No"
+    assert term_label("Y", "WORSFL") == "Yes"          # a flag the analysis derives (*FL)
+    assert term_label("Y") == "Y" and term_label("Y", "SEX") == "Y"
+
+
+def test_listing_columns_are_decoded_as_values_of_the_variable_they_show():
+    text = pd.DataFrame({"Participant": ["NCT-01-0001"], "Sex": ["F"], "Important": ["N"],
+                         "Visit": ["Day -4"]})
+    shown = shown_cells(text, {"Sex": "SEX", "Important": "DVIMPFL"})
+    assert shown.iloc[0].tolist() == ["NCT-01-0001", "Female", "No", "Day \u22124"]
+    assert text.iloc[0].tolist() == ["NCT-01-0001", "F", "N", "Day -4"]   # delivered kept
+
+
+@pytest.mark.parametrize("value,label", [
+    ("Day -4", "Day \u22124"), ("Study day -1", "Study day \u22121"), ("Day 0", "Day 0"),
+    ("Day 0-28", "Day 0-28"), ("Day 14", "Day 14"), ("NCT06561009-01-0001", "NCT06561009-01-0001"),
+    ("Day -4 to Day -2", "Day \u22124 to Day \u22122"), ("Today -4", "Today -4"),
+])
+def test_negative_study_days_in_visit_labels_take_the_minus_sign(value, label):
+    assert day_text(value) == label
+    assert term_label(value) == label

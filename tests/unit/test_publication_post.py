@@ -95,3 +95,48 @@ def test_a_quarto_caption_with_two_paragraph_properties_keeps_the_one_naming_its
     assert '<w:jc w:val="left"/>' in out and '<w:spacing w:before="200" />' in out
     plain = '<w:p><w:pPr><w:pStyle w:val="TableText" /></w:pPr><w:r><w:t>1</w:t></w:r></w:p><w:p><w:pPr><w:jc w:val="left" /></w:pPr></w:p>'
     assert one_paragraph_properties(plain) == plain
+
+
+def _listing(header: list[str], body: list[list[str]]) -> str:
+    def row(cells, head=False):
+        pr = "<w:trPr><w:tblHeader /></w:trPr>" if head else ""
+        return "<w:tr>" + pr + "".join(
+            f'<w:tc><w:tcPr /><w:p><w:r><w:t xml:space="preserve">{c}</w:t></w:r></w:p></w:tc>'
+            for c in cells) + "</w:tr>"
+    rows = row(header, True) + "".join(row(r) for r in body)
+    return _table([1000] * len(header)).replace("</w:tbl>", rows + "</w:tbl>")
+
+
+def test_a_landscape_listing_takes_column_widths_from_its_text_keeping_header_words_whole():
+    """LibreOffice broke header words ("Tocilizuma b") of a wide listing laid out by the
+    pandoc grid; the DOCX writer sizes each column to its widest header word and body word."""
+    from rtflite import get_string_width
+
+    from report.docx_post import content_grid
+
+    header = ["Participant", "Corticosteroids", "Tocilizumab", "Onset day", "Preferred term"]
+    body = [["NCT06561009-01-0001", "No", "Yes", "\u22124", "Immune effector cell-associated "
+             "neurotoxicity syndrome"]] * 3
+    table = _listing(header, body)
+    width = 16838 - 1134 - 1418
+    grid, margin = content_grid(table, width)
+    assert sum(grid) == width and margin == 80
+    for i, word in enumerate(["NCT06561009-01-0001", "Corticosteroids", "Tocilizumab", "Onset",
+                              "neurotoxicity"]):
+        assert grid[i] - 2 * margin >= get_string_width(word, font_size=9) * 1440
+    # the long text column gets the most of what is left
+    assert grid[4] == max(grid)
+    # a page too narrow for every whole word: margins narrow, then identifiers break at
+    # hyphens, while header words stay whole
+    grid, margin = content_grid(_listing(header * 3, [r * 3 for r in body]), width)
+    assert margin == 40 and sum(grid) == width
+    assert grid[1] - 2 * margin >= get_string_width("Corticosteroids", font_size=9) * 1440
+    assert content_grid(_table([1000, 2000]), width) is None   # no text: the grid is kept
+
+
+def test_the_docx_writer_sets_a_landscape_listing_grid_from_its_text():
+    table = _listing(["Participant", "Tocilizumab"], [["NCT06561009-01-0001", "Yes"]])
+    xml = (f"<w:body>{PORTRAIT}{table}{LANDSCAPE}<w:sectPr><w:pgSz w:w=\"11906\" "
+           f"w:h=\"16838\"/><w:pgMar w:left=\"1134\" w:right=\"1134\"/></w:sectPr></w:body>")
+    grid = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"', fit_table_grids(xml))]
+    assert sum(grid) == 16838 - 1134 - 1418 and grid != [7143, 7143] and grid[0] > grid[1]

@@ -37,8 +37,8 @@ def test_layout_composes_cells_and_orders_rows_by_first_appearance():
             ["", INDENT + "Median (Q1, Q3)", "data", "40.0 (38.0, 42.0)", "40.0 (38.0, 42.0)"],
             ["", INDENT + "Min, Max", "data", "35, 45", "35, 45"],
             ["", "Sex", "heading", "", ""],
-            ["", INDENT + "F", "data", "2 (66.7%)", "2 (40.0%)"],
-            ["", INDENT + "M", "data", "1 (33.3%)", "1 (20.0%)"],
+            ["", INDENT + "Female", "data", "2 (66.7%)", "2 (40.0%)"],  # SEX decoded by its variable
+            ["", INDENT + "Male", "data", "1 (33.3%)", "1 (20.0%)"],
             ["", "Died", "data", "0", "0"],
             ["", "ARR", "data", "0.13 (0.03, 0.31)", "0.13 (0.03, 0.31)"],
             ["", "3+3 decision", "data", "Escalate", "Escalate"],
