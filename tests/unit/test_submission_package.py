@@ -35,9 +35,28 @@ def _git(root: Path, *args: str) -> str:
                           text=True).stdout.strip()
 
 
+# displays whose ARDs a fake version publishes (the ARS part reads the version's ARDs)
+FAKE_ARDS = ("T14.1.1", "T14.3.1")
+
+
+def _write_ards(project: Path, folder: Path, snapshot: str) -> None:
+    from analysis import ard as ardlib
+    from analysis.config import load_config
+    from analysis.data import from_snapshot
+    from analysis.displays.registry import spec
+
+    ard_dir = folder / "ard"
+    ard_dir.mkdir(parents=True, exist_ok=True)
+    data = from_snapshot(snapshot, root=project / "data" / "snapshots")
+    for display_id in FAKE_ARDS:
+        ard, _ = spec(display_id).build(data, load_config(), "TRT01A")
+        (ard_dir / f"{display_id}.csv").write_bytes(ardlib.to_csv_text(ard).encode("utf-8"))
+
+
 def fake_publish(project: Path, version: str, formats=("html",), snapshot=SNAPSHOT,
                  **snapshot_changes) -> Path:
-    """``report/<version>/provenance.json`` as a render of ``snapshot`` at HEAD writes it."""
+    """``report/<version>/provenance.json`` as a render of ``snapshot`` at HEAD writes it,
+    and the ARDs of :data:`FAKE_ARDS`."""
     snap = report_build.check_snapshot(project, "data/snapshots", snapshot).record(
         "data/snapshots")
     snap["ledger"] = {**snap["ledger"], **snapshot_changes}
@@ -49,6 +68,7 @@ def fake_publish(project: Path, version: str, formats=("html",), snapshot=SNAPSH
     folder = project / "report" / version
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "provenance.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+    _write_ards(project, folder, snapshot)
     return folder
 
 
