@@ -43,8 +43,9 @@ _TOKEN = re.compile(
     r"|[^\w\s]"
 )
 _NUMBER = re.compile(r"\d{4}-\d{2}-\d{2}|[−-]?\d+(?:[.,]\d+)*%?")
+_CLOSING = ")]}\"”’»"
 PAIR_CUTOFF = 0.5   # word similarity above which a replaced old and new sentence are one change
-HEADING_STYLES = ("Heading", "Title")
+HEADING_STYLE = re.compile(r"(Heading \d|Title)")   # the section a sentence is in
 
 
 @dataclass(frozen=True)
@@ -90,23 +91,35 @@ def normalize(text: str) -> str:
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """The sentences of one paragraph (sentencex, English rules), normalized, none empty."""
+    """The sentences of one paragraph (sentencex, English rules), normalized, none empty;
+    a piece without a letter or digit (the "]" closing a bracketed sentence) stays with the
+    sentence before it, and so do the closing brackets and quotes a piece starts with."""
     from sentencex import segment
 
-    text = normalize(paragraph)
-    return [s for s in (normalize(x) for x in segment("en", text)) if s] if text else []
+    out: list[str] = []
+    for piece in segment("en", normalize(paragraph)):
+        piece = normalize(piece)
+        if out:
+            closing = len(piece) - len(piece.lstrip(_CLOSING))
+            if closing or not any(ch.isalnum() for ch in piece):
+                cut = closing if any(ch.isalnum() for ch in piece) else len(piece)
+                out[-1] += piece[:cut]
+                piece = piece[cut:].strip()
+        if piece:
+            out.append(piece)
+    return out
 
 
 def sentences_of(paragraphs: Sequence[tuple[str, str]]) -> list[Sentence]:
     """Sentences of ``(style name, text)`` paragraphs in order, each with the text of the
-    last heading before it (a heading is a style named Heading… or Title)."""
+    last heading before it (a heading: style "Heading N" or "Title"; one sentence)."""
     out: list[Sentence] = []
     section = ""
     for style, text in paragraphs:
         text = normalize(text)
         if not text:
             continue
-        if style.startswith(HEADING_STYLES):
+        if HEADING_STYLE.fullmatch(style):
             section = text
             out.append(Sentence(text, section))
             continue

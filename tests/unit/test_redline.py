@@ -119,6 +119,12 @@ def test_sentences_keep_decimals_and_display_numbers_inside_one_sentence_and_nam
     assert split_sentences("  \n ") == []
 
 
+def test_a_closing_bracket_after_a_full_stop_stays_with_its_sentence():
+    assert split_sentences("[Writer: describe consent (ICH E3 5.3).] Next one.") == [
+        "[Writer: describe consent (ICH E3 5.3).]", "Next one."]
+    assert split_sentences("[Writer: say more.]") == ["[Writer: say more.]"]
+
+
 def _docx(path: Path, paragraphs: list[str]) -> Path:
     doc = Document()
     doc.add_heading("Synopsis", level=1)
