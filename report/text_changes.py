@@ -33,16 +33,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-# A date, a number (optional sign only where no word character precedes it, so the
-# "18-60" of an age range is two numbers; thousands or decimal separators; a trailing
-# percent sign), a word, or one other character. The minus may be U+2212 (SAP 4 formats).
+# A date, a display or section number, a number (optional sign only where no word character
+# precedes it, so the "18-60" of an age range is two numbers; thousands separators, decimals,
+# a trailing percent sign), a word, or one other character. The minus may be U+2212 (SAP 4).
 _TOKEN = re.compile(
     r"\d{4}-\d{2}-\d{2}"
-    r"|(?<!\w)[−-]?\d+(?:[.,]\d+)*%?"
+    r"|\d+(?:\.\d+){2,}"            # a reference (Table 14.2.4, ICH E3 5.3.1): not a number
+    r"|(?<!\w)[−-]?\d+(?:,\d{3})*(?:\.\d+)?%?"
     r"|\w+"
     r"|[^\w\s]"
 )
-_NUMBER = re.compile(r"\d{4}-\d{2}-\d{2}|[−-]?\d+(?:[.,]\d+)*%?")
+_NUMBER = re.compile(r"\d{4}-\d{2}-\d{2}|[−-]?\d+(?:,\d{3})*(?:\.\d+)?%?")
 _CLOSING = ")]}\"”’»"
 PAIR_CUTOFF = 0.5   # word similarity above which a replaced old and new sentence are one change
 HEADING_STYLE = re.compile(r"(Heading \d|Title)")   # the section a sentence is in
@@ -142,8 +143,8 @@ def tokens(text: str) -> list[re.Match[str]]:
 
 
 def is_number(token: str) -> bool:
-    """A token that is a number: digits with optional sign, separators and percent sign,
-    or an ISO date."""
+    """A token that is a number: digits with optional sign, thousands separators, decimals
+    and percent sign, or an ISO date (not a display or section number such as 14.2.4)."""
     return _NUMBER.fullmatch(token) is not None
 
 

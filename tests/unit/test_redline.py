@@ -101,6 +101,8 @@ def test_numbers_with_a_unicode_minus_dates_and_ranges_are_number_tokens():
                      "Change was −0.7 at cut-off 2027-08-09; ages 18-60.")
     assert w.old_numbers == ("−0.5", "2027-01-10") and w.new_numbers == ("−0.7", "2027-08-09")
     assert is_number("1,234.5") and is_number("100.0%") and not is_number("DL1")
+    assert not is_number("14.2.4")      # a display number is a reference
+    assert word_changes("See Table 14.2.4.", "See Table 14.2.5.").new_numbers == ()
 
 
 def test_numbers_moved_tells_a_changed_number_from_a_reworded_sentence():
