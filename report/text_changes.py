@@ -47,6 +47,7 @@ _NUMBER = re.compile(r"\d{4}-\d{2}-\d{2}|[−-]?\d+(?:,\d{3})*(?:\.\d+)?%?")
 _CLOSING = ")]}\"”’»"
 PAIR_CUTOFF = 0.5   # word similarity above which a replaced old and new sentence are one change
 HEADING_STYLE = re.compile(r"(Heading \d|Title)")   # the section a sentence is in
+TITLE_PAGE = "Title page"                           # the section the document's title opens
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def sentences_of(paragraphs: Sequence[tuple[str, str]]) -> list[Sentence]:
     """Sentences of ``(style name, text)`` paragraphs in order, each with the text of the
-    last heading before it (a heading: style "Heading N" or "Title"; one sentence)."""
+    last heading before it (a heading: style "Heading N", one sentence; the "Title" opens
+    the title page)."""
     out: list[Sentence] = []
     section = ""
     for style, text in paragraphs:
@@ -121,7 +123,7 @@ def sentences_of(paragraphs: Sequence[tuple[str, str]]) -> list[Sentence]:
         if not text:
             continue
         if HEADING_STYLE.fullmatch(style):
-            section = text
+            section = TITLE_PAGE if style == "Title" else text
             out.append(Sentence(text, section))
             continue
         out.extend(Sentence(s, section) for s in split_sentences(text))

@@ -111,6 +111,8 @@ def test_numbers_moved_tells_a_changed_number_from_a_reworded_sentence():
 
 
 def test_sentences_keep_decimals_and_display_numbers_inside_one_sentence_and_name_the_section():
+    assert sentences_of([("Title", "A study"), ("Title Page Detail", "Phase: 1")])[1].section \
+        == "Title page"
     paras = [("Heading 2", "10.1 Disposition"),
              ("Body Text", "Of 20 enrolled (Table 14.1.1), 3.5% left. The rest stayed.")]
     got = sentences_of(paras)
