@@ -36,14 +36,24 @@ class RedlineError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class ParagraphRevision:
+    """One paragraph with tracked changes: its text before (rejecting every change) and
+    after (accepting every change), and the text inserted and deleted in it."""
+
+    old_text: str
+    new_text: str
+    inserted: str
+    deleted: str
+
+
+@dataclass(frozen=True)
 class Revisions:
-    """The tracked changes of a DOCX body: how many insertions and deletions, and the
-    text of each paragraph holding one (inserted and deleted text both)."""
+    """The tracked changes of a DOCX body: how many ``w:ins`` and ``w:del`` elements, and
+    the paragraphs holding a change."""
 
     insertions: int
     deletions: int
-    inserted_text: tuple[str, ...]
-    deleted_text: tuple[str, ...]
+    paragraphs: tuple[ParagraphRevision, ...]
 
 
 def build_time(version_dir: Path) -> str | None:
@@ -85,6 +95,9 @@ def write_redline(old_docx: Path, new_docx: Path, out: Path, *, author: str = AU
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)       # mkstemp's 0600 -> as any file written here
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -92,21 +105,44 @@ def write_redline(old_docx: Path, new_docx: Path, out: Path, *, author: str = AU
     return out
 
 
+def _inside(el, tags: tuple[str, ...], stop) -> bool:
+    """Whether an ancestor of ``el`` below ``stop`` has one of ``tags``."""
+    parent = el.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
+
+
 def revisions(docx: Path) -> Revisions:
-    """Count the ``w:ins`` and ``w:del`` elements of ``word/document.xml`` and collect, per
-    paragraph, the text inserted (``w:t`` inside ``w:ins``) and deleted (``w:delText``)."""
+    """Count the ``w:ins`` and ``w:del`` elements of ``word/document.xml`` and read each
+    paragraph holding a change: inserted text is ``w:t`` in ``w:ins`` or ``w:moveTo``,
+    deleted text ``w:delText`` or ``w:t`` in ``w:moveFrom``."""
     from lxml import etree
 
     with zipfile.ZipFile(docx) as z:
         root = etree.fromstring(z.read("word/document.xml"))
-    ins, dels = root.iter(f"{W}ins"), root.iter(f"{W}del")
-    n_ins, n_del = sum(1 for _ in ins), sum(1 for _ in dels)
-    inserted, deleted = [], []
+    n_ins = sum(1 for _ in root.iter(f"{W}ins"))
+    n_del = sum(1 for _ in root.iter(f"{W}del"))
+    added_tags, gone_tags = (f"{W}ins", f"{W}moveTo"), (f"{W}moveFrom",)
+    paragraphs = []
     for p in root.iter(f"{W}p"):
-        added = "".join(t.text or "" for i in p.iter(f"{W}ins") for t in i.iter(f"{W}t"))
-        gone = "".join(t.text or "" for t in p.iter(f"{W}delText"))
-        if added.strip():
-            inserted.append(added)
-        if gone.strip():
-            deleted.append(gone)
-    return Revisions(n_ins, n_del, tuple(inserted), tuple(deleted))
+        old, new, ins, dels = [], [], [], []
+        for t in p.iter(f"{W}t", f"{W}delText"):
+            if _inside(t, (f"{W}p",), p):           # a paragraph nested in this one
+                continue
+            text = t.text or ""
+            if t.tag == f"{W}delText" or _inside(t, gone_tags, p):
+                old.append(text)
+                dels.append(text)
+            elif _inside(t, added_tags, p):
+                new.append(text)
+                ins.append(text)
+            else:
+                old.append(text)
+                new.append(text)
+        if "".join(ins).strip() or "".join(dels).strip():
+            paragraphs.append(ParagraphRevision("".join(old), "".join(new), " ".join(ins),
+                                                " ".join(dels)))
+    return Revisions(n_ins, n_del, tuple(paragraphs))
