@@ -205,3 +205,21 @@ def test_a_failing_redline_engine_is_a_clear_error_and_writes_no_html(tmp_path, 
     assert not (tmp_path / "report" / "diff-interim-vs-final.html").exists()
     with pytest.raises(redline_docx.RedlineError, match="comparing a with b"):
         diff.write_diff(tmp_path, "interim", "final")
+
+
+def test_the_same_two_documents_give_the_same_redline_bytes(tmp_path):
+    a = _docx(tmp_path / "a.docx", ["12 participants were enrolled."])
+    b = _docx(tmp_path / "b.docx", ["20 participants were enrolled."])
+    when = "2026-12-01T15:08:20+00:00"
+    first = redline_docx.redline_bytes(a, b, date_time=when)
+    assert first == redline_docx.redline_bytes(a, b, date_time=when)
+    out = redline_docx.write_redline(a, b, tmp_path / "r.docx", date_time=when)
+    assert f'w:date="{when}"' in _document_xml(out) and f'w:author="{redline_docx.AUTHOR}"' \
+        in _document_xml(out)
+
+
+def _document_xml(docx: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(docx) as z:
+        return z.read("word/document.xml").decode("utf-8")
