@@ -94,7 +94,8 @@ def verify(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def diff(session: nox.Session) -> None:
-    """Compare two published report versions at ARD level and write an HTML diff report."""
+    """Compare two published report versions (text sentence by sentence, numbers ARD row by
+    ARD row) into an HTML diff report and a redlined DOCX (tracked changes)."""
     _install(session)
     session.run("python", "-m", "report", "diff", *session.posargs)
 

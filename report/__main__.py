@@ -46,10 +46,12 @@ def parser() -> argparse.ArgumentParser:
                    help="reuse cached notebook executions (default: execute every notebook)")
     v.add_argument("--workers", type=int, default=None)
 
-    d = sub.add_parser("diff", help="what changed between two versions, at ARD level")
+    d = sub.add_parser("diff", help="what changed between two versions: text, ARD rows and a "
+                                    "redlined DOCX")
     d.add_argument("old")
     d.add_argument("new")
-    d.add_argument("--out", help="HTML report path (default report/diff-<old>-vs-<new>.html)")
+    d.add_argument("--out", help="HTML report path (default report/diff-<old>-vs-<new>.html); "
+                                 "the redline-<old>-to-<new>.docx is written beside it")
 
     t = sub.add_parser("text", help="preview the CSR text (text/) without executing notebooks")
     t.add_argument("--version", help="take the ARDs of report/<version>/ (default: the "

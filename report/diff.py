@@ -1,7 +1,15 @@
-"""What changed between two published versions, ARD row by ARD row.
+"""What changed between two published versions: the text, sentence by sentence, and the
+numbers, ARD row by ARD row; and a redlined DOCX for the writers.
 
 ``python -m report diff V1 V2 [--out PATH]`` writes a self-contained HTML report
-(default ``report/diff-<V1>-vs-<V2>.html``) and prints a short text summary:
+(default ``report/diff-<V1>-vs-<V2>.html``), beside it the redline
+``redline-<V1>-to-<V2>.docx`` (tracked changes, :mod:`report.redline_docx`), and
+prints a short text summary:
+
+- the sentences of the CSR text that changed, were added or were removed, old and new
+  side by side with the words that differ marked and the numbers that moved highlighted
+  (:mod:`report.text_changes`; from each version's ``csr.docx``);
+- the displays whose numbers changed, by number and title (the catalogue);
 
 - participants added (and removed): the ``USUBJID`` values of the L16.2.4 listing
   (its ARD or its full listing file), else the change of the BIGN rows;
@@ -10,6 +18,10 @@
 - new adverse event terms: terms T14.3.3/T14.3.4 count (n > 0) in V2 but not in
   V1 (:func:`reported_terms`; the tables also list terms with no events, so
   presence of a row alone does not make a term new).
+
+Neither version's folder is written to (published versions are immutable): a
+version without ``csr.docx`` (rendered without DOCX) gets the ARD comparison and a
+line saying why the text and the redline are missing.
 """
 
 from __future__ import annotations
@@ -22,15 +34,25 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import catalogue
 from analysis.ard import ARD_COLUMNS, read_csv
 from analysis.csv_cells import restore_frame
-from report import publish
+from report import publish, redline_docx, text_changes
+from report.text_changes import SentenceChange
 
 KEY = [c for c in ARD_COLUMNS if c not in ("stat", "stat_fmt", "stat_label")]
 PARTICIPANT_LISTING = "L16.2.4"
 AE_DISPLAYS = ("T14.3.3", "T14.3.4")
 SUBJECT_VARIABLES = ("USUBJID", "Participant")
 TERM_VARIABLES = ("AEDECOD", "AEBODSYS", "AETERM", "AELLT")
+TEXT_SOURCE = "csr.docx"
+
+
+def display_heading(display_id: str) -> str:
+    """``Table 14.3.1 Dose-limiting toxicities …`` from the catalogue; an id the catalogue
+    does not know (a display of another code version) is named as it is."""
+    d = catalogue.BY_ID.get(display_id)
+    return d.heading if d else f"{display_id} (not in this catalogue)"
 
 
 @dataclass
@@ -58,10 +80,26 @@ class VersionDiff:
     participant_source: str = ""
     bign: pd.DataFrame | None = None
     new_ae_terms: pd.DataFrame | None = None
+    text_changes: list[SentenceChange] = field(default_factory=list)
+    text_note: str = ""             # why the text was not compared ("" if it was)
+    redline: Path | None = None
+    redline_revisions: redline_docx.Revisions | None = None
 
     def summary(self) -> str:
         changed = [d for d in self.displays if not d.empty]
         lines = [f"{self.old} -> {self.new}: {len(changed)} display(s) with ARD changes"]
+        if self.text_note:
+            lines.append(f"  text: not compared: {self.text_note}")
+        else:
+            kinds = [c.kind for c in self.text_changes]
+            moved = sum(text_changes.numbers_moved(c) for c in self.text_changes)
+            lines.append(f"  text: {kinds.count('changed')} sentence(s) changed ({moved} with "
+                         f"numbers that moved), {kinds.count('added')} added, "
+                         f"{kinds.count('removed')} removed [from {TEXT_SOURCE}]")
+        if self.redline is not None and self.redline_revisions is not None:
+            r = self.redline_revisions
+            lines.append(f"  redline: {self.redline.name} ({r.insertions} insertion(s), "
+                         f"{r.deletions} deletion(s) tracked)")
         if self.participant_source:
             lines.append(f"  participants added: {len(self.participants_added)}"
                          + (f" ({', '.join(self.participants_added)})"
@@ -75,8 +113,8 @@ class VersionDiff:
             lines.append(f"  new adverse event terms: {len(uniq)}"
                          + (f" ({', '.join(uniq)})" if uniq else ""))
         for d in changed:
-            lines.append(f"  {d.display_id} ({d.status}): {len(d.added)} row(s) added, "
-                         f"{len(d.removed)} removed, {len(d.changed)} changed")
+            lines.append(f"  {display_heading(d.display_id)} ({d.status}): {len(d.added)} "
+                         f"row(s) added, {len(d.removed)} removed, {len(d.changed)} changed")
         return "\n".join(lines)
 
 
@@ -236,6 +274,14 @@ def diff_versions(root: Path, old: str, new: str) -> VersionDiff:
         result.participant_source = pb[1]
     result.bign = bign_changes(a, b)
     result.new_ae_terms = new_ae_terms(a, b)
+    docs = [d / TEXT_SOURCE for d in dirs]
+    missing = [v for v, p in zip((old, new), docs, strict=True) if not p.is_file()]
+    if missing:
+        result.text_note = "; ".join(f"report/{v} has no {TEXT_SOURCE} (rendered without "
+                                     "DOCX)" for v in missing)
+    else:
+        result.text_changes = text_changes.align(text_changes.docx_sentences(docs[0]),
+                                                 text_changes.docx_sentences(docs[1]))
     return result
 
 
@@ -250,6 +296,11 @@ table{border-collapse:collapse;font-size:.85em;margin:.4em 0}
 th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
 th{background:#f2f2f2}.added{color:#0a6b2d}.removed{color:#a01818}
 .summary td:first-child{font-weight:600}
+table.text{table-layout:fixed;width:100%;font-size:.9em}
+table.text td{width:42%}table.text td.section{width:16%;color:#555;font-size:.9em}
+table.text del{background:#fde2e2;color:#a01818}table.text ins{background:#ddf4e4;color:#0a6b2d}
+table.text del,table.text ins{text-decoration:none}
+mark.num{background:#ffd54f;color:#000;font-weight:700;padding:0 1px;border-radius:2px}
 """
 
 
@@ -261,6 +312,52 @@ def _table(df: pd.DataFrame | None, empty: str = "none") -> str:
     return df[keep].to_html(index=False, escape=True, na_rep="", border=0)
 
 
+def _segments_html(segments: tuple[text_changes.Segment, ...], tag: str) -> str:
+    """A sentence's segments: changed runs in ``<del>``/``<ins>``, numbers that moved also
+    in ``<mark class="num">``."""
+    e = html.escape
+    out = []
+    for s in segments:
+        if s.number:
+            out.append(f"<{tag}><mark class='num'>{e(s.text)}</mark></{tag}>")
+        elif s.changed:
+            out.append(f"<{tag}>{e(s.text)}</{tag}>")
+        else:
+            out.append(e(s.text))
+    return "".join(out)
+
+
+def _text_html(d: VersionDiff) -> list[str]:
+    e = html.escape
+    parts = ["<h2 id='text'>Text changes</h2>"]
+    if d.text_note:
+        return parts + [f"<p><em>Not compared: {e(d.text_note)}.</em></p>"]
+    parts.append(f"<p>Sentences of the body text of {TEXT_SOURCE} (headings, paragraphs, "
+                 "captions and footnotes; the tables' numbers are compared below, by ARD row) "
+                 "that changed, were added or were removed. Words that differ are marked; "
+                 "<mark class='num'>numbers that moved</mark> are highlighted.</p>")
+    if d.redline is not None:
+        parts.append(f"<p>The same changes as tracked changes, to accept or reject in Word: "
+                     f"<a href='{e(d.redline.name)}'>{e(d.redline.name)}</a>.</p>")
+    if not d.text_changes:
+        return parts + ["<p><em>No sentence changed.</em></p>"]
+    parts.append(f"<table class='text'><thead><tr><th class='section'>Section</th>"
+                 f"<th>{e(d.old)}</th><th>{e(d.new)}</th></tr></thead><tbody>")
+    for c in d.text_changes:
+        section = (c.new or c.old).section if (c.new or c.old) else ""
+        if c.kind == "changed":
+            w = text_changes.word_changes(c.old.text, c.new.text)
+            old, new = _segments_html(w.old, "del"), _segments_html(w.new, "ins")
+        elif c.kind == "added":
+            old, new = "<em>(added)</em>", f"<ins>{e(c.new.text)}</ins>"
+        else:
+            old, new = f"<del>{e(c.old.text)}</del>", "<em>(removed)</em>"
+        parts.append(f"<tr class='{c.kind}'><td class='section'>{e(section)}</td>"
+                     f"<td>{old}</td><td>{new}</td></tr>")
+    parts.append("</tbody></table>")
+    return parts
+
+
 def to_html(d: VersionDiff) -> str:
     """A self-contained HTML page of a :class:`VersionDiff` (inline CSS, no scripts)."""
     e = html.escape
@@ -269,9 +366,11 @@ def to_html(d: VersionDiff) -> str:
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         f"<title>CSR changes {e(d.old)} to {e(d.new)}</title><style>{_CSS}</style></head><body>",
         f"<h1>What changed from report version {e(d.old)} to {e(d.new)}</h1>",
-        "<p>Compared at the level of the analysis results data (ARD): a row is identified "
-        "by display, groups, variable, level and statistic.</p>",
+        "<p>The text is compared sentence by sentence; the numbers at the level of the "
+        "analysis results data (ARD): a row is identified by display, groups, variable, "
+        "level and statistic.</p>",
         "<h2>Summary</h2><pre>" + e(d.summary()) + "</pre>",
+        *_text_html(d),
         "<h2>Participants</h2>",
     ]
     if d.participant_source:
@@ -286,13 +385,14 @@ def to_html(d: VersionDiff) -> str:
     parts += ["<h3>Column N (BIGN) changes</h3>", _table(d.bign),
               "<h2>New adverse event terms</h2>",
               _table(d.new_ae_terms, "no new terms in " + ", ".join(AE_DISPLAYS)),
-              "<h2>Changes by display</h2>"]
+              "<h2 id='displays'>Displays whose numbers changed</h2>"]
     if not changed:
         parts.append("<p><em>No ARD row changed.</em></p>")
     for x in changed:
-        parts.append(f"<details id='{e(x.display_id)}'><summary><strong>{e(x.display_id)}"
-                     f"</strong> ({e(x.status)}): {len(x.added)} added, {len(x.removed)} "
-                     f"removed, {len(x.changed)} changed</summary>")
+        parts.append(f"<details id='{e(x.display_id)}'><summary><strong>"
+                     f"{e(display_heading(x.display_id))}</strong> ({e(x.status)}): "
+                     f"{len(x.added)} added, {len(x.removed)} removed, {len(x.changed)} "
+                     "changed</summary>")
         if len(x.changed):
             parts += ["<p>Changed statistics (old and new value):</p>", _table(x.changed)]
         if len(x.added):
@@ -310,10 +410,25 @@ def default_out(root: Path, old: str, new: str) -> Path:
     return Path(root) / publish.REPORT_DIR / f"diff-{old}-vs-{new}.html"
 
 
+def redline_name(old: str, new: str) -> str:
+    """``redline-<old>-to-<new>.docx``, written beside the diff HTML."""
+    old, new = publish.check_version_name(old), publish.check_version_name(new)
+    return f"redline-{old}-to-{new}.docx"
+
+
 def write_diff(root: Path, old: str, new: str, out: Path | None = None) -> tuple[VersionDiff, Path]:
+    """Compare, write the redline DOCX (when both versions have a csr.docx), then the HTML.
+    A redline that cannot be made raises :class:`redline_docx.RedlineError` before the HTML
+    is written."""
     d = diff_versions(root, old, new)
     out = Path(out) if out else default_out(root, old, new)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if not d.text_note:
+        new_dir = publish.version_dir(root, new)
+        d.redline = redline_docx.write_redline(
+            publish.version_dir(root, old) / TEXT_SOURCE, new_dir / TEXT_SOURCE,
+            out.parent / redline_name(old, new), date_time=redline_docx.build_time(new_dir))
+        d.redline_revisions = redline_docx.revisions(d.redline)
     out.write_text(to_html(d), encoding="utf-8")
     return d, out
 
@@ -321,9 +436,11 @@ def write_diff(root: Path, old: str, new: str, out: Path | None = None) -> tuple
 def main(root: Path, old: str, new: str, out: str | None = None) -> int:
     try:
         d, path = write_diff(root, old, new, Path(out) if out else None)
-    except (FileNotFoundError, publish.PublishError) as exc:
+    except (FileNotFoundError, publish.PublishError, redline_docx.RedlineError) as exc:
         print(exc, file=sys.stderr)
         return 1
     print(d.summary())
     print(f"HTML report: {path}")
+    if d.redline is not None:
+        print(f"Redline DOCX: {d.redline}")
     return 0

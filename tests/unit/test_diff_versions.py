@@ -10,6 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 import report_fixture as fx  # noqa: E402
 
+from analysis import catalogue  # noqa: E402
 from analysis.ard import frame, row, to_csv_text  # noqa: E402
 from report import build, diff, verify  # noqa: E402
 
@@ -110,5 +111,6 @@ def test_diff_command_prints_the_summary_and_writes_the_report(tmp_path, capsys)
     assert main(["--root", str(tmp_path), "diff", "interim", "final", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("interim -> final: 2 display(s) with ARD changes")
-    assert "T14.3.3 (changed): 1 row(s) added, 0 removed, 1 changed" in printed
+    heading = catalogue.get("T14.3.3").heading      # "Table 14.3.3 <title>"
+    assert f"{heading} (changed): 1 row(s) added, 0 removed, 1 changed" in printed
     assert out.is_file()
