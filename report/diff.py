@@ -338,7 +338,8 @@ def _text_html(d: VersionDiff) -> list[str]:
                  "<mark class='num'>numbers that moved</mark> are highlighted.</p>")
     if d.redline is not None:
         parts.append(f"<p>The same changes as tracked changes, to accept or reject in Word: "
-                     f"<a href='{e(d.redline.name)}'>{e(d.redline.name)}</a>.</p>")
+                     f"<a href='{e(d.redline.name)}'>{e(d.redline.name)}</a> (the text: its "
+                     "tables and listings are left out, their numbers are compared below).</p>")
     if not d.text_changes:
         return parts + ["<p><em>No sentence changed.</em></p>"]
     parts.append(f"<table class='text'><thead><tr><th class='section'>Section</th>"

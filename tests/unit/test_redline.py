@@ -5,6 +5,7 @@ report.diff)."""
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,25 @@ def _document_xml(docx: Path) -> str:
 
     with zipfile.ZipFile(docx) as z:
         return z.read("word/document.xml").decode("utf-8")
+
+
+def test_the_redline_compares_the_text_and_leaves_tables_out(tmp_path):
+    """Tables' numbers are compared by ARD row in the diff report; cell by cell they cost
+    the engine minutes and bury the text's revisions (report.redline_docx.text_only)."""
+    def doc(path, sentence, cell):
+        d = Document()
+        d.add_paragraph(sentence)
+        d.add_table(rows=1, cols=1).cell(0, 0).text = cell
+        d.add_paragraph("Table 14.1.1 Participant disposition")
+        d.save(str(path))
+        return path
+
+    old = doc(tmp_path / "old.docx", "12 participants were enrolled.", "cell-old-value")
+    new = doc(tmp_path / "new.docx", "20 participants were enrolled.", "cell-new-value")
+    stripped = Document(io.BytesIO(redline_docx.text_only(old.read_bytes())))
+    assert stripped.tables == [] and [p.text for p in stripped.paragraphs] == [
+        "12 participants were enrolled.", "Table 14.1.1 Participant disposition"]
+    out = redline_docx.write_redline(old, new, tmp_path / "redline.docx")
+    r = redline_docx.revisions(out)
+    assert any("20" in p.inserted for p in r.paragraphs)
+    assert not any("cell-" in p.inserted + p.deleted + p.old_text for p in r.paragraphs)
