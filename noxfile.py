@@ -58,7 +58,7 @@ def tests(session: nox.Session) -> None:
     """Run the test suite: unit, contract, double-programming QC and end-to-end render,
     on every core (pytest-xdist; tests/conftest.py says how the work is shared)."""
     _install(session)
-    session.run("python", "-m", "pytest", "-n", "auto", "--dist", "loadgroup",
+    session.run("python", "-m", "pytest", "-n", "auto", "--dist", "loadscope",
                 "--no-loadscope-reorder", *session.posargs)
 
 

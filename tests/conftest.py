@@ -2,10 +2,14 @@
 
 - The process settings the entry points apply (:func:`analysis.runtime.configure`;
   importing the packages applies none).
-- Work sharing under pytest-xdist: ``nox -s tests`` runs the suite on every core with
-  ``--dist loadgroup --no-loadscope-reorder``. A module's tests stay in one worker (its
-  module fixtures, such as the pharmaverse deliveries of ``test_real_adam``, are built
-  once). The end-to-end tests of ``tests/e2e`` are two groups, each in one worker, so that
+- Work sharing under pytest-xdist: ``nox -s tests`` runs the suite on every core
+  (``-n auto``) with the scheduler of :func:`pytest_xdist_make_scheduler`: xdist's
+  load-scope scheduling, a unit of work being a group of :func:`xdist_group_of`. (Not
+  ``--dist loadgroup`` with ``xdist_group`` marks: pytest-xdist 3.8 marks a grouped test by
+  rewriting ``item._nodeid``, which pytest 9 no longer reads, so every test was scheduled
+  on its own and each worker rendered the whole CSR.) A module's tests stay in one worker
+  (its module fixtures, such as the pharmaverse deliveries of ``test_real_adam``, are
+  built once). The end-to-end tests of ``tests/e2e`` are two groups, each in one worker, so that
   their session renders (``tests/e2e/conftest.py``) are built once and shared as in a
   plain ``pytest`` run: the renders of the default snapshot (final, interim, pilot,
   Quarto, the writer's edits) and the renders of other snapshots (the real pharmaverse
@@ -13,9 +17,8 @@
 - Order: the longest work first (the two render groups, then the modules that take a
   minute), so that the workers finish together (xdist hands out the groups in this
   order; ``--no-loadscope-reorder`` keeps it from sorting them by test count).
+  ``tests/unit/test_test_scheduling.py`` checks the groups and their order.
 """
-
-import pytest
 
 from analysis import runtime
 
@@ -49,8 +52,21 @@ def _rank(nodeid: str) -> int:
     return 1 if group in LONG_MODULES else 2
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups in its own hook
 def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: _rank(item.nodeid))  # stable: file order within a rank
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(xdist_group_of(item.nodeid)))
+
+
+def scheduler_class():
+    """xdist's load-scope scheduling with :func:`xdist_group_of` as the scope of a test
+    (imported here: a plain ``pytest`` run needs no xdist)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group_of(nodeid)
+
+    return GroupScheduling
+
+
+def pytest_xdist_make_scheduler(config, log):
+    return scheduler_class()(config, log)
