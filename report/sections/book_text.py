@@ -108,7 +108,7 @@ def read_chapter(staging: Path, chapter: str) -> Chapter:
             continue
         if cell.get("cell_type") != "code":
             continue
-        shown = False
+        shown = False   # a table or figure: a display that is not available says so in Markdown
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if output.get("output_type") not in ("display_data", "execute_result"):
@@ -117,9 +117,11 @@ def read_chapter(staging: Path, chapter: str) -> Chapter:
                 md = DATA_URI.sub(" ", _str(data["text/markdown"]))
                 out.text.append(_plain(md))
                 out.headings.extend(_headings(md))
-                shown = True
+                shown = shown or "![" in md
             elif "text/html" in data:
                 out.text.append(_html_words(_str(data["text/html"])))
+                shown = True
+            if any(k.startswith("image/") for k in data):
                 shown = True
         label = _cell_label(source)
         if shown and label and FLOAT_LABEL.match(label):

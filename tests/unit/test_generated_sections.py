@@ -108,3 +108,21 @@ def test_escaped_markdown_counts_as_its_text(tmp_path):
     (tmp_path / "a.md").write_text("# 7 Introduction\n\nCAR\\-T cells and IL\\-6\\.\n", encoding="utf-8")
     words = read_book_text(tmp_path, ["a.md"]).words()
     assert used({"CAR-T": "x", "IL-6": "y"}, words) == [("CAR-T", "x"), ("IL-6", "y")]
+
+
+def test_a_display_that_is_not_available_is_not_listed_as_shown(tmp_path):
+    """Another study's ADaM may lack what T14.1.4 needs: its cell says so in Markdown, and
+    section 14 must not link a table that is not there (a dead @tbl- fails the render)."""
+    (tmp_path / "c.ipynb").write_text(_notebook([
+        {"cell_type": "markdown", "metadata": {}, "source": "# 10 Study participants {#sec-p}"},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1,
+         "source": "#| label: tbl-t14-1-4\nch.show('T14.1.4')",
+         "outputs": [{"output_type": "display_data", "metadata": {}, "data": {
+             "text/markdown": "Table 14.1.4 *NMOSD history* is not available: no ADSL DISDUR."}}]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 2,
+         "source": "#| label: fig-f14-2-1\nch.show('F14.2.1')",
+         "outputs": [{"output_type": "display_data", "metadata": {}, "data": {
+             "text/markdown": "![](data:image/png;base64,iVBORw0KGgo=)\n\nAnalysis set: Infused"}}]},
+    ]), encoding="utf-8")
+    where = read_book_text(tmp_path, ["c.ipynb"]).display_sections()
+    assert "tbl-t14-1-4" not in where and where["fig-f14-2-1"][1].ident == "sec-p"
