@@ -4,7 +4,21 @@ the longest work is handed out first."""
 
 from __future__ import annotations
 
-import conftest as suite
+import importlib.util
+from pathlib import Path
+
+
+def _suite_conftest():
+    """tests/conftest.py as a module of its own (``import conftest`` may give another
+    folder's conftest, whichever pytest registered under that name first)."""
+    path = Path(__file__).resolve().parents[1] / "conftest.py"
+    spec = importlib.util.spec_from_file_location("csr_suite_conftest", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+suite = _suite_conftest()
 
 
 def test_the_e2e_tests_form_two_render_groups_and_other_tests_their_module():
