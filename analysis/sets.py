@@ -199,8 +199,11 @@ class Population:
     def with_group(self, df: pd.DataFrame, how: str = "left") -> pd.DataFrame:
         """``df`` with the set's ``group_var`` (the dose level by default) attached by
         USUBJID, values as in ADSL: a participant outside the set gets none (``how="left"``)
-        or is dropped (``how="inner"``). The one place a display attaches its column."""
-        return df.merge(self.groups, on="USUBJID", how=how)
+        or is dropped (``how="inner"``). A ``group_var`` the records carry themselves (another
+        study's ADCM or ADAE copies TRT01A from ADSL) is replaced by ADSL's. The one place a
+        display attaches its column."""
+        own = [c for c in self.groups.columns if c != "USUBJID" and c in df.columns]
+        return df.drop(columns=own).merge(self.groups, on="USUBJID", how=how)
 
     def attach_group(self, df: pd.DataFrame) -> pd.DataFrame:
         """``df`` restricted to participants of the set, with ``group_var`` attached (as str)."""

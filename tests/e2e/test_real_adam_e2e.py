@@ -21,6 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from analysis.catalogue import DISPLAYS, get
+from analysis.formats import unit_text
 from data_contract.specs.adlb import ADLB_PARAMS
 
 from .conftest import run_report
@@ -183,7 +184,8 @@ def test_a_platelet_shift_count_is_the_one_recomputed(pharmaverse):
     want = expected(pd.Timestamp(manifest["cutoff"]))
     rows = _table(soup, "T14.3.7")
     cols = _columns(rows)
-    row = _after(rows, ADLB_PARAMS["PLAT"][0], "Baseline grade 0", "Worst grade 1")
+    # the parameter as the table labels it: its unit typeset (SAP 4: 10³/µL)
+    row = _after(rows, unit_text(ADLB_PARAMS["PLAT"][0]), "Baseline grade 0", "Worst grade 1")
     assert row[cols["Total"]] == _n_pct(want["plat_0_to_1"], want["total"])
 
 

@@ -83,3 +83,16 @@ def test_without_this_studys_set_flags_a_display_uses_the_enclosing_set_and_says
     assert sets.display_set(STANDARD, "SAF") == ("SAF", None)
     pop = sets.population(StudyData({"ADSL": STANDARD}), load_config(), "T14.2.8")
     assert list(pop.adsl["USUBJID"]) == ["P1", "H1"]
+
+
+def test_the_group_a_dataset_carries_itself_is_replaced_by_adsls():
+    """Another study's ADCM copies TRT01A from ADSL: the display's column is ADSL's (the
+    merge used to leave TRT01A_x and TRT01A_y, and T14.1.7 failed with "not in index")."""
+    pop = _population()
+    cm = pd.DataFrame({"USUBJID": ["A", "C"], "TRT01A": ["as copied", "as copied"],
+                       "CMDECOD": ["PARACETAMOL", "IBUPROFEN"]})
+    got = pop.with_group(cm, how="inner")
+    assert list(got.columns) == ["USUBJID", "CMDECOD", "TRT01A"]
+    adsl_groups = dict(zip(pop.groups["USUBJID"], pop.groups["TRT01A"], strict=True))
+    assert dict(zip(got["USUBJID"], got["TRT01A"], strict=True)) == {
+        u: adsl_groups[u] for u in ("A", "C")}
