@@ -5,7 +5,6 @@ and TLF packages, provenance, determinism (verify), diff, and refusals."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
 import shutil
@@ -18,22 +17,13 @@ from pypdf import PdfReader
 from analysis.catalogue import ALL_DISPLAYS, DISPLAYS
 from analysis.catalogue import BY_ID as DISPLAYS_BY_ID
 from report import redline_docx, text_changes
+from report.cache import hash_paths
 
 from .conftest import TRICKY_TERM, run_report
 
 pytestmark = pytest.mark.e2e
 
 CUTOFF_FINAL = "2027-08-09"
-
-
-def _tree_digest(folder) -> str:
-    """SHA-256 over every file name and content under ``folder``."""
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        h.update(str(p.relative_to(folder)).encode())
-        if p.is_file():
-            h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 def _norm(text: str) -> str:
@@ -207,7 +197,7 @@ def test_a_tampered_snapshot_is_refused_naming_the_file(project, final_report):
 def test_diff_interim_to_final_reports_added_participants_and_new_terms(project, interim_report,
                                                                        final_report):
     out = project / "report" / "diff-e2e.html"
-    published = {v: _tree_digest(project / "report" / v) for v in ("e2e-interim", "e2e-final")}
+    published = {v: hash_paths(project / "report", [v]) for v in ("e2e-interim", "e2e-final")}
     proc = run_report(project, "diff", "e2e-interim", "e2e-final", "--out", str(out))
     assert "participants added" in proc.stdout
     html = out.read_text(encoding="utf-8")
@@ -216,7 +206,7 @@ def test_diff_interim_to_final_reports_added_participants_and_new_terms(project,
     assert DISPLAYS_BY_ID["T14.3.3"].heading in html      # the display by number and title
 
     # The writers' redline: tracked changes beside the HTML, the versions left as they were.
-    assert {v: _tree_digest(project / "report" / v) for v in published} == published
+    assert {v: hash_paths(project / "report", [v]) for v in published} == published
     redline = out.parent / "redline-e2e-interim-to-e2e-final.docx"
     revs = redline_docx.revisions(redline)
     assert revs.insertions > 0 and revs.deletions > 0

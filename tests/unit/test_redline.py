@@ -4,7 +4,6 @@ report.diff)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from docx import Document
 
 from analysis.ard import frame, row, to_csv_text
 from report import diff, redline_docx
+from report.cache import hash_paths
 from report.text_changes import (
     Sentence,
     align,
@@ -140,12 +140,7 @@ def _docx(path: Path, paragraphs: list[str]) -> Path:
 
 
 def _tree_hash(folder: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        h.update(str(p.relative_to(folder)).encode())
-        if p.is_file():
-            h.update(p.read_bytes())
-    return h.hexdigest()
+    return hash_paths(folder.parent, [folder.name])
 
 
 def _publish(root: Path, version: str, ards, paragraphs: list[str]) -> Path:
