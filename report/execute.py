@@ -33,6 +33,10 @@ from report import cache, kernel_fork, lifeline, scratch
 KERNEL_NAME = "python3"
 KERNEL_LOG = Path("_build") / "logs" / "kernels.log"
 DURATIONS = Path("_build") / "logs" / "durations.json"   # scheduling hint only
+# How long a kernel may take to answer at start-up. papermill's 60 s was too short on a
+# 2-core machine running the test suite beside a render ("Kernel didn't respond in 60
+# seconds"); a kernel that never starts still fails, after this long.
+KERNEL_START_SECONDS = 300
 # The environment of every kernel: no hash randomisation, no display, UTC, a
 # fixed "build date" for tools that honour SOURCE_DATE_EPOCH (2000-01-01).
 KERNEL_ENV = {
@@ -201,6 +205,7 @@ def execute_job(root: str, job: Job, commit: bool = True, tmp: Path | None = Non
             str(rootp / job.chapter), None, parameters=params, cwd=str(rootp),
             kernel_name=kernel_name, progress_bar=False, log_output=False,
             request_save_on_cell_execute=False, record_timing=False,
+            start_timeout=KERNEL_START_SECONDS,
         )
 
     try:
@@ -235,14 +240,31 @@ def execute_job(root: str, job: Job, commit: bool = True, tmp: Path | None = Non
 
 def longest_first(root: Path, jobs: Sequence[Job]) -> list[Job]:
     """``jobs`` ordered by their last recorded execution time, longest first (book order
-    for ties and unknown chapters, which count as average): fewer idle workers at the end."""
+    for ties and unknown chapters, which count as average): fewer idle workers at the end.
+
+    With no recorded time at all (a fresh clone, a first render), the number of displays a
+    notebook shows (:func:`display_cells`) stands in for its time, so that the listings
+    chapter, which shows the most, starts first instead of running alone at the end.
+    """
     try:
         known = json.loads((root / DURATIONS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
     times = [float(known[j.chapter]) for j in jobs if j.chapter in known]
-    mean = sum(times) / len(times) if times else 0.0
+    if not times:
+        return sorted(jobs, key=lambda j: -display_cells(Path(root) / j.chapter))
+    mean = sum(times) / len(times)
     return sorted(jobs, key=lambda j: -float(known.get(j.chapter, mean)))
+
+
+def display_cells(notebook: Path) -> int:
+    """How many code cells of ``notebook`` show a display (``ch.show(...)``); 0 for a
+    notebook that cannot be read (its execution reports the problem)."""
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception:  # noqa: BLE001 - a scheduling hint only
+        return 0
+    return sum(1 for c in nb.cells if c.cell_type == "code" and ".show(" in c.source)
 
 
 def record_durations(root: Path, seconds: Mapping[str, float]) -> None:

@@ -135,11 +135,27 @@ def test_notebooks_are_scheduled_longest_first_by_their_last_execution_time(tmp_
     from report.execute import Job, longest_first, record_durations
 
     jobs = [Job(c, c, {}) for c in ("a.ipynb", "b.ipynb", "c.ipynb", "d.ipynb")]
-    assert longest_first(tmp_path, jobs) == jobs                  # no history: book order
+    assert longest_first(tmp_path, jobs) == jobs                  # no history, no notebooks
     (tmp_path / "_build" / "logs").mkdir(parents=True)
     record_durations(tmp_path, {"a.ipynb": 1.0, "b.ipynb": 9.0, "c.ipynb": 3.0})
     order = [j.chapter for j in longest_first(tmp_path, jobs)]
     assert order == ["b.ipynb", "d.ipynb", "c.ipynb", "a.ipynb"]  # d unknown: the mean, 4.3
+
+
+def test_with_no_recorded_time_the_notebook_showing_most_displays_starts_first(tmp_path):
+    """A first render (no durations yet) starts the listings-like chapter first, not last."""
+    import nbformat
+
+    from report.execute import Job, longest_first
+
+    shows = {"a.ipynb": 1, "b.ipynb": 0, "c.ipynb": 16, "d.ipynb": 3}
+    for name, n in shows.items():
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("ch.show('x')")] + [
+            nbformat.v4.new_code_cell(f'ch.show("L16.2.{i}")') for i in range(n)])
+        nbformat.write(nb, tmp_path / name)
+    jobs = [Job(c, c, {}) for c in shows]
+    assert [j.chapter for j in longest_first(tmp_path, jobs)] == [
+        "c.ipynb", "d.ipynb", "a.ipynb", "b.ipynb"]
 
 
 def test_a_forked_kernel_that_dies_at_start_up_is_retried_with_a_plain_kernel(project, tmp_path,
