@@ -20,23 +20,27 @@ local sapnum = require("sapnum")
 local stringify = pandoc.utils.stringify
 local targets = {}
 
+-- Every label a reference can resolve to (targets: label -> shown text) and every anchor
+-- the book holds (ids), in one walk.
+local ids = {}
+
 local function collect(doc)
+  local function note(el) if el.identifier and el.identifier ~= "" then ids[el.identifier] = true end end
+  local function display(el)
+    note(el)
+    if el.identifier ~= "" and el.attributes.display then
+      targets[el.identifier] = el.attributes.display
+    end
+  end
   doc.blocks:walk({
     Header = function(h)
+      note(h)
       if h.identifier ~= "" then
         targets[h.identifier] = sapnum.section_name(stringify(h.content))
       end
     end,
-    Table = function(t)
-      if t.identifier ~= "" and t.attributes.display then
-        targets[t.identifier] = t.attributes.display
-      end
-    end,
-    Figure = function(f)
-      if f.identifier ~= "" and f.attributes.display then
-        targets[f.identifier] = f.attributes.display
-      end
-    end,
+    Table = display, Figure = display,
+    Div = note, Span = note, CodeBlock = note, Link = note, Image = note,
   })
 end
 
@@ -84,33 +88,27 @@ local function strip_display(el)
   return el
 end
 
-local function anchors(doc)
-  local ids = {}
-  local function note(el) if el.identifier and el.identifier ~= "" then ids[el.identifier] = true end end
-  doc.blocks:walk({ Header = note, Div = note, Span = note, Table = note, Figure = note,
-                    CodeBlock = note, Link = note, Image = note })
-  return ids
+local function unlink_missing(l)
+  local id = l.target:match("^#(.+)$")
+  if id and not ids[id] and not targets[id] then return l.content end
 end
 
-local function unlink_missing(doc)
-  local ids = anchors(doc)
-  return doc:walk({ Link = function(l)
-    local id = l.target:match("^#(.+)$")
-    if id and not ids[id] and not targets[id] then return l.content end
-  end })
-end
-
+-- One walk (pandoc's typewise order: inlines first, so a paragraph's references are links
+-- before its named displays are looked for).
 function Pandoc(doc)
   collect(doc)
-  doc = unlink_missing(doc)
-  doc = doc:walk({ Cite = resolve })
   local by_text = {}
   for id, text in pairs(targets) do
     if text:match("^%a+ %d") and (id:match("^tbl%-") or id:match("^fig%-")) then by_text[text] = id end
   end
-  doc = doc:walk({ Para = function(p)
-    local content = named_links(p.content, by_text)
-    if content then p.content = content; return p end
-  end })
-  return doc:walk({ Table = strip_display, Figure = strip_display })
+  return doc:walk({
+    Link = unlink_missing,
+    Cite = resolve,
+    Para = function(p)
+      local content = named_links(p.content, by_text)
+      if content then p.content = content; return p end
+    end,
+    Table = strip_display,
+    Figure = strip_display,
+  })
 end

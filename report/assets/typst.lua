@@ -72,12 +72,19 @@ local function set_widths(tbl)
   for i = 2, n do tbl.colspecs[i] = { tbl.colspecs[i][1], (1 - share) / (n - 1) } end
 end
 
---- A body row with a label and no values (a row group heading or a variable heading).
-local function is_heading(row)
-  local cells = row.cells
-  if #cells == 0 or cell_text(cells[1]) == "" then return false end
-  for i = 2, #cells do
-    if cell_text(cells[i]) ~= "" then return false end
+--- The text of each cell of a row (stringified once: a listing has thousands of rows).
+local function row_texts(row)
+  local texts = {}
+  for i, cell in ipairs(row.cells) do texts[i] = cell_text(cell) end
+  return texts
+end
+
+--- A body row with a label and no values (a row group heading or a variable heading), from
+--- the texts of its cells.
+local function is_heading(texts)
+  if #texts == 0 or texts[1] == "" then return false end
+  for i = 2, #texts do
+    if texts[i] ~= "" then return false end
   end
   return true
 end
@@ -89,24 +96,24 @@ local function keeper(span, unbreakable)
   return cell
 end
 
-local function row_chars(row)
+local function row_chars(texts)
   local n = 0
-  for _, cell in ipairs(row.cells) do n = n + #cell_text(cell) end
+  for _, text in ipairs(texts) do n = n + #text end
   return n
 end
 
 --- A row whose one value is a long text in its last column (e.g. the maximum tolerated dose
 -- in the Total column of T14.3.1) has that text across all value columns, so that it takes
 -- two lines, not twenty in one narrow column.
-local function widen_lone_text(row, n)
+local function widen_lone_text(row, texts, n)
   local cells = row.cells
   if #cells ~= n or n < 3 then return end
   for i = 2, n - 1 do
-    if cell_text(cells[i]) ~= "" or cells[i].col_span ~= 1 then return end
+    if texts[i] ~= "" or cells[i].col_span ~= 1 then return end
   end
-  local last = cells[n]
-  if utf8.len(cell_text(last)) == nil or utf8.len(cell_text(last)) <= VALUE_CAP then return end
-  local wide = pandoc.Cell(last.contents, "AlignLeft", 1, n - 1)
+  local len = utf8.len(texts[n])
+  if len == nil or len <= VALUE_CAP then return end
+  local wide = pandoc.Cell(cells[n].contents, "AlignLeft", 1, n - 1)
   for i = n, 2, -1 do cells:remove(i) end
   cells:insert(wide)
 end
@@ -123,16 +130,22 @@ local function keep_rows(tbl)
     for _, row in ipairs(body.head) do rows:insert(row) end
     for _, row in ipairs(body.body) do rows:insert(row) end
     body.head = {}
-    for _, row in ipairs(rows) do widen_lone_text(row, n) end
+    -- the texts before widening: a widened row keeps its text, so its heading test and
+    -- its length are the same
+    local texts = {}
+    for k, row in ipairs(rows) do
+      texts[k] = row_texts(row)
+      widen_lone_text(row, texts[k], n)
+    end
     local i = 1
     while i <= #rows do
       local j = i
-      while j < #rows and is_heading(rows[j]) do j = j + 1 end
+      while j < #rows and is_heading(texts[j]) do j = j + 1 end
       -- a table starts with at least MIN_ROWS rows under its header and ends with as many
       if b == 1 and i == 1 then j = math.max(j, math.min(#rows, MIN_ROWS)) end
       if b == #bodies and j < #rows and j >= #rows - MIN_ROWS + 1 then j = #rows end
       local chars = 0
-      for k = i, j do chars = chars + row_chars(rows[k]) end
+      for k = i, j do chars = chars + row_chars(texts[k]) end
       rows[i].cells:insert(keeper(j - i + 1, chars <= UNBREAKABLE_CHARS))
       i = j + 1
     end
