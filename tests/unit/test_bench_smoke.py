@@ -1,17 +1,22 @@
 """The bench (``nox -s bench``): growth-exponent fit, summary ratios and a smoke run.
 
-No timing assertions: the smoke run (n=20, one repetition, HTML only, all in a
-temporary folder) proves that every measure runs and lands in the results
-JSON with its ratio, not how fast anything is.
+No timing assertions: the smoke run (the pipeline at n=20, HTML only, in a temporary
+folder) and the baseline's loop on the three-notebook fixture book prove that the bench
+runs and lands its measures in the results JSON, not how fast anything is.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
 from report import bench
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+import report_fixture as fx  # noqa: E402
 
 
 def run(name: str, seconds: float, pss: int = 100, stages: dict | None = None) -> bench.Run:
@@ -69,25 +74,51 @@ def test_workspace_copy_leaves_out_build_outputs(tmp_path):
 
 
 @pytest.mark.e2e
-def test_bench_smoke_run_reports_every_measure_with_its_ratio(tmp_path, capsys):
+def test_bench_pipeline_smoke_run_reports_its_stages_and_peak_memory_per_stage(tmp_path, capsys):
+    """The bench end to end on the measure that drives every part of it: a workspace copy,
+    the simulator and a cold render as child processes sampled for memory, the render's
+    stages read from its timing events, the results JSON and the table. The render measures
+    (cold, warm, rebuild, one_changed) drive the same render child; the baseline's loop is
+    the next test. ``nox -s bench -- --quick`` runs every measure."""
     out = tmp_path / "results.json"
-    # every measure but the Quarto engine's (only where quarto is on PATH; minutes of renders)
     code = bench.main(["--quick", "--workdir", str(tmp_path), "--out", str(out),
-                       "--only", "cold,baseline,warm,rebuild,one_changed,pipeline"])
+                       "--only", "pipeline"])
     assert code == 0
     results = json.loads(out.read_text())
-    assert set(results["medians"]) == {"cold", "warm", "rebuild", "one_changed", "baseline",
-                                       "pipeline_20"}
-    assert results["ratios"]["baseline_over_cold"] is not None
+    assert results["complete"] is True and set(results["medians"]) == {"pipeline_20"}
     stages = results["medians"]["pipeline_20"]["stages_of_median_run"]
     assert {"simulate_freeze", "verify", "execute", "engine", "publish"} <= set(stages)
-    assert stages["execute_per_notebook"]
+    assert stages["status"] == "published" and stages["cached"] == 0
+    assert stages["execute_per_notebook"] and stages["engine_steps"]
     peaks = stages["peak_pss_bytes"]  # where the pipeline's memory goes, per stage
     assert set(peaks) == {"simulate_freeze", "render"} and all(v > 0 for v in peaks.values())
+    assert stages["csr_html_bytes"] > 0
     assert results["machine"]["logical_cores"] >= 1
     printed = capsys.readouterr().out
-    assert "x baseline" in printed and "peak PSS: simulate_freeze" in printed
+    assert "peak PSS: simulate_freeze" in printed
     assert not any(p.name.startswith("csr-bench-") for p in tmp_path.iterdir())
+
+
+def test_the_baseline_executes_every_notebook_with_papermill_then_the_engine(tmp_path,
+                                                                            monkeypatch):
+    """The baseline measure's child: each notebook of the book once, in book order, by
+    papermill with a plain kernel, then the engine; its stages time each notebook and the
+    engine, and its work folder is removed."""
+    from report import build
+
+    fx.stub_engine(monkeypatch)
+    root = fx.make_project(tmp_path)
+    request = build.RenderRequest(snapshot_id=fx.SNAPSHOT, version="bench-baseline",
+                                  formats=("html",))
+    stages = bench.baseline_run(root, request, 0.0)
+    assert list(stages["execute_per_notebook"]) == [
+        "index.ipynb", "chapters/10-participants.ipynb", "chapters/12-adverse-events.ipynb"]
+    assert all(v > 0 for v in stages["execute_per_notebook"].values())
+    assert stages["notebooks"] == 3 and stages["cached"] == 0
+    assert stages["execute"] >= sum(stages["execute_per_notebook"].values()) - 0.01
+    assert stages["engine"] >= 0 and stages["in_process_seconds"] > 0
+    assert not (root / bench.BASELINE_DIR).exists()
+    assert not (root / "report" / "bench-baseline").exists()    # the baseline publishes nothing
 
 
 def test_table_says_not_measured_rather_than_not_met_for_a_target_without_a_value():
