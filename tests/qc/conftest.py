@@ -1,8 +1,8 @@
 """QC harness: the snapshots every QC program runs on, loaded once per session.
 
 Snapshots (brief, issue 3): the committed ``sim-interim`` and ``sim-final``
-(``data/snapshots``) and ``sim-2000``, simulated once per session with
-2,000 participants and frozen to a temporary root. A committed snapshot that
+(``data/snapshots``) and the stress snapshot ``sim-500`` (:data:`compare.STRESS`),
+simulated once per session with 500 participants and frozen to a temporary root. A committed snapshot that
 does not exist yet skips its cases.
 
 Test modules parametrise with :func:`compare.cases` (ids like
@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from compare import SNAPSHOTS  # noqa: F401  (re-exported for test modules)
+from compare import SNAPSHOTS, STRESS, STRESS_N  # noqa: F401  (SNAPSHOTS re-exported)
 
 from analysis.config import PROJECT_ROOT, load_config
 
 COMMITTED_ROOT = PROJECT_ROOT / "data" / "snapshots"
-SIM_N = 2000
 SIM_SEED = 20240901
 
 
@@ -45,16 +44,16 @@ class SnapshotStore:
         from data_contract.simulator import simulate_trial
         from data_contract.snapshot import freeze
 
-        trial = simulate_trial(n=SIM_N, seed=SIM_SEED)
-        freeze(trial.datasets, "sim-2000", trial.final_cutoff, source=f"qc simulate_trial"
-               f"(n={SIM_N}, seed={SIM_SEED})", simulated=True, root=self._tmp_root)
+        trial = simulate_trial(n=STRESS_N, seed=SIM_SEED)
+        freeze(trial.datasets, STRESS, trial.final_cutoff, source=f"qc simulate_trial"
+               f"(n={STRESS_N}, seed={SIM_SEED})", simulated=True, root=self._tmp_root)
         return self._tmp_root
 
     def __call__(self, name: str) -> QCSnapshot:
         if name not in self._cache:
             from analysis.data import from_snapshot
 
-            if name == "sim-2000":
+            if name == STRESS:
                 root = self._make_sim()
             else:
                 root = COMMITTED_ROOT
