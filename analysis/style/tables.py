@@ -203,7 +203,15 @@ def layout_with_keys(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | 
     if not len(body):
         return pd.DataFrame(columns=[GROUP_COL, LABEL_COL, KIND_COL, *cols]), row_keys
 
-    grouped = {k: g for k, g in body.groupby(keys, sort=False)}
+    # the rows of each (group2_level, variable, variable_level) in ARD order, keys in order
+    # of first appearance (as groupby(sort=False), without its cost per group: an AE table
+    # has a group per term and level)
+    grouped: dict[tuple, list] = {}
+    for r in body[[*keys, "group1_level", "stat_name", "stat_label", "stat_fmt"]].itertuples(
+            index=False):
+        key = (r.group2_level, r.variable, r.variable_level)
+        if not any(pd.isna(k) for k in key):          # groupby leaves out missing keys
+            grouped.setdefault(key, []).append(r)
     # variables in order within each group2 level, then their levels
     seen_var: dict[tuple[str, str], list[str]] = {}
     for g2, var, lev in grouped:
@@ -217,11 +225,11 @@ def layout_with_keys(ard: pd.DataFrame, *, variable_labels: Mapping[str, str] | 
         for lev in levels:
             g = grouped[(g2_value, var, lev)]
             stats: dict[str, dict[str, str]] = {c: {} for c in cols}
-            for r in g.itertuples(index=False):
+            for r in g:
                 stats.setdefault(r.group1_level, {})[r.stat_name] = r.stat_fmt
-            stat_labels = {r.stat_name: r.stat_label for r in g.itertuples(index=False)}
+            stat_labels = {r.stat_name: r.stat_label for r in g}
             blocks.append((lev, _cell_rows({c: stats.get(c, {}) for c in cols},
-                                           list(g["stat_name"]), stat_labels)))
+                                           [r.stat_name for r in g], stat_labels)))
         single = len(blocks) == 1 and blocks[0][0] == "" and len(blocks[0][1]) == 1
         if single:
             own = blocks[0][1][0][0]
