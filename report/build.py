@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.style.rtf import VERSION_TOKEN
+from analysis.style.marks import VERSION_TOKEN
 from report import (cache, display_cells, provenance, publish, scratch, timing, tlf_index,
                     writer_placement)
 from report.execute import Job, execute_all, print_progress

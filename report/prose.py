@@ -139,8 +139,9 @@ class _Values:
         if empty:
             raise _NotEvaluable(display_id, empty, f"{display_id}: {empty}")
         mask = pd.Series(True, index=df.index)
-        for k, v in filters.items():
-            mask &= df[k].astype(str) == str(v)
+        for k, v in filters.items():   # text columns are text already (analysis.ard.frame)
+            col = df[k] if k in ard_mod.TEXT_COLUMNS else df[k].astype(str)
+            mask &= col == str(v)
         return df[mask]
 
     def _empty_set_reason(self, display_id: str, df: pd.DataFrame) -> str | None:
@@ -335,9 +336,32 @@ def render_file(root: Path, rel: str, ards: Mapping[str, pd.DataFrame], facts: F
     return render_text(path.read_text(encoding="utf-8"), rel, ards, facts, said)
 
 
-def load_ards(folder: Path) -> dict[str, pd.DataFrame]:
-    """Every ARD of ``folder`` (``<id>.csv``), by display id."""
-    return {p.stem: ard_mod.read_csv(p) for p in sorted(Path(folder).glob("*.csv"))}
+class LazyArds(Mapping):
+    """The ARDs of a folder (``<id>.csv``) by display id, each read when first asked for:
+    the text names a few displays, and reading the listings' ARDs too took seconds."""
+
+    def __init__(self, folder: Path):
+        self._paths = {p.stem: p for p in sorted(Path(folder).glob("*.csv"))}
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, display_id: str) -> pd.DataFrame:
+        if display_id not in self._read:
+            self._read[display_id] = ard_mod.read_csv(self._paths[display_id])
+        return self._read[display_id]
+
+    def __contains__(self, display_id: object) -> bool:
+        return display_id in self._paths
+
+    def __iter__(self):
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
+def load_ards(folder: Path) -> Mapping[str, pd.DataFrame]:
+    """Every ARD of ``folder`` (``<id>.csv``), by display id (read on first use)."""
+    return LazyArds(folder)
 
 
 def markers(nb: Mapping) -> Iterable[tuple[dict, str]]:

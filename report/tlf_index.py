@@ -116,11 +116,11 @@ def write_index(tlf_dir: Path, entries: Iterable[Entry | Display] | None = None,
 
 def stamp_version(tlf_dir: Path, version: str) -> int:
     """Write ``version`` into the page headers of every RTF in ``tlf_dir`` in place
-    of :data:`analysis.style.rtf.VERSION_TOKEN`; returns how many files changed.
+    of :data:`analysis.style.marks.VERSION_TOKEN`; returns how many files changed.
 
     Version names are plain ASCII (report.publish.check_version_name), so a byte
     replacement keeps the RTF valid."""
-    from analysis.style.rtf import VERSION_TOKEN
+    from analysis.style.marks import VERSION_TOKEN
 
     token, stamp = VERSION_TOKEN.encode("ascii"), version.encode("ascii")
     changed = 0

@@ -52,17 +52,13 @@ from analysis.style.rtf_document import (
     encode,
     page_meta,
 )
+from analysis.style.marks import VERSION_TOKEN
 from analysis.style.rtf_escape import escape
 from analysis.style.rtf_inputs import gt_inputs, table_column_headers, table_inputs
 from analysis.style.rtf_widths import column_widths, rows_per_page
 
 TLF_DIR = "tlf"
 
-# The report version in TLF page headers. The build runs the notebooks with this
-# token as ``report_version`` and stamps the real version into the RTF files when
-# it publishes (report.tlf_index.stamp_version), so that executed notebooks do not
-# depend on the version name and stay cached across versions.
-VERSION_TOKEN = "@@REPORT_VERSION@@"
 
 __all__ = ["Body", "PageMeta", "TLF_DIR", "VERSION_TOKEN", "build_document", "column_widths",
            "encode", "escape", "figure_size", "gt_inputs", "listing_body", "page_meta",
