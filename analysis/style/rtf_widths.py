@@ -21,6 +21,7 @@ PAGE_INCH = {"portrait": (8.5, 11.0), "landscape": (11.0, 8.5)}  # US letter
 TITLE_RESERVE_PT = 72          # page space of the two title lines and their spacing
 MIN_COL_INCH = 0.35
 HEADER_WORD_CAP = 0.7           # a longer header word may break (data cells keep priority)
+SHORT_HEADER_CHARS = 6          # a header this short stays on one line ("> 24 h", not 3 lines)
 SQUEEZE_FLOOR = 0.7             # running-text columns keep >= 70% of their widest word
 MAX_COL_INCH = 3.2
 MARGINS = {"portrait": (1.0, 1.0, 1.0, 0.8, 0.5, 0.5),
@@ -78,7 +79,10 @@ def _least_and_wanted(frame: pd.DataFrame, headers: Sequence[str], nowrap: Seque
     want: list[float] = []
     for i, col in enumerate(frame.columns):
         cells = [str(v) for v in frame[col].tolist()]
-        head = min(HEADER_WORD_CAP, BOLD_FACTOR * _word_width(headers[i], size)) if headers[i] else 0.0
+        header = str(headers[i]) if headers[i] else ""
+        head_width = (_text_width(header, size) if len(header.strip()) <= SHORT_HEADER_CHARS
+                      else _word_width(header, size))
+        head = min(HEADER_WORD_CAP, BOLD_FACTOR * head_width) if header else 0.0
         full = max([_text_width(c, size) for c in cells] + [0.0])
         # a word wider than MAX_COL_INCH wraps inside its cell anyway (the PDF breaks
         # long words, Word does too), so it asks for no more than that

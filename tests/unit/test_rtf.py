@@ -208,3 +208,18 @@ def test_a_listing_longer_than_the_rtf_limit_keeps_the_first_rows_and_says_where
     text = path.read_text(encoding="ascii", errors="replace")
     assert "P-004" in text and "P-005" not in text
     assert "first 5 of 12 rows" in text and "listings/L16.2.1.csv" in text
+
+
+def test_a_short_header_asks_for_its_whole_width_not_its_widest_word():
+    """"> 24 h" over a column of "Yes"/"No" stays on one line (it was set on three)."""
+    import pandas as pd
+
+    from analysis.style import rtf_widths
+
+    frame = pd.DataFrame({"a": ["Yes", "No"], "b": ["Yes", "No"]})
+    least, _ = rtf_widths.least_and_wanted(frame, ["> 24 h", "Fever/ infection status"],
+                                          [False, False], 9)
+    pad = rtf_widths.PAD_INCH
+    assert least[0] - pad >= rtf_widths.text_width("> 24 h", 9)
+    # a longer header still wraps at its words
+    assert least[1] - pad < rtf_widths.text_width("Fever/ infection status", 9)
