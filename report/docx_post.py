@@ -214,11 +214,17 @@ def content_grid(table: str, width: int) -> tuple[list[int], int] | None:
     and the cell margin (each side) they assume; ``None`` for a table without text.
 
     Each column needs its widest header word and widest body word whole, plus the cell
-    margins, and would like its widest line (at most :data:`WANT_CAP_INCH`); the width left
-    over is shared in proportion to what each column still wants. When the words do not
-    all fit on the page, in this order: the cell margins narrow to :data:`TIGHT_MARGIN`;
-    body words may break after a hyphen (an identifier, a date); body words may break
-    (header words never do unless they alone are wider than the page)."""
+    margins, and would like its widest line (at most :data:`WANT_CAP_INCH`); a column of
+    short phrases (every body line at most :data:`analysis.style.rtf_widths.NOWRAP_INCH` wide,
+    the PDF's rule in
+    :func:`analysis.style.listings.relative_widths`: the dose level "DL1 (0.5 × 10⁶/kg)")
+    needs its widest line, so that each stays on one line. The width left over is shared in
+    proportion to what each column still wants. When the words do not all fit on the page,
+    in this order: phrases may wrap; the cell margins narrow to :data:`TIGHT_MARGIN`; body
+    words may break after a hyphen (an identifier, a date); body words may break (header
+    words never do unless they alone are wider than the page)."""
+    from analysis.style.rtf_widths import NOWRAP_INCH, TWO_LINES
+
     n = len(re.findall(r"<w:gridCol ", table))
     head = [[] for _ in range(n)]
     body = [[] for _ in range(n)]
@@ -234,10 +240,31 @@ def content_grid(table: str, width: int) -> tuple[list[int], int] | None:
     inch = 1440
     h = [_widest(_words(c, False, slashes=False)) * SLACK * inch for c in head]
     full = [min(_widest(c + b), WANT_CAP_INCH) * SLACK * inch for c, b in zip(head, body, strict=True)]
+    lines = [_widest(b) for b in body]
+    short = [bool(b) and w <= NOWRAP_INCH for b, w in zip(body, lines, strict=True)]
+    phrase = list(short)
+
+    def needs(hyphens: bool, margin: int, keep_body: bool) -> list[float]:
+        """Per column: a phrase its line, a short column that wraps two lines at most
+        (:data:`TWO_LINES` of its line), any other its widest word."""
+        b = [(w if ph else max(_widest(_words(c, hyphens)), TWO_LINES * w if sh else 0.0))
+             * SLACK * inch if keep_body else 0.0
+             for c, w, ph, sh in zip(body, lines, phrase, short, strict=True)]
+        return [max(x, y) + 2 * margin + SLACK_TWIPS for x, y in zip(h, b, strict=True)]
+
+    # phrases whole while they fit; else the phrase that gives the least wraps, one by one
+    least = needs(False, CELL_MARGIN, True)
+    while sum(least) > width and any(phrase):
+        saving = {}
+        for i in (i for i, ph in enumerate(phrase) if ph):
+            phrase[i] = False
+            saving[i] = least[i] - needs(False, CELL_MARGIN, True)[i]
+            phrase[i] = True
+        phrase[min(saving, key=saving.get)] = False
+        least = needs(False, CELL_MARGIN, True)
     for hyphens, margin, keep_body in ((False, CELL_MARGIN, True), (False, TIGHT_MARGIN, True),
                                        (True, TIGHT_MARGIN, True), (True, TIGHT_MARGIN, False)):
-        b = [_widest(_words(c, hyphens)) * SLACK * inch if keep_body else 0.0 for c in body]
-        least = [max(x, y) + 2 * margin + SLACK_TWIPS for x, y in zip(h, b, strict=True)]
+        least = needs(hyphens, margin, keep_body)
         if sum(least) <= width:
             break
     want = [max(lo, f + 2 * margin + SLACK_TWIPS) for lo, f in zip(least, full, strict=True)]

@@ -32,12 +32,16 @@ from analysis.csv_cells import csv_text
 from analysis.formats import listing_text as as_text  # the cell text is made in formats
 from analysis.style.decode import shown_cells
 from analysis.style.escape import display_frame, html_text
-from analysis.style.rtf_widths import PAD_INCH, least_and_wanted, text_width
+from analysis.style.rtf_widths import (
+    NOWRAP_INCH,
+    PAD_INCH,
+    TWO_LINES,
+    least_and_wanted,
+    text_width,
+)
 from analysis.style.tables import decorate, house_style, table_id
 
 CSR_FONT_SIZE = 9     # points: the CSR's tables (PDF, DOCX), the least the eCTD specification allows
-NOWRAP_INCH = 1.4     # a column whose every cell is at most this wide keeps each cell on one line
-TWO_LINES = 0.6       # ... and, when the page is too narrow for that, on two lines (share of its width)
 CSR_WIDTH_INCH = 10.28  # text width of a landscape A4 page of the CSR (29.7 cm less 2 x 1.8 cm)
 CSR_PAD_INCH = 8 / 72   # cell inset, left + right (report/assets/csr.typ: 4 pt each side)
 FONT_FACTOR = 1.04      # Libertinus Serif (the PDF's font) is at most this much wider than the

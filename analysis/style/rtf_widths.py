@@ -20,6 +20,10 @@ LANDSCAPE_WIDTH = 10.0
 PAGE_INCH = {"portrait": (8.5, 11.0), "landscape": (11.0, 8.5)}  # US letter
 TITLE_RESERVE_PT = 72          # page space of the two title lines and their spacing
 MIN_COL_INCH = 0.35
+# a listing column whose every cell is at most this wide keeps each cell on one line, in the
+# PDF (analysis.style.listings.relative_widths) and the DOCX (report.docx_post.content_grid)
+NOWRAP_INCH = 1.4
+TWO_LINES = 0.6       # ... and, when the page is too narrow for that, on two lines (share of its width)
 HEADER_WORD_CAP = 0.7           # a longer header word may break (data cells keep priority)
 SHORT_HEADER_CHARS = 6          # a header this short stays on one line ("> 24 h", not 3 lines)
 SQUEEZE_FLOOR = 0.7             # running-text columns keep >= 70% of their widest word

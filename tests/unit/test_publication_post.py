@@ -140,3 +140,35 @@ def test_the_docx_writer_sets_a_landscape_listing_grid_from_its_text():
            f"w:h=\"16838\"/><w:pgMar w:left=\"1134\" w:right=\"1134\"/></w:sectPr></w:body>")
     grid = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"', fit_table_grids(xml))]
     assert sum(grid) == 16838 - 1134 - 1418 and grid != [7143, 7143] and grid[0] > grid[1]
+
+
+def test_a_column_of_short_phrases_keeps_each_on_one_line_while_the_page_allows():
+    """The dose level "DL1 (0.5 × 10⁶/kg)" took two or three lines in LibreOffice beside a
+    column of running text; as in the PDF, it keeps its line, and on a crowded page it
+    wraps onto two lines at most."""
+    from rtflite import get_string_width
+
+    from report.docx_post import content_grid
+
+    dose = "DL1 (0.5 \u00d7 10\u2076/kg)"
+    long = "Immune effector cell-associated neurotoxicity syndrome, resolved after two days"
+    width = 16838 - 1134 - 1418
+    # four columns of running text want more than the page: the dose level keeps its line
+    grid, margin = content_grid(_listing(["Dose level"] + ["Verbatim"] * 4,
+                                         [[dose] + [long] * 4] * 3), width)
+    line = get_string_width(dose, font_size=9) * 1440
+    assert grid[0] - 2 * margin >= line
+    # more and more columns of one long word each: the dose level keeps its line as long as
+    # the page allows, then wraps onto two lines (0.6 of its line) at most
+    filler = "Hypogammaglobulinaemia"
+    seen_wrapped = False
+    for k in range(1, 40):   # five long words, then one narrow "No" column more each time
+        cells = [filler] * min(k, 5) + ["No"] * max(0, k - 5)
+        table = _listing(["Dose level"] + [f"T{i}" for i in range(k)], [[dose] + cells] * 3)
+        grid, margin = content_grid(table, width)
+        if margin != 80:
+            break                               # not even whole words fit any more
+        if grid[0] - 2 * margin < line:
+            seen_wrapped = True
+            assert grid[0] - 2 * margin >= 0.6 * line, k
+    assert seen_wrapped
