@@ -41,6 +41,7 @@ import pandas as pd
 import rtflite as rtf
 
 from analysis.catalogue import Display
+from analysis.style.marks import VERSION_TOKEN
 from analysis.style.rtf_body import Body, listing_body, table_body
 from analysis.style.rtf_document import (
     MARGINS,
@@ -52,7 +53,6 @@ from analysis.style.rtf_document import (
     encode,
     page_meta,
 )
-from analysis.style.marks import VERSION_TOKEN
 from analysis.style.rtf_escape import escape
 from analysis.style.rtf_inputs import gt_inputs, table_column_headers, table_inputs
 from analysis.style.rtf_widths import column_widths, rows_per_page
