@@ -25,7 +25,8 @@ from analysis import runtime
 E2E_GROUP = "e2e-renders"
 E2E_OTHER_SNAPSHOTS = "e2e-other-snapshots"
 OTHER_SNAPSHOT_MODULES = ("tests/e2e/test_real_adam_e2e.py",
-                          "tests/e2e/test_edge_snapshots_e2e.py")
+                          "tests/e2e/test_edge_snapshots_e2e.py",
+                          "tests/e2e/test_other_study_e2e.py")
 # Modules that take about a minute or more (``--durations``): handed out right after the
 # render groups.
 LONG_MODULES = ("tests/contract/test_real_adam.py", "tests/contract/test_simulator_trial.py",

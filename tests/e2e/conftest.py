@@ -156,7 +156,7 @@ TRICKY_TERM = r"<b>IL-6 > 100 pg/mL</b> 50% #1 $x$ @ref *a* \end"
 
 
 @pytest.fixture(scope="session")
-def pilot_snapshot(project, final_report) -> str:
+def pilot_snapshot(project) -> str:
     """Another study's standard ADaM (ADSL + ADAE only, CDISC-pilot style) with a
     preferred term full of markup characters, frozen like any snapshot: its id."""
     from contract.factories import PILOT_CUTOFF, pilot
