@@ -163,7 +163,6 @@ def test_more_participants_than_four_digit_subject_numbers_hold_stay_unique():
     (the enrolment step of :func:`simulate_trial`, as it runs there). A whole trial of
     20,000 participants is the bench's: ``nox -s bench`` simulates, freezes and validates
     it, and took 2.5 min of CI's 15 here."""
-    import numpy as np
 
     from analysis.config import load_config
     from data_contract.simulator.assemble import STREAMS, load_params, run_escalation

@@ -177,11 +177,12 @@ def document_texts(report: Path) -> dict[str, str]:
 
     from bs4 import BeautifulSoup
     from docx import Document
-    from pypdf import PdfReader
+
+    from .pdf_text import page_texts
 
     html = BeautifulSoup((report / "csr.html").read_text(encoding="utf-8"),
                          "html.parser").get_text(" ")
-    pdf = " ".join(p.extract_text() or "" for p in PdfReader(report / "csr.pdf").pages)
+    pdf = " ".join(page_texts(report / "csr.pdf"))
     docx = " ".join(p.text for p in Document(str(report / "csr.docx")).paragraphs)
     return {name: re.sub(r"\s+", " ", text).strip()
             for name, text in (("html", html), ("pdf", pdf), ("docx", docx))}

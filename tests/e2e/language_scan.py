@@ -12,11 +12,12 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from docx import Document
-from pypdf import PdfReader
 
 from analysis.config import load_config
 from data_contract.specs import DATASETS
 from study.decode import decode_term
+
+from .pdf_text import page_texts
 
 SECTION_16 = "16.2 Participant data listings"
 
@@ -67,7 +68,7 @@ def html_sections_1_15(path: Path) -> str:
 
 
 def pdf_sections_1_15(path: Path) -> str:
-    pages = [_norm(p.extract_text() or "") for p in PdfReader(path).pages]
+    pages = [_norm(t) for t in page_texts(path)]
     body = [i for i, t in enumerate(pages) if SECTION_16 in t and "Table of contents" not in t]
     end = body[0] if body else len(pages)
     return " ".join(pages[:end])

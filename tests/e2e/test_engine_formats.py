@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from analysis.catalogue import ALL_DISPLAYS, DISPLAYS
 
 from .conftest import TRICKY_TERM, run_report
+from .pdf_text import page_texts
 
 pytestmark = pytest.mark.e2e
 
@@ -82,7 +83,7 @@ def html_text(engine_report):
 @pytest.fixture(scope="module")
 def pdf_pages(engine_report):
     _, report = engine_report
-    return [_norm(p.extract_text() or "") for p in PdfReader(report / "csr.pdf").pages]
+    return [_norm(t) for t in page_texts(report / "csr.pdf")]
 
 
 @pytest.fixture(scope="module")

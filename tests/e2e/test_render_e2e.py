@@ -20,6 +20,7 @@ from report import redline_docx, text_changes
 from report.cache import hash_paths
 
 from .conftest import run_report
+from .pdf_text import page_texts
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +39,7 @@ def html_text(final_report):
 
 @pytest.fixture(scope="module")
 def pdf_pages(final_report):
-    return [_norm(p.extract_text() or "") for p in PdfReader(final_report / "csr.pdf").pages]
+    return [_norm(t) for t in page_texts(final_report / "csr.pdf")]
 
 
 @pytest.fixture(scope="module")
