@@ -4,7 +4,8 @@ drops the `display` attributes this filter reads).
   the order of the report, with its caption.
 - Every image of a display has alt text naming the display and what it shows (its
   caption: "Figure 14.2.1 Relapse-free proportion after infusion (Kaplan-Meier)").
-- A table cell holding a date (ISO 8601, as the listings print them) gets the class
+- A table cell holding a date (ISO 8601, as the listings print them) or a one-word
+  identifier with a hyphen (a participant, "NCT06561009-01-0001") gets the class
   `csr-nowrap` (report/assets/csr.css keeps it on one line).
 The Quarto engine uses the same rules (`list_of_displays`, `nowrap_dates`, returned with
 the filter): quarto/display-list.lua on the book's first page, quarto/stage.lua on each
@@ -16,9 +17,20 @@ local function caption_text(el)
   return (stringify(el.caption.long or {}):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""))
 end
 
+local IDENTIFIER_MAX = 24   -- characters of a one-word identifier kept on one line
+
+--- A date ("2025-10-01") or a one-word identifier with a hyphen ("NCT06561009-01-0001"):
+--- a browser would break it at a hyphen.
+local function unbreakable(text)
+  if text:match("^%s*%d%d%d%d%-%d%d%-%d%d[T%d:]*%s*$") then return true end
+  local word = text:match("^%s*(%w%S*)%s*$")
+  return word ~= nil and word:find("%w%-%w") ~= nil and utf8.len(word) ~= nil
+    and utf8.len(word) <= IDENTIFIER_MAX
+end
+
 local function nowrap_dates(tbl)
   local function mark(cell)
-    if stringify(cell.contents):match("^%s*%d%d%d%d%-%d%d%-%d%d[T%d:]*%s*$") then
+    if unbreakable(stringify(cell.contents)) then
       cell.attr.classes:insert("csr-nowrap")
     end
   end

@@ -137,16 +137,19 @@ def _is_listing(table) -> bool:
 
 
 def check_listing_dates_do_not_wrap(report: Path) -> None:
-    """Every date cell of the listings has the class ``csr-nowrap``, which the page's CSS
-    keeps on one line."""
+    """Every date cell and every participant identifier of the listings has the class
+    ``csr-nowrap``, which the page's CSS keeps on one line (a browser broke
+    "NCT06561009-01-0001" at its hyphens)."""
     pages = soups(report)
     listings = [t for s in pages.values() for t in s.find_all("table") if _is_listing(t)]
     assert listings, "no listing tables found"
-    dates = [td for t in listings for td in t.find_all("td")
-             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", td.get_text(strip=True))]
-    assert dates, "no date cells found in the listings"
-    wrapping = [td.get_text(strip=True) for td in dates if "csr-nowrap" not in (td.get("class") or [])]
-    assert not wrapping, f"{len(wrapping)} of {len(dates)} date cells may wrap"
+    for what, pattern in (("date", r"\d{4}-\d{2}-\d{2}"), ("participant", r"NCT\d+-\d+-\d+")):
+        cells = [td for t in listings for td in t.find_all("td")
+                 if re.fullmatch(pattern, td.get_text(strip=True))]
+        assert cells, f"no {what} cells found in the listings"
+        wrapping = [td.get_text(strip=True) for td in cells
+                    if "csr-nowrap" not in (td.get("class") or [])]
+        assert not wrapping, f"{len(wrapping)} of {len(cells)} {what} cells may wrap"
     for page, soup in pages.items():
         if any(_is_listing(t) for t in soup.find_all("table")):
             assert re.search(r"td\.csr-nowrap\s*\{[^}]*white-space:\s*nowrap",
