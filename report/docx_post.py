@@ -243,13 +243,16 @@ def content_grid(table: str, width: int) -> tuple[list[int], int] | None:
     lines = [_widest(b) for b in body]
     short = [bool(b) and w <= NOWRAP_INCH for b, w in zip(body, lines, strict=True)]
     phrase = list(short)
+    # each column's widest body word, measured once per way of breaking (False: at spaces,
+    # True: after hyphens too); the loops below only add them up
+    word = {hy: [_widest(_words(c, hy)) for c in body] for hy in (False, True)}
 
     def needs(hyphens: bool, margin: int, keep_body: bool) -> list[float]:
         """Per column: a phrase its line, a short column that wraps two lines at most
         (:data:`TWO_LINES` of its line), any other its widest word."""
-        b = [(w if ph else max(_widest(_words(c, hyphens)), TWO_LINES * w if sh else 0.0))
-             * SLACK * inch if keep_body else 0.0
-             for c, w, ph, sh in zip(body, lines, phrase, short, strict=True)]
+        b = [(w if ph else max(wd, TWO_LINES * w if sh else 0.0)) * SLACK * inch
+             if keep_body else 0.0
+             for wd, w, ph, sh in zip(word[hyphens], lines, phrase, short, strict=True)]
         return [max(x, y) + 2 * margin + SLACK_TWIPS for x, y in zip(h, b, strict=True)]
 
     # phrases whole while they fit; else the phrase that gives the least wraps, one by one
