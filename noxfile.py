@@ -7,6 +7,8 @@ and passes everything after ``--`` on to the command it runs.
 
 from __future__ import annotations
 
+import os
+
 import nox
 from packaging.specifiers import SpecifierSet
 
@@ -32,10 +34,23 @@ def _python(pyproject: dict) -> str:
 PYTHON = _python(PYPROJECT)
 
 
+# The installer of the pinned environment where the machine has no uv (CI: only
+# ``pip install nox``): pip installs this one wheel, then uv installs the lock. uv installs the
+# same pinned versions as pip in about a tenth of the time (about 10 s instead of 2 min here).
+UV = "uv==0.13.9"
+
+
 def _install(session: nox.Session) -> None:
     """The pinned environment and the project itself (no dependency resolution)."""
-    session.install("-r", LOCK)
-    session.install("--no-deps", "-e", ".")
+    if session.venv_backend == "uv":   # nox found uv on PATH: session.install is uv's
+        session.install("-r", LOCK)
+        session.install("--no-deps", "-e", ".")
+        return
+    session.install(UV)
+    python = os.path.join(session.bin, "python")
+    session.run("python", "-m", "uv", "pip", "install", "--python", python, "-r", LOCK)
+    session.run("python", "-m", "uv", "pip", "install", "--python", python, "--no-deps",
+                "-e", ".")
 
 
 @nox.session(python=PYTHON)
