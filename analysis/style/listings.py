@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
-from great_tables import GT, md
+from great_tables import GT, loc, md, style
 
 from analysis.csv_cells import csv_text
 from analysis.formats import listing_text as as_text  # the cell text is made in formats
@@ -51,6 +51,9 @@ MAX_ROWS = 200       # longer listings are linked, not printed in full
 REPORT_PAGE = "../csr.html"
 PREVIEW_ROWS = 20    # rows shown in the CSR for a linked listing
 LISTINGS_DIR = "listings"
+# the CSS of a short-phrase cell in great-tables' HTML; report/assets/gt_tables.lua turns it
+# into the class csr-nowrap of the CSR's tables (report/assets/csr.css)
+ONE_LINE_CSS = "white-space: nowrap"
 
 
 def link_target(display_id: str, ext: str = "html") -> str:
@@ -201,12 +204,31 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
             gt = gt.fmt(lambda v, a=anchor: linked(html_text(v), a), columns=[names[labels[0]]],
                         rows=rows)
     gt = gt.cols_width(relative_widths(shown, names))
+    one_line = [names[c] for c in one_line_columns(shown)]
+    if len(shown) and one_line:   # the HTML keeps them on one line (report/assets/gt_tables.lua)
+        gt = gt.tab_style(style.css(ONE_LINE_CSS), locations=loc.body(columns=one_line))
     if n == 0:
         gt = gt.tab_source_note("No records.")
     gt = house_style(gt, display_id)
     if truncated and note_in_table:
         gt = gt.tab_source_note(md(truncation_note(display_id, n, len(shown))))
     return decorate(gt, set_line=set_line, footnotes=footnotes, source=source)
+
+
+def one_line_columns(shown: pd.DataFrame) -> list:
+    """The columns of short phrases: every cell at most :data:`NOWRAP_INCH` wide at the
+    CSR's type size (dates, participant IDs, the dose level "DL2 (1.0 × 10⁶/kg)", sex).
+    The PDF and DOCX keep them on one line while the page allows
+    (:func:`relative_widths`); the HTML always does, since its tables scroll sideways
+    instead of wrapping (the Quarto site had set the dose level on three lines)."""
+    return [c for c, w in zip(shown.columns, _widest_cells(shown), strict=True)
+            if w <= NOWRAP_INCH]
+
+
+def _widest_cells(shown: pd.DataFrame) -> list[float]:
+    """Per column, the width of its widest cell (inches, at the CSR's type size)."""
+    return [max([text_width(str(v), CSR_FONT_SIZE) for v in shown[c].tolist()] + [0.0])
+            for c in shown.columns]
 
 
 def relative_widths(shown: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:
@@ -216,24 +238,24 @@ def relative_widths(shown: pd.DataFrame, names: dict[str, str]) -> dict[str, str
     Each column needs at least its widest word (the measure of the RTF package,
     :func:`analysis.style.rtf_widths.least_and_wanted`, at the CSR's 9 pt, scaled by
     :data:`FONT_FACTOR` and with the CSR's cell inset) and would like its widest cell.
-    A column of short phrases (every cell at most :data:`NOWRAP_INCH` wide, e.g. the
-    dose level "DL2 (1.0 × 10⁶/kg)") needs its widest cell, so each stays on one line,
+    A column of short phrases (:func:`one_line_columns`) needs its widest cell, so each
+    stays on one line,
     as long as the least widths fit a landscape page: if not, the phrase columns that
     gain the least from it wrap first, one at a time, onto two lines at most (a word never runs over its column
     unless the widest words alone are wider than the page). The width left over is
     shared in proportion to what each column still wants."""
     headers = [str(c) for c in shown.columns]
-    full = [max([text_width(str(v), CSR_FONT_SIZE) for v in shown[c].tolist()] + [0.0])
-            for c in shown.columns]
-    nowrap = [w <= NOWRAP_INCH for w in full]
+    full = _widest_cells(shown)
+    short = set(one_line_columns(shown))
+    nowrap = [c in short for c in shown.columns]
 
     def csr(w: float) -> float:
         return (w - PAD_INCH) * FONT_FACTOR + CSR_PAD_INCH
 
     def measure() -> tuple[list[float], list[float]]:
         least, want = least_and_wanted(shown, headers, nowrap, CSR_FONT_SIZE)
-        least = [max(csr(lo), csr(TWO_LINES * f + PAD_INCH) if f <= NOWRAP_INCH else 0.0)
-                 for lo, f in zip(least, full, strict=True)]
+        least = [max(csr(lo), csr(TWO_LINES * f + PAD_INCH) if c in short else 0.0)
+                 for lo, f, c in zip(least, full, shown.columns, strict=True)]
         return least, [max(lo, csr(w)) for lo, w in zip(least, want, strict=True)]
 
     least, want = measure()
@@ -260,5 +282,5 @@ def relative_widths(shown: pd.DataFrame, names: dict[str, str]) -> dict[str, str
     return {names[c]: f"{100 * w / total:.1f}%" for c, w in zip(shown.columns, widths, strict=True)}
 
 
-__all__ = ["MAX_ROWS", "REPORT_PAGE", "linked", "relative_widths", "PREVIEW_ROWS", "as_text", "full_page", "write_full", "listing_gt",
+__all__ = ["MAX_ROWS", "REPORT_PAGE", "linked", "one_line_columns", "relative_widths", "PREVIEW_ROWS", "as_text", "full_page", "write_full", "listing_gt",
            "link_target", "truncation_note", "table_id"]

@@ -3,7 +3,9 @@ engine) and quarto_tables.lua (Quarto engine), so both engines typeset the same 
 
 Cell text stays verbatim (the HTML reader yields plain Str); gt alignment classes become cell
 alignments; group headings are bold and left-aligned; spanner cells keep the class
-`spanner`; every other attribute is dropped. Load it from a filter's own folder with
+`spanner`; a cell styled `white-space: nowrap` (a listing's short phrases,
+analysis.style.listings.one_line_columns) gets the class `csr-nowrap`, which the HTML keeps
+on one line; every other attribute is dropped. Load it from a filter's own folder with
   package.path = PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "?.lua;" .. package.path
   local gt_tables = require("gt_tables")
 ]]
@@ -23,6 +25,9 @@ local function clean_cell(cell)
     cell.contents = pandoc.Blocks({ pandoc.Plain({ pandoc.Strong(pandoc.utils.blocks_to_inlines(cell.contents)) }) })
   end
   if cell.attr.classes:includes("gt_column_spanner_outer") then keep = { "spanner" } end
+  if (cell.attr.attributes.style or ""):match("white%-space:%s*nowrap") then
+    keep[#keep + 1] = "csr-nowrap"
+  end
   cell.attr = pandoc.Attr("", keep)
   return cell
 end

@@ -30,7 +30,7 @@ end
 
 local function nowrap_dates(tbl)
   local function mark(cell)
-    if unbreakable(stringify(cell.contents)) then
+    if not cell.attr.classes:includes("csr-nowrap") and unbreakable(stringify(cell.contents)) then
       cell.attr.classes:insert("csr-nowrap")
     end
   end

@@ -137,13 +137,15 @@ def _is_listing(table) -> bool:
 
 
 def check_listing_dates_do_not_wrap(report: Path) -> None:
-    """Every date cell and every participant identifier of the listings has the class
-    ``csr-nowrap``, which the page's CSS keeps on one line (a browser broke
-    "NCT06561009-01-0001" at its hyphens)."""
+    """Every date cell, participant identifier and dose level of the listings has the
+    class ``csr-nowrap``, which the page's CSS keeps on one line (a browser broke
+    "NCT06561009-01-0001" at its hyphens, and the Quarto site set "DL1 (0.5 × 10⁶/kg)" on
+    three lines)."""
     pages = soups(report)
     listings = [t for s in pages.values() for t in s.find_all("table") if _is_listing(t)]
     assert listings, "no listing tables found"
-    for what, pattern in (("date", r"\d{4}-\d{2}-\d{2}"), ("participant", r"NCT\d+-\d+-\d+")):
+    for what, pattern in (("date", r"\d{4}-\d{2}-\d{2}"), ("participant", r"NCT\d+-\d+-\d+"),
+                          ("dose level", r"DL\d \(.+/kg\)")):
         cells = [td for t in listings for td in t.find_all("td")
                  if re.fullmatch(pattern, td.get_text(strip=True))]
         assert cells, f"no {what} cells found in the listings"

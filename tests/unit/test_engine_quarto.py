@@ -122,6 +122,13 @@ def test_html_tables_keep_date_cells_on_one_line_and_trace_spans_as_the_builtin_
     assert 'data-trace="trace/T14.1.1.json#0"' in html and 'title="ARD T14.1.1; 1' in html
 
 
+def test_html_tables_keep_cells_styled_nowrap_on_one_line_as_the_builtin_engine():
+    gt = GT_WITH_DATE.replace('<td class="gt_row">2025-01-02</td>',
+                              '<td class="gt_row" style="white-space: nowrap">DL1 (0.5 × 10⁶/kg)</td>')
+    out = quarto_stage.run_stage_lua(pandoc_path(), {"formats": ["html"], "tables": {"k": gt}})
+    assert '<td class="csr-nowrap">DL1 (0.5 × 10⁶/kg)</td>' in out["tables"]["k"]["html"]
+
+
 def test_each_format_gets_the_table_as_pandoc_writes_it(staged):
     assert staged.tables
     for by_format in staged.tables.values():

@@ -1,5 +1,7 @@
 """Listings: short ones in full, long ones linked (the CSR does not grow with n)."""
 
+import re
+
 import pandas as pd
 
 from analysis.style import listings
@@ -121,3 +123,19 @@ def test_listing_of_14_columns_keeps_every_word_within_its_column_and_dose_on_tw
     for col in listing.columns:
         words = " ".join(listing[col]).replace("/", "/ ").split()
         assert inches[col] >= max(_need(w) for w in words) - 0.01, col
+
+
+def test_html_listing_keeps_its_short_phrase_columns_on_one_line_and_lets_running_text_wrap():
+    """A browser wraps a column of short phrases at its spaces when the table is wider
+    than the page (the Quarto site set the dose level on three lines): those columns'
+    cells carry ``white-space: nowrap``, which both engines turn into ``csr-nowrap``."""
+    n = 3
+    long_term = "General disorders and administration site conditions"
+    listing = pd.DataFrame({"Participant": ["NCT06561009-01-0001"] * n, "Dose level": [DOSE] * n,
+                            "SOC": [long_term] * n, "Grade": ["1"] * n})
+    assert listings.one_line_columns(listing) == ["Participant", "Dose level", "Grade"]
+    html = listing_gt(listing, "L9.9").as_raw_html()
+    cells = re.findall(r'<td[^>]*>[^<]*</td>', html)
+    one_line = [c for c in cells if "white-space: nowrap" in c]
+    assert len(one_line) == 3 * n and not any(long_term in c for c in one_line)
+    assert any(DOSE in c for c in one_line)
