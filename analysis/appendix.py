@@ -93,8 +93,14 @@ def rule_table() -> str:
                     widths=(2.4, 0.9, 0.9, 5.8), align="llll"))
 
 
+# the contract's variable types as the appendix names them for a reader
+TYPE_NAMES = {"str": "text", "float": "number", "int": "integer", "date": "date"}
+
+
 def contract_table(dataset: str) -> str:
-    """The specification of one dataset as a Markdown table (variable, label, type, rules)."""
+    """The specification of one dataset: a heading (kept with its table on the page) and
+    a Markdown table of its variables (variable, label, type, key position, required,
+    standard CDISC variable, unit, rules)."""
     from data_contract.specs import DATASETS
 
     if dataset not in DATASETS:
@@ -112,11 +118,15 @@ def contract_table(dataset: str) -> str:
             rule.append(f"steps of {v.step:g}")
         if v.pattern:
             rule.append(f"pattern {v.pattern}")
-        rows.append((v.name, v.label, v.type, "yes" if v.required else "",
-                     "yes" if v.core else "", v.unit or "", ", ".join(rule)))
-    header = ("Variable", "Label", "Type", "Required", "Core", "Unit", "Allowed values / range")
-    return (f"**{spec.name}**: {spec.label}. Keys: {', '.join(spec.keys)}.\n\n"
-            + table(header, rows, widths=(1.3, 2.4, 0.7, 1, 0.7, 1.2, 4.5), align="lllccll"))
+        key = str(spec.keys.index(v.name) + 1) if v.name in spec.keys else ""
+        rows.append((v.name, v.label, TYPE_NAMES.get(v.type, v.type), key,
+                     "yes" if v.required else "", "yes" if v.core else "", v.unit or "",
+                     ", ".join(rule)))
+    header = ("Variable", "Label", "Type", "Key", "Required", "Standard", "Unit",
+              "Allowed values / range")
+    return (f"### {spec.name}: {spec.label} {{.unnumbered .unlisted}}\n\n"
+            + table(header, rows, widths=(1.3, 2.4, 0.8, 0.5, 1, 0.7, 1.2, 4.5),
+                    align="lllcccll"))
 
 
 def contract_overview() -> str:
@@ -125,8 +135,11 @@ def contract_overview() -> str:
 
     rows = [(s.name, s.label, ", ".join(s.keys), str(len(s.variables)), "yes" if s.core else "")
             for s in DATASETS.values()]
-    return (f"Data contract version {CONTRACT_VERSION}.\n\n"
-            + table(("Dataset", "Label", "Keys", "Variables", "Standard core"), rows,
+    return (f"Data contract version {CONTRACT_VERSION}. Each dataset's table below gives, "
+            "for every variable, its place in the dataset's keys (Key: 1 first), whether it "
+            "is required and whether it is a standard CDISC variable (not an extension of this "
+            "study).\n\n"
+            + table(("Dataset", "Label", "Keys", "Variables", "Standard"), rows,
                     widths=(1, 3, 2.5, 1, 1), align="lllrc"))
 
 
