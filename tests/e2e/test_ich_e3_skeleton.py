@@ -15,6 +15,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from .conftest import ETHICS_PLACEHOLDER, ETHICS_SENTENCE
+from .pdf_text import page_texts
 
 pytestmark = pytest.mark.e2e
 
@@ -104,7 +105,7 @@ def test_a_writer_sentence_reaches_html_pdf_and_docx_and_no_notebook_reexecutes(
     report = r["report"]
     html = html_lib.unescape((report / "csr.html").read_text(encoding="utf-8"))
     assert ETHICS_SENTENCE in html and ETHICS_PLACEHOLDER not in html
-    pdf = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(report / "csr.pdf").pages)
+    pdf = " ".join(" ".join(text.split()) for text in page_texts(report / "csr.pdf"))
     assert ETHICS_SENTENCE in pdf
     docx = "\n".join(p.text for p in Document(report / "csr.docx").paragraphs)
     assert ETHICS_SENTENCE in docx

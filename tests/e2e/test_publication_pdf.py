@@ -14,6 +14,8 @@ from pypdf import PdfReader
 from analysis.catalogue import DISPLAYS
 from report import pdf_checks
 
+from .pdf_text import page_texts
+
 pytestmark = pytest.mark.e2e
 
 
@@ -65,24 +67,25 @@ def test_pdf_table_rows_stay_whole_t14_3_1_mtd_text_on_the_page_of_its_row_label
     _, reader = pdf
     with open(report / "ard" / "T14.3.1.csv", encoding="utf-8") as fh:
         mtd = next(r["stat_fmt"] for r in csv.DictReader(fh) if r["variable"] == "MTD")
-    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    pages = [" ".join(text.split()) for text in page_texts(report / "csr.pdf")]
     words = " ".join(mtd.split())
     # the row reads on as label, then the whole text (the chapter's sentence has no label)
     on = [n for n, t in enumerate(pages) if f"Maximum tolerated dose {words}" in t]
     assert on, "T14.3.1's maximum tolerated dose row is not whole on one page"
 
 
-def test_pdf_no_table_caption_and_column_header_end_a_page_without_rows(pdf):
+def test_pdf_no_table_caption_and_column_header_end_a_page_without_rows(pdf, engine_report):
     """A table's caption and column header (its last line is the "N = x" of the columns)
     are followed on their page by at least three rows (T14.3.10's header was stranded at
     a page foot under one row-group heading)."""
     _, reader = pdf
     marks = pdf_checks.outline(reader)
+    texts = page_texts(engine_report[1] / "csr.pdf")
     for title, _, _, page in marks:
         m = re.match(r"^Table (\d[\d.]*\d)", title)
         if not m:
             continue
-        lines = [ln.strip() for ln in reader.pages[page].extract_text().splitlines() if ln.strip()]
+        lines = [ln.strip() for ln in texts[page].splitlines() if ln.strip()]
         at = next((i for i, ln in enumerate(lines) if ln.startswith(f"Table {m.group(1)} ")), None)
         if at is None:
             continue
