@@ -51,9 +51,14 @@ MAX_ROWS = 200       # longer listings are linked, not printed in full
 REPORT_PAGE = "../csr.html"
 PREVIEW_ROWS = 20    # rows shown in the CSR for a linked listing
 LISTINGS_DIR = "listings"
-# the CSS of a short-phrase cell in great-tables' HTML; report/assets/gt_tables.lua turns it
-# into the class csr-nowrap of the CSR's tables (report/assets/csr.css)
+# The HTML of a listing's cells (html_cell_css): a column the layout keeps on one line is
+# "white-space: nowrap", which report/assets/gt_tables.lua turns into the class csr-nowrap
+# (report/assets/csr.css); every other column is at least its widest word wide
+# ("min-width", in em of the cell's type), so a browser short of room wraps it at spaces
+# instead of breaking its words into letters; a word of more than LONG_WORD_EM may break.
 ONE_LINE_CSS = "white-space: nowrap"
+HTML_FONT_FACTOR = 1.15   # the HTML's serif (Georgia) is at most this much wider than Times
+LONG_WORD_EM = 16.0
 
 
 def link_target(display_id: str, ext: str = "html") -> str:
@@ -203,10 +208,11 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
             rows = [i for i, a in enumerate(links[:len(shown)]) if a == anchor]
             gt = gt.fmt(lambda v, a=anchor: linked(html_text(v), a), columns=[names[labels[0]]],
                         rows=rows)
-    gt = gt.cols_width(relative_widths(shown, names))
-    one_line = [names[c] for c in one_line_columns(shown)]
-    if len(shown) and one_line:   # the HTML keeps them on one line (report/assets/gt_tables.lua)
-        gt = gt.tab_style(style.css(ONE_LINE_CSS), locations=loc.body(columns=one_line))
+    widths, one_line = column_layout(shown, names)
+    gt = gt.cols_width(widths)
+    if len(shown):
+        for label, css in html_cell_css(shown, one_line).items():
+            gt = gt.tab_style(style.css(css), locations=loc.body(columns=[names[label]]))
     if n == 0:
         gt = gt.tab_source_note("No records.")
     gt = house_style(gt, display_id)
@@ -217,12 +223,34 @@ def listing_gt(listing: pd.DataFrame, display_id: str, *, set_line: str | None =
 
 def one_line_columns(shown: pd.DataFrame) -> list:
     """The columns of short phrases: every cell at most :data:`NOWRAP_INCH` wide at the
-    CSR's type size (dates, participant IDs, the dose level "DL2 (1.0 × 10⁶/kg)", sex).
-    The PDF and DOCX keep them on one line while the page allows
-    (:func:`relative_widths`); the HTML always does, since its tables scroll sideways
-    instead of wrapping (the Quarto site had set the dose level on three lines)."""
+    CSR's type size (dates, participant IDs, the dose level "DL2 (1.0 × 10⁶/kg)", sex),
+    which :func:`column_layout` keeps on one line while the page allows."""
     return [c for c, w in zip(shown.columns, _widest_cells(shown), strict=True)
             if w <= NOWRAP_INCH]
+
+
+def html_cell_css(shown: pd.DataFrame, one_line: Sequence) -> dict:
+    """label -> the CSS of the column's cells in the HTML: :data:`ONE_LINE_CSS` for the
+    columns of ``one_line`` (:func:`column_layout`), else a ``min-width`` of the column's
+    widest word, and for a column of short phrases that wraps, of :data:`TWO_LINES` of its
+    widest cell (two lines at most, as in the PDF); at most :data:`LONG_WORD_EM`, none
+    below 1 em."""
+    short = set(one_line_columns(shown))
+    out = {}
+    for c, full in zip(shown.columns, _widest_cells(shown), strict=True):
+        if c in one_line:
+            out[c] = ONE_LINE_CSS
+            continue
+        # a browser breaks at spaces only ("Recovered/resolved" is one word, not two as in
+        # the PDF), so the words are measured whole
+        inches = max([text_width(w, CSR_FONT_SIZE) for v in shown[c].tolist()
+                      for w in str(v).split()] + [0.0])
+        if c in short:
+            inches = max(inches, TWO_LINES * full)
+        em = min(inches * 72 / CSR_FONT_SIZE * HTML_FONT_FACTOR, LONG_WORD_EM)
+        if em >= 1.0:
+            out[c] = f"min-width: {em:.1f}em"
+    return out
 
 
 def _widest_cells(shown: pd.DataFrame) -> list[float]:
@@ -232,8 +260,16 @@ def _widest_cells(shown: pd.DataFrame) -> list[float]:
 
 
 def relative_widths(shown: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:
-    """Column widths in percent of the table width, so that PDF and DOCX wrap text
-    inside columns instead of letting a word run into its neighbour.
+    """The column widths of :func:`column_layout`."""
+    return column_layout(shown, names)[0]
+
+
+def column_layout(shown: pd.DataFrame, names: dict[str, str]) -> tuple[dict[str, str], list]:
+    """``(widths, one_line)``: column widths in percent of the table width (``names[label]
+    -> "12.5%"``), so that PDF and DOCX wrap text inside columns instead of letting a word
+    run into its neighbour, and the labels of the columns whose every cell is on one line
+    at those widths, which the HTML keeps on one line too (the Quarto site, narrower than
+    the page, had set the dose level on three lines; a column the PDF wraps may wrap).
 
     Each column needs at least its widest word (the measure of the RTF package,
     :func:`analysis.style.rtf_widths.least_and_wanted`, at the CSR's 9 pt, scaled by
@@ -279,8 +315,9 @@ def relative_widths(shown: pd.DataFrame, names: dict[str, str]) -> dict[str, str
         share = max(spare, 0.0) / sum(extra)
         widths = [lo + share * e for lo, e in zip(least, extra, strict=True)]
     total = sum(widths) or 1.0
-    return {names[c]: f"{100 * w / total:.1f}%" for c, w in zip(shown.columns, widths, strict=True)}
+    percent = {names[c]: f"{100 * w / total:.1f}%" for c, w in zip(shown.columns, widths, strict=True)}
+    return percent, [c for c, nw in zip(shown.columns, nowrap, strict=True) if nw]
 
 
-__all__ = ["MAX_ROWS", "REPORT_PAGE", "linked", "one_line_columns", "relative_widths", "PREVIEW_ROWS", "as_text", "full_page", "write_full", "listing_gt",
+__all__ = ["MAX_ROWS", "REPORT_PAGE", "column_layout", "html_cell_css", "linked", "one_line_columns", "relative_widths", "PREVIEW_ROWS", "as_text", "full_page", "write_full", "listing_gt",
            "link_target", "truncation_note", "table_id"]

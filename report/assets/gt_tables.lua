@@ -3,9 +3,10 @@ engine) and quarto_tables.lua (Quarto engine), so both engines typeset the same 
 
 Cell text stays verbatim (the HTML reader yields plain Str); gt alignment classes become cell
 alignments; group headings are bold and left-aligned; spanner cells keep the class
-`spanner`; a cell styled `white-space: nowrap` (a listing's short phrases,
-analysis.style.listings.one_line_columns) gets the class `csr-nowrap`, which the HTML keeps
-on one line; every other attribute is dropped. Load it from a filter's own folder with
+`spanner`; a listing's cell styled `white-space: nowrap` (its short phrases) gets the class
+`csr-nowrap`, which the HTML keeps on one line, and one styled `min-width: <n>em` (the
+column's widest word) keeps that style alone (analysis.style.listings.html_cell_css; the
+PDF and DOCX writers ignore both); every other attribute is dropped. Load it from a filter's own folder with
   package.path = PANDOC_SCRIPT_FILE:match("(.*[/\\])") .. "?.lua;" .. package.path
   local gt_tables = require("gt_tables")
 ]]
@@ -25,10 +26,12 @@ local function clean_cell(cell)
     cell.contents = pandoc.Blocks({ pandoc.Plain({ pandoc.Strong(pandoc.utils.blocks_to_inlines(cell.contents)) }) })
   end
   if cell.attr.classes:includes("gt_column_spanner_outer") then keep = { "spanner" } end
-  if (cell.attr.attributes.style or ""):match("white%-space:%s*nowrap") then
+  local css = cell.attr.attributes.style or ""
+  if css:match("white%-space:%s*nowrap") then
     keep[#keep + 1] = "csr-nowrap"
   end
-  cell.attr = pandoc.Attr("", keep)
+  local min_width = css:match("min%-width:%s*(%d+%.?%d*em)")
+  cell.attr = pandoc.Attr("", keep, min_width and { { "style", "min-width: " .. min_width } } or {})
   return cell
 end
 

@@ -137,21 +137,25 @@ def _is_listing(table) -> bool:
 
 
 def check_listing_dates_do_not_wrap(report: Path) -> None:
-    """Every date cell, participant identifier and dose level of the listings has the
-    class ``csr-nowrap``, which the page's CSS keeps on one line (a browser broke
-    "NCT06561009-01-0001" at its hyphens, and the Quarto site set "DL1 (0.5 × 10⁶/kg)" on
-    three lines)."""
+    """Every date cell and participant identifier of the listings has the class
+    ``csr-nowrap``, which the page's CSS keeps on one line (a browser broke
+    "NCT06561009-01-0001" at its hyphens); so has the dose level ("DL1 (0.5 × 10⁶/kg)",
+    which the Quarto site set on three lines) in every row of each listing whose layout
+    keeps it on one line, as the PDF's does where the page has room."""
     pages = soups(report)
     listings = [t for s in pages.values() for t in s.find_all("table") if _is_listing(t)]
     assert listings, "no listing tables found"
-    for what, pattern in (("date", r"\d{4}-\d{2}-\d{2}"), ("participant", r"NCT\d+-\d+-\d+"),
-                          ("dose level", r"DL\d \(.+/kg\)")):
+    for what, pattern in (("date", r"\d{4}-\d{2}-\d{2}"), ("participant", r"NCT\d+-\d+-\d+")):
         cells = [td for t in listings for td in t.find_all("td")
                  if re.fullmatch(pattern, td.get_text(strip=True))]
         assert cells, f"no {what} cells found in the listings"
         wrapping = [td.get_text(strip=True) for td in cells
                     if "csr-nowrap" not in (td.get("class") or [])]
         assert not wrapping, f"{len(wrapping)} of {len(cells)} {what} cells may wrap"
+    dose = [["csr-nowrap" in (td.get("class") or []) for td in t.find_all("td")
+             if re.fullmatch(r"DL\d \(.+/kg\)", td.get_text(strip=True))] for t in listings]
+    assert any(d and all(d) for d in dose), "no listing keeps its dose level on one line"
+    assert all(all(d) or not any(d) for d in dose), "a listing's dose-level column is mixed"
     for page, soup in pages.items():
         if any(_is_listing(t) for t in soup.find_all("table")):
             assert re.search(r"td\.csr-nowrap\s*\{[^}]*white-space:\s*nowrap",

@@ -129,6 +129,13 @@ def test_html_tables_keep_cells_styled_nowrap_on_one_line_as_the_builtin_engine(
     assert '<td class="csr-nowrap">DL1 (0.5 × 10⁶/kg)</td>' in out["tables"]["k"]["html"]
 
 
+def test_html_tables_keep_a_cells_min_width_alone_of_its_styles():
+    gt = GT_WITH_DATE.replace('<td class="gt_row">2025-01-02</td>',
+                              '<td class="gt_row" style="color: red; min-width: 6.2em">Azathioprine;</td>')
+    out = quarto_stage.run_stage_lua(pandoc_path(), {"formats": ["html"], "tables": {"k": gt}})
+    assert '<td style="min-width: 6.2em">Azathioprine;</td>' in out["tables"]["k"]["html"]
+
+
 def test_each_format_gets_the_table_as_pandoc_writes_it(staged):
     assert staged.tables
     for by_format in staged.tables.values():

@@ -105,11 +105,9 @@ def test_listing_short_phrases_stay_on_one_line_where_the_page_has_room():
     assert inches["Outcome"] >= _need("RECOVERED/RESOLVED") - 0.01
 
 
-def test_listing_of_14_columns_keeps_every_word_within_its_column_and_dose_on_two_lines():
-    """L16.2.7.1's 14 columns do not fit a landscape page with every phrase on one line:
-    phrase columns wrap (the dose level onto two lines at most), words never run over."""
-    n = 3
-    listing = pd.DataFrame({
+def _fourteen_columns(n: int = 3) -> pd.DataFrame:
+    """The columns of L16.2.7.1 (TEAEs)."""
+    return pd.DataFrame({
         "Participant": ["NCT06561009-01-0001"] * n, "Dose level": [DOSE] * n,
         "Seq.": ["1"] * n, "SOC": ["General disorders and administration site conditions"] * n,
         "Preferred term": ["Alanine aminotransferase increased"] * n,
@@ -118,6 +116,12 @@ def test_listing_of_14_columns_keeps_every_word_within_its_column_and_dose_on_tw
         "Outcome": ["RECOVERED/RESOLVED"] * n, "TEAE": ["Y"] * n,
         "Lymphodepletion to Day 28": ["Y"] * n,
     })
+
+
+def test_listing_of_14_columns_keeps_every_word_within_its_column_and_dose_on_two_lines():
+    """L16.2.7.1's 14 columns do not fit a landscape page with every phrase on one line:
+    phrase columns wrap (the dose level onto two lines at most), words never run over."""
+    listing = _fourteen_columns()
     inches = _csr_inches(listing)
     assert inches["Dose level"] >= 0.5 * _need(DOSE)
     for col in listing.columns:
@@ -125,17 +129,48 @@ def test_listing_of_14_columns_keeps_every_word_within_its_column_and_dose_on_tw
         assert inches[col] >= max(_need(w) for w in words) - 0.01, col
 
 
-def test_html_listing_keeps_its_short_phrase_columns_on_one_line_and_lets_running_text_wrap():
-    """A browser wraps a column of short phrases at its spaces when the table is wider
-    than the page (the Quarto site set the dose level on three lines): those columns'
-    cells carry ``white-space: nowrap``, which both engines turn into ``csr-nowrap``."""
+def test_html_listing_keeps_on_one_line_the_short_phrase_columns_the_page_keeps_on_one_line():
+    """A browser wraps a column of short phrases at its spaces when the table is narrower
+    than the page (the Quarto site set the dose level on three lines): the columns the
+    layout keeps on one line carry ``white-space: nowrap``, which both engines turn into
+    ``csr-nowrap``; running text wraps."""
     n = 3
     long_term = "General disorders and administration site conditions"
     listing = pd.DataFrame({"Participant": ["NCT06561009-01-0001"] * n, "Dose level": [DOSE] * n,
                             "SOC": [long_term] * n, "Grade": ["1"] * n})
     assert listings.one_line_columns(listing) == ["Participant", "Dose level", "Grade"]
+    names = {c: f"c{i}" for i, c in enumerate(listing.columns)}
+    assert listings.column_layout(listing, names)[1] == ["Participant", "Dose level", "Grade"]
     html = listing_gt(listing, "L9.9").as_raw_html()
     cells = re.findall(r'<td[^>]*>[^<]*</td>', html)
     one_line = [c for c in cells if "white-space: nowrap" in c]
     assert len(one_line) == 3 * n and not any(long_term in c for c in one_line)
     assert any(DOSE in c for c in one_line)
+
+
+def test_a_short_phrase_column_the_page_wraps_may_wrap_in_the_html_too():
+    """L16.2.7.1's 14 columns: the dose level wraps onto two lines in the PDF, so the HTML
+    does not force it onto one (it would squeeze the running text into letters)."""
+    listing = _fourteen_columns()
+    names = {c: f"c{i}" for i, c in enumerate(listing.columns)}
+    widths, one_line = listings.column_layout(listing, names)
+    assert "Dose level" in listings.one_line_columns(listing) and "Dose level" not in one_line
+    assert "Participant" in one_line and "Start date" in one_line
+    assert widths == listings.relative_widths(listing, names)
+
+
+def test_html_running_text_columns_are_at_least_their_widest_word_wide():
+    """A browser short of room squeezed L16.2.4's prior immunosuppressants into letters
+    ("Azat hiopr ine"): a column that may wrap is at least its widest word wide
+    (``min-width`` in em), up to a cap past which a (hostile) long word may still break."""
+    n = 2
+    listing = pd.DataFrame({"Participant": ["NCT06561009-01-0001"] * n,
+                            "Prior IS": ["Azathioprine; rituximab; tocilizumab"] * n,
+                            "Term": ["x" * 300] * n})
+    css = listings.html_cell_css(listing, ["Participant"])
+    assert css["Participant"] == "white-space: nowrap"
+    em = float(re.fullmatch(r"min-width: ([\d.]+)em", css["Prior IS"]).group(1))
+    assert 5 < em < 9      # "Azathioprine;" in em of the cell's type, with the serif's margin
+    assert css["Term"] == f"min-width: {listings.LONG_WORD_EM:.1f}em"
+    html = listing_gt(listing, "L9.9").as_raw_html()
+    assert html.count(css["Prior IS"]) == n
