@@ -57,7 +57,9 @@ LISTINGS_DIR = "listings"
 # ("min-width", in em of the cell's type), so a browser short of room wraps it at spaces
 # instead of breaking its words into letters; a word of more than LONG_WORD_EM may break.
 ONE_LINE_CSS = "white-space: nowrap"
-HTML_FONT_FACTOR = 1.15   # the HTML's serif (Georgia) is at most this much wider than Times
+# the HTML's fonts (Georgia in the built-in HTML, the Quarto theme's sans-serif, DejaVu Sans
+# where that is the system's) are at most this much wider than the Times metrics measured
+HTML_FONT_FACTOR = 1.3
 LONG_WORD_EM = 16.0
 
 

@@ -170,7 +170,7 @@ def test_html_running_text_columns_are_at_least_their_widest_word_wide():
     css = listings.html_cell_css(listing, ["Participant"])
     assert css["Participant"] == "white-space: nowrap"
     em = float(re.fullmatch(r"min-width: ([\d.]+)em", css["Prior IS"]).group(1))
-    assert 5 < em < 9      # "Azathioprine;" in em of the cell's type, with the serif's margin
+    assert 5 < em < 10     # "Azathioprine;" in em of the cell's type, with the fonts' margin
     assert css["Term"] == f"min-width: {listings.LONG_WORD_EM:.1f}em"
     html = listing_gt(listing, "L9.9").as_raw_html()
     assert html.count(css["Prior IS"]) == n
