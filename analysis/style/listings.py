@@ -277,11 +277,11 @@ def column_layout(shown: pd.DataFrame, names: dict[str, str]) -> tuple[dict[str,
     :func:`analysis.style.rtf_widths.least_and_wanted`, at the CSR's 9 pt, scaled by
     :data:`FONT_FACTOR` and with the CSR's cell inset) and would like its widest cell.
     A column of short phrases (:func:`one_line_columns`) needs its widest cell, so each
-    stays on one line,
-    as long as the least widths fit a landscape page: if not, the phrase columns that
-    gain the least from it wrap first, one at a time, onto two lines at most (a word never runs over its column
-    unless the widest words alone are wider than the page). The width left over is
-    shared in proportion to what each column still wants."""
+    stays on one line, as long as the least widths fit a landscape page: if not, the
+    phrase columns that gain the least from it wrap first, one at a time, onto two lines
+    at most (a word never runs over its column unless the widest words alone are wider
+    than the page). The width left over is shared in proportion to what each column
+    still wants."""
     headers = [str(c) for c in shown.columns]
     full = _widest_cells(shown)
     short = set(one_line_columns(shown))
