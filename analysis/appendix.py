@@ -125,7 +125,9 @@ def contract_table(dataset: str) -> str:
     header = ("Variable", "Label", "Type", "Key", "Required", "Standard", "Unit",
               "Allowed values / range")
     return (f"### {spec.name}: {spec.label} {{.unnumbered .unlisted}}\n\n"
-            + table(header, rows, widths=(1.3, 2.4, 0.8, 0.5, 1, 0.7, 1.2, 4.5),
+            # Variable, Type and Standard as wide as "DLTEVLFL", "integer" and "Standard"
+            # in the DOCX (narrower, Word broke them into "integ er", "Stand ard")
+            + table(header, rows, widths=(1.8, 2.2, 1.1, 0.6, 1.2, 1.3, 1.0, 3.2),
                     align="lllcccll"))
 
 
