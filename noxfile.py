@@ -38,8 +38,8 @@ PYTHON = _python(PYPROJECT)
 # ``pip install nox``): pip installs this one wheel, then uv installs the lock. uv installs the
 # same pinned versions as pip in a quarter of the time (about 35 s instead of 2 min 14 s here).
 UV = "uv==0.13.9"
-# Byte-compile on install, as pip does: where PYTHONDONTWRITEBYTECODE is set (this machine and
-# its CI), an environment without .pyc files compiles every library again in every process
+# Byte-compile on install, as pip does: where PYTHONDONTWRITEBYTECODE is set (as on this
+# machine), an environment without .pyc files compiles every library again in every process
 # (each kernel, each render): the test suite took 10 CPU-minutes more.
 UV_INSTALL = ("pip", "install", "--compile-bytecode")
 
