@@ -227,8 +227,12 @@ def one_line_columns(shown: pd.DataFrame) -> list:
     """The columns of short phrases: every cell at most :data:`NOWRAP_INCH` wide at the
     CSR's type size (dates, participant IDs, the dose level "DL2 (1.0 × 10⁶/kg)", sex),
     which :func:`column_layout` keeps on one line while the page allows."""
-    return [c for c, w in zip(shown.columns, _widest_cells(shown), strict=True)
-            if w <= NOWRAP_INCH]
+    return _short_phrases(shown, _widest_cells(shown))
+
+
+def _short_phrases(shown: pd.DataFrame, full: Sequence[float]) -> list:
+    """:func:`one_line_columns` from each column's widest cell (:func:`_widest_cells`)."""
+    return [c for c, w in zip(shown.columns, full, strict=True) if w <= NOWRAP_INCH]
 
 
 def html_cell_css(shown: pd.DataFrame, one_line: Sequence) -> dict:
@@ -237,9 +241,10 @@ def html_cell_css(shown: pd.DataFrame, one_line: Sequence) -> dict:
     widest word, and for a column of short phrases that wraps, of :data:`TWO_LINES` of its
     widest cell (two lines at most, as in the PDF); at most :data:`LONG_WORD_EM`, none
     below 1 em."""
-    short = set(one_line_columns(shown))
+    widest = _widest_cells(shown)
+    short = set(_short_phrases(shown, widest))
     out = {}
-    for c, full in zip(shown.columns, _widest_cells(shown), strict=True):
+    for c, full in zip(shown.columns, widest, strict=True):
         if c in one_line:
             out[c] = ONE_LINE_CSS
             continue
@@ -284,7 +289,7 @@ def column_layout(shown: pd.DataFrame, names: dict[str, str]) -> tuple[dict[str,
     still wants."""
     headers = [str(c) for c in shown.columns]
     full = _widest_cells(shown)
-    short = set(one_line_columns(shown))
+    short = set(_short_phrases(shown, full))
     nowrap = [c in short for c in shown.columns]
 
     def csr(w: float) -> float:
